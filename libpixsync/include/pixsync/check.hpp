@@ -1,0 +1,35 @@
+#pragma once
+/// @file check.hpp
+/// Results of `pixsync check`: one line per check, passed or failed with the fix.
+
+#include <string>
+#include <vector>
+
+namespace pixsync {
+
+/// The result of one check.
+struct CheckResult {
+    enum class Status { Passed, Notice, Failed };
+    Status status = Status::Passed;
+    std::string subject;  ///< what was checked: "immich: john@example.com: API key"
+    std::string detail;   ///< what was found: "valid, belongs to john@example.com"
+    std::string fix;      ///< for a failure: what to do about it
+};
+
+/// Collects check results. Sources, sinks and stores add to it from their check() methods.
+class CheckReport {
+public:
+    void pass(std::string subject, std::string detail);
+    /// Worth knowing but not a failure (e.g. a permission that is only needed for a fallback).
+    void notice(std::string subject, std::string detail);
+    void fail(std::string subject, std::string detail, std::string fix);
+
+    const std::vector<CheckResult>& results() const noexcept { return results_; }
+    /// True when no check failed.
+    bool ok() const noexcept;
+
+private:
+    std::vector<CheckResult> results_;
+};
+
+}  // namespace pixsync

@@ -1,0 +1,122 @@
+#pragma once
+/// @file engine.hpp
+/// The sync engine: poll -> plan (diff against state) -> durable outbox -> deliver with
+/// retries, backoff and rate limits -> record. Deterministic given a Clock and a seed.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "pixsync/clock.hpp"
+#include "pixsync/log.hpp"
+#include "pixsync/route.hpp"
+#include "pixsync/state_store.hpp"
+
+namespace pixsync {
+
+/// Tunables of the engine. The defaults are what the daemon uses.
+struct EngineSettings {
+    /// A full listing is made when the last one is older than this (and on a route's first
+    /// pass); other polls are incremental.
+    Duration reconcileInterval = std::chrono::hours(24);
+    /// Attempts before a delivery that keeps failing transiently is recorded Failed.
+    int maxAttempts = 10;
+    /// Backoff after the n-th failed attempt: base * 2^(n-1), capped, with +-20% jitter.
+    Duration backoffBase = std::chrono::minutes(1);
+    Duration backoffCap = std::chrono::hours(6);
+    /// On a route's first pass, record current favorites as a baseline instead of sending
+    /// them (the original sends them all; this is the "start from now" option).
+    bool startFromNow = false;
+    /// Seed for the backoff jitter (tests fix it).
+    std::uint64_t jitterSeed = 0;
+};
+
+/// One planned or performed delivery, as reported to the caller.
+struct PlannedDelivery {
+    std::string route;
+    Asset asset;
+    std::string destination;
+};
+
+/// Result of polling one route.
+struct PollReport {
+    std::string route;
+    bool ok = true;
+    std::string error;          ///< why the poll failed (source unavailable, ...)
+    bool fullListing = false;
+    std::uint64_t listed = 0;   ///< assets in the listing
+    std::uint64_t queued = 0;   ///< new deliveries put in the outbox
+    std::uint64_t skipped = 0;  ///< deliveries not made (already delivered elsewhere, baseline)
+    std::vector<PlannedDelivery> planned;  ///< what was (or, in a dry run, would be) queued
+};
+
+/// Result of delivering what was due.
+struct DeliverReport {
+    std::uint64_t delivered = 0;
+    std::uint64_t retrying = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t paused = 0;   ///< deliveries left queued because their sink is paused
+    std::uint64_t bytes = 0;
+    bool sourceUnavailable = false;  ///< a fetch failed because a source is unreachable
+};
+
+/// Called with (done, total) during long work (resend, large first syncs).
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// The engine. Not thread-safe: drive it from one thread (the daemon's loop).
+class Engine {
+public:
+    Engine(StateStore& store, const Clock& clock, Logger log, EngineSettings settings = {});
+
+    /// Adds a route. Throws Error(Config) for a duplicate id or a route without destinations.
+    void addRoute(Route route);
+    const std::vector<Route>& routes() const noexcept { return routes_; }
+    /// The route with this id, or nullptr.
+    const Route* findRoute(const std::string& id) const;
+
+    /// Polls one route and commits the plan (unless dryRun). Source failures are reported
+    /// in the PollReport, not thrown; store failures are thrown.
+    PollReport poll(const Route& route, bool dryRun = false);
+    /// Polls every route.
+    std::vector<PollReport> pollAll(bool dryRun = false);
+
+    /// Delivers queued deliveries that are due now, until none is due, `limit` deliveries
+    /// were attempted, or `stop` becomes true. Respects sink pauses and rate limits.
+    DeliverReport deliverDue(std::uint64_t limit = UINT64_MAX,
+                             const std::atomic<bool>* stop = nullptr,
+                             const ProgressFn& progress = {});
+
+    /// Re-queues every current favorite of the route for every destination (a full listing).
+    /// Returns the number of deliveries queued.
+    std::uint64_t resend(const Route& route, const ProgressFn& progress = {});
+
+    /// When the next queued delivery is due, taking sink pauses into account.
+    std::optional<TimePoint> nextDue();
+
+    /// Until when a sink is paused (quota), if it is.
+    std::optional<TimePoint> pausedUntil(const std::string& sinkName);
+
+    /// The backoff after `attempts` failed attempts (without jitter); exposed for tests/docs.
+    Duration backoff(int attempts) const;
+
+private:
+    StateStore& store_;
+    const Clock& clock_;
+    Logger log_;
+    EngineSettings settings_;
+    std::vector<Route> routes_;
+    std::mt19937_64 jitter_;
+
+    bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
+    Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
+              PollReport& report);
+    bool rateLimited(const Route& route, TimePoint now, TimePoint* until);
+    Duration jittered(Duration d);
+    void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
+};
+
+}  // namespace pixsync

@@ -1,0 +1,93 @@
+#pragma once
+/// @file plugin.hpp
+/// The plugin ABI. A plugin is a shared object exporting one C function,
+/// `pixsync_plugin_descriptor`, that returns a pointer to a static PluginDescriptor.
+///
+/// Versioning: the loader accepts a plugin whose abiMajor equals the host's and whose
+/// abiMinor is not newer than the host's. The major number changes when an interface
+/// (Source, Sink, StateStore, Options, Logger, PluginContext, the descriptor) changes
+/// incompatibly; the minor number changes when something is added that older plugins do
+/// not need. The first two fields of the descriptor never move, so any plugin's version can
+/// be read. Write plugins with the PIXSYNC_*_PLUGIN macros rather than by hand.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "pixsync/clock.hpp"
+#include "pixsync/log.hpp"
+#include "pixsync/options.hpp"
+#include "pixsync/sink.hpp"
+#include "pixsync/source.hpp"
+#include "pixsync/state_store.hpp"
+
+namespace pixsync {
+
+/// ABI version of this build of libpixsync.
+inline constexpr std::uint32_t kPluginAbiMajor = 1;
+inline constexpr std::uint32_t kPluginAbiMinor = 0;
+
+/// What a plugin provides.
+enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };
+
+/// "source", "sink", "state".
+const char* toString(PluginKind kind) noexcept;
+
+/// What the host gives a plugin instance besides its options.
+struct PluginContext {
+    std::string instanceName;  ///< the instance's name in the configuration
+    Logger log;                ///< tagged with the instance name
+    const Clock& clock;
+    std::filesystem::path tempDir;  ///< where to put temporary files (media downloads)
+};
+
+/// Factories. Options are the instance's (for a source: the source's options merged with the
+/// route's). A factory validates its options and throws Error(Config) naming the key; it
+/// must not contact the outside world (check() and the first list()/deliver() do).
+using SourceFactory = std::unique_ptr<Source> (*)(const Options& options,
+                                                  const PluginContext& context);
+using SinkFactory = std::unique_ptr<Sink> (*)(const Options& options, const PluginContext& context);
+using StateStoreFactory = std::unique_ptr<StateStore> (*)(const Options& options,
+                                                          const PluginContext& context,
+                                                          OpenMode mode);
+
+/// The descriptor a plugin exports. Exactly the factory matching `kind` is set.
+struct PluginDescriptor {
+    std::uint32_t abiMajor;  ///< must stay the first field
+    std::uint32_t abiMinor;  ///< must stay the second field
+    PluginKind kind;
+    const char* name;         ///< unique among loaded plugins; what configs refer to
+    const char* version;      ///< the plugin's own version
+    const char* description;  ///< one line for `pixsync plugins`
+    SourceFactory createSource;
+    SinkFactory createSink;
+    StateStoreFactory createStateStore;
+};
+
+}  // namespace pixsync
+
+/// The symbol the loader looks for.
+#define PIXSYNC_PLUGIN_ENTRY_SYMBOL "pixsync_plugin_descriptor"
+
+#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE)             \
+    extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*      \
+    pixsync_plugin_descriptor(void) {                                                          \
+        static const ::pixsync::PluginDescriptor descriptor{                                   \
+            ::pixsync::kPluginAbiMajor, ::pixsync::kPluginAbiMinor, KIND, NAME, VERSION,        \
+            DESCRIPTION, SRC, SNK, STATE};                                                      \
+        return &descriptor;                                                                    \
+    }
+
+/// Declares a source plugin: PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "Immich favorites", make);
+#define PIXSYNC_SOURCE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                            \
+    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Source, NAME, VERSION, DESCRIPTION, FACTORY, \
+                           nullptr, nullptr)
+/// Declares a sink plugin.
+#define PIXSYNC_SINK_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                              \
+    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Sink, NAME, VERSION, DESCRIPTION, nullptr,   \
+                           FACTORY, nullptr)
+/// Declares a state store plugin.
+#define PIXSYNC_STATE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                             \
+    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::State, NAME, VERSION, DESCRIPTION, nullptr,  \
+                           nullptr, FACTORY)

@@ -1,0 +1,68 @@
+#pragma once
+/// @file plugin_registry.hpp
+/// Finds, loads and checks plugins, then hands out their factories.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pixsync/plugin.hpp"
+
+namespace pixsync {
+
+/// A loaded plugin.
+struct LoadedPlugin {
+    const PluginDescriptor* descriptor = nullptr;
+    std::filesystem::path file;
+    std::string name() const { return descriptor->name; }
+    PluginKind kind() const { return descriptor->kind; }
+};
+
+/// The plugin search path, in order: explicit folders (--plugin-dir, the config's
+/// plugin_dirs), PIXSYNC_PLUGIN_PATH (colon-separated), then the folder installed beside the
+/// running executable (<exe>/../lib/pixsync/plugins, which is also where the build tree puts
+/// them). Folders that do not exist are skipped.
+std::vector<std::filesystem::path> pluginSearchPath(
+    const std::vector<std::filesystem::path>& explicitDirs, const char* envPath);
+
+/// The folder of installed plugins relative to the running executable.
+std::filesystem::path defaultPluginDir();
+
+/// Holds loaded plugins (and keeps their shared objects open for its lifetime). The only
+/// registry is the one the application creates; there is no global instance.
+class PluginRegistry {
+public:
+    PluginRegistry();
+    ~PluginRegistry();
+    PluginRegistry(const PluginRegistry&) = delete;
+    PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+    /// Loads one shared object. Throws Error(Plugin) naming the file and the reason: dlopen's
+    /// message, no descriptor symbol (not a pixsync plugin), ABI version found vs expected,
+    /// unknown kind, missing factory, or a name already loaded from another file.
+    const LoadedPlugin& load(const std::filesystem::path& file);
+
+    /// Loads every *.so in the folders, in order. A file that fails to load is reported
+    /// through `problems` (file and reason) and skipped, so one bad file does not hide the
+    /// others; a duplicate name keeps the first one found.
+    void loadAll(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>* problems);
+
+    /// Registers a descriptor linked into the program (embedding, tests).
+    const LoadedPlugin& add(const PluginDescriptor* descriptor, std::filesystem::path origin = "<built-in>");
+
+    /// The plugin called `name` of the given kind. Throws Error(Plugin) when there is none
+    /// (listing the ones that exist) or when it is of another kind.
+    const LoadedPlugin& find(const std::string& name, PluginKind kind) const;
+
+    /// Every loaded plugin in load order.
+    const std::vector<LoadedPlugin>& plugins() const noexcept { return plugins_; }
+
+private:
+    struct Library;
+    std::vector<std::unique_ptr<Library>> libraries_;
+    std::vector<LoadedPlugin> plugins_;
+    const LoadedPlugin& accept(const PluginDescriptor* d, const std::filesystem::path& file);
+};
+
+}  // namespace pixsync

@@ -1,0 +1,93 @@
+#pragma once
+/// @file sink.hpp
+/// The interface every sink plugin implements: where media is delivered.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pixsync/asset.hpp"
+#include "pixsync/check.hpp"
+#include "pixsync/clock.hpp"
+#include "pixsync/media_file.hpp"
+
+namespace pixsync {
+
+/// One place a sink delivers to: for Pix-Star a frame's e-mail address; `profile` names the
+/// frame profile (screen size, quality) configured on the sink; empty means the default.
+struct Destination {
+    std::string address;
+    std::string profile;
+    friend bool operator==(const Destination&, const Destination&) = default;
+};
+
+/// What became of one delivery to one destination.
+struct Outcome {
+    enum class Kind {
+        Delivered,   ///< accepted by the destination
+        RetryLater,  ///< a transient fault; try again after `retryAfter` (0: engine's backoff)
+        Failed,      ///< will never work (rejected address, undecodable media, over a limit)
+        Paused,      ///< the sink hit a quota; nothing is wrong with this delivery. The sink
+                     ///< accepts nothing more until `retryAfter` has passed.
+    };
+    Kind kind = Kind::Delivered;
+    std::string detail;        ///< the reason (server reply, decoder message); shown in status
+    Duration retryAfter{0};    ///< for RetryLater and Paused
+    std::uint64_t bytes = 0;   ///< bytes sent, for Delivered
+
+    static Outcome delivered(std::uint64_t bytes, std::string detail = {}) {
+        return {Kind::Delivered, std::move(detail), Duration{0}, bytes};
+    }
+    static Outcome retryLater(std::string detail, Duration after = Duration{0}) {
+        return {Kind::RetryLater, std::move(detail), after, 0};
+    }
+    static Outcome failed(std::string detail) { return {Kind::Failed, std::move(detail), Duration{0}, 0}; }
+    static Outcome paused(std::string detail, Duration until) {
+        return {Kind::Paused, std::move(detail), until, 0};
+    }
+};
+
+/// "delivered", "retry", "failed", "paused".
+const char* toString(Outcome::Kind kind) noexcept;
+
+/// What the engine hands a sink for one asset.
+struct DeliveryRequest {
+    const Asset& asset;
+    const MediaFile& media;
+    const std::string& route;       ///< the route's id (for Immich: the user's e-mail)
+    const std::string& routeLabel;  ///< a display name for the route, for subjects and logs
+};
+
+/// Send-rate limits a sink asks the engine to respect (0 = no limit). The engine counts
+/// deliveries in the state store, so limits hold across restarts.
+struct RateLimits {
+    unsigned perMinute = 0;
+    unsigned perDay = 0;
+};
+
+/// A sink delivering media to destinations.
+///
+/// Threading: the engine calls a Sink instance from one thread at a time.
+class Sink {
+public:
+    virtual ~Sink() = default;
+
+    /// Delivers one asset to each destination and returns one outcome per destination, in
+    /// order. Transient trouble is reported as outcomes, not exceptions; an Error(Media)
+    /// thrown here means the media cannot be used at all (the engine may retry with the
+    /// source's preview, otherwise records a failure for every destination).
+    virtual std::vector<Outcome> deliver(const DeliveryRequest& request,
+                                         const std::vector<Destination>& destinations) = 0;
+
+    /// Checks a configured destination; returns an empty string when it is fine, otherwise
+    /// the problem ("'jane@frame' is not an e-mail address").
+    virtual std::string validateDestination(const Destination& /*destination*/) const { return {}; }
+
+    /// Send-rate limits for this sink.
+    virtual RateLimits rateLimits() const { return {}; }
+
+    /// Adds the results of `pixsync check` (connect, TLS, authentication). Sends nothing.
+    virtual void check(CheckReport& /*report*/) {}
+};
+
+}  // namespace pixsync

@@ -1,0 +1,55 @@
+#pragma once
+/// @file source.hpp
+/// The interface every source plugin implements: where favorites come from.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pixsync/asset.hpp"
+#include "pixsync/check.hpp"
+#include "pixsync/media_file.hpp"
+
+namespace pixsync {
+
+/// The answer to one listing request.
+struct Listing {
+    /// The assets found. For a full listing: every asset the route currently wants. For an
+    /// incremental one: those that changed since the cursor (may include ones already known;
+    /// the engine de-duplicates).
+    std::vector<Asset> assets;
+    /// Opaque position to pass to the next incremental list() call. Stored by the engine in
+    /// the state store only after the listing's plan is committed.
+    std::string cursor;
+    /// True when `assets` is the complete current set.
+    bool full = false;
+};
+
+/// A source of assets for one route (for Immich: one user's favorites).
+///
+/// Threading: the engine calls a Source instance from one thread at a time, but list() and
+/// fetch() of different instances may run concurrently.
+class Source {
+public:
+    virtual ~Source() = default;
+
+    /// Lists assets. An empty cursor asks for a full listing; otherwise the source may answer
+    /// incrementally with what changed since the cursor (or fully, setting `full`).
+    /// Throws Error(Unavailable) when the source cannot be reached or refuses the request.
+    virtual Listing list(const std::string& cursor) = 0;
+
+    /// Downloads an asset's original media into a temporary file (streamed, never whole in
+    /// memory). Throws Error(Unavailable) for transient faults and Error(Media) when this
+    /// asset's media cannot be had at all (gone, over the size limit).
+    virtual MediaFile fetch(const Asset& asset) = 0;
+
+    /// A rendered preview to fall back on when the original cannot be decoded by the sink.
+    /// Sources without one return nullopt (the default).
+    virtual std::optional<MediaFile> fetchPreview(const Asset& /*asset*/) { return std::nullopt; }
+
+    /// Adds the results of `pixsync check` for this source (reachability, credentials,
+    /// permissions). Must not change anything.
+    virtual void check(CheckReport& /*report*/) {}
+};
+
+}  // namespace pixsync

@@ -1,0 +1,38 @@
+#pragma once
+/// @file strings.hpp
+/// Small string helpers shared by the core and plugins.
+
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pixsync {
+
+/// Concatenates any streamable values: cat("sent ", n, " photos").
+template <class... T>
+std::string cat(const T&... parts) {
+    std::ostringstream out;
+    (out << ... << parts);
+    return out.str();
+}
+
+/// Removes ASCII whitespace at both ends.
+std::string trim(std::string_view s);
+/// ASCII lower case.
+std::string toLower(std::string_view s);
+/// ASCII upper case.
+std::string toUpper(std::string_view s);
+/// Splits on a separator; empty parts are kept.
+std::vector<std::string> split(std::string_view s, char separator);
+/// Joins with a separator.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+/// True for a plausible e-mail address: one '@', a non-empty local part, a dotted domain,
+/// no whitespace, control characters, quotes or angle brackets.
+bool isEmailAddress(std::string_view s);
+/// True for a canonical UUID (8-4-4-4-12 hex digits), the form Immich ids take.
+bool isUuid(std::string_view s);
+/// Human size: "1.5 MB".
+std::string humanBytes(std::uint64_t bytes);
+
+}  // namespace pixsync

@@ -1,0 +1,95 @@
+#include "pixsync/strings.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+namespace pixsync {
+
+namespace {
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool isHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+}  // namespace
+
+std::string trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && isSpace(s[b])) ++b;
+    while (e > b && isSpace(s[e - 1])) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+std::string toLower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string toUpper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string> split(std::string_view s, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t pos = s.find(separator, start);
+        parts.emplace_back(s.substr(start, pos == std::string_view::npos ? s.npos : pos - start));
+        if (pos == std::string_view::npos) break;
+        start = pos + 1;
+    }
+    return parts;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+bool isEmailAddress(std::string_view s) {
+    if (s.empty() || s.size() > 254) return false;
+    std::size_t at = s.find('@');
+    if (at == 0 || at == s.npos || s.find('@', at + 1) != s.npos) return false;
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' ||
+            c == ',' || c == ';' || c == ':' || c == '\\' || c == '[' || c == ']')
+            return false;
+    }
+    std::string_view domain = s.substr(at + 1);
+    std::size_t dot = domain.find('.');
+    if (dot == 0 || dot == domain.npos || domain.back() == '.' || domain.find("..") != domain.npos)
+        return false;
+    return true;
+}
+
+bool isUuid(std::string_view s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return false;
+        } else if (!isHex(s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string humanBytes(std::uint64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+}  // namespace pixsync

@@ -1,0 +1,143 @@
+// Loading plugins from shared objects and checking them before use.
+#include "pixsync/plugin_registry.hpp"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync {
+
+namespace fs = std::filesystem;
+
+/// An open shared object, closed on destruction.
+struct PluginRegistry::Library {
+    void* handle = nullptr;
+    explicit Library(void* h) : handle(h) {}
+    ~Library() {
+        // Plugins are never unloaded under sanitizers or while objects might live; closing at
+        // registry destruction is safe because the registry outlives every instance it made.
+        if (handle) ::dlclose(handle);
+    }
+};
+
+PluginRegistry::PluginRegistry() = default;
+PluginRegistry::~PluginRegistry() = default;
+
+fs::path defaultPluginDir() {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return (exe.parent_path() / PIXSYNC_PLUGIN_DIR_FROM_BIN).lexically_normal();
+}
+
+std::vector<fs::path> pluginSearchPath(const std::vector<fs::path>& explicitDirs,
+                                       const char* envPath) {
+    std::vector<fs::path> candidates = explicitDirs;
+    if (envPath && *envPath)
+        for (const auto& part : split(envPath, ':'))
+            if (!part.empty()) candidates.emplace_back(part);
+    if (auto d = defaultPluginDir(); !d.empty()) candidates.push_back(d);
+    std::vector<fs::path> out;
+    for (const auto& c : candidates) {
+        std::error_code ec;
+        if (!fs::is_directory(c, ec)) continue;
+        fs::path canon = fs::weakly_canonical(c, ec);
+        if (std::find(out.begin(), out.end(), canon) == out.end()) out.push_back(canon);
+    }
+    return out;
+}
+
+const LoadedPlugin& PluginRegistry::accept(const PluginDescriptor* d, const fs::path& file) {
+    const std::string where = file.string();
+    if (d->abiMajor != kPluginAbiMajor || d->abiMinor > kPluginAbiMinor)
+        throw pluginError(cat(where, ": plugin ABI version ", d->abiMajor, ".", d->abiMinor,
+                              " found, expected ", kPluginAbiMajor, ".x with x <= ", kPluginAbiMinor,
+                              " (rebuild the plugin against this pixsync)"));
+    const char* factory = nullptr;
+    bool ok = false;
+    switch (d->kind) {
+        case PluginKind::Source: ok = d->createSource != nullptr; factory = "createSource"; break;
+        case PluginKind::Sink: ok = d->createSink != nullptr; factory = "createSink"; break;
+        case PluginKind::State: ok = d->createStateStore != nullptr; factory = "createStateStore"; break;
+        default:
+            throw pluginError(cat(where, ": unknown plugin kind ", static_cast<std::uint32_t>(d->kind),
+                                  " (expected source, sink or state)"));
+    }
+    if (!ok) throw pluginError(cat(where, ": ", toString(d->kind), " plugin without ", factory));
+    if (!d->name || !*d->name) throw pluginError(where + ": plugin without a name");
+    for (const auto& p : plugins_)
+        if (p.name() == d->name)
+            throw pluginError(cat(where, ": duplicate plugin name '", d->name, "', already loaded from ",
+                                  p.file.string()));
+    plugins_.push_back(LoadedPlugin{d, file});
+    return plugins_.back();
+}
+
+const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
+    ::dlerror();
+    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* err = ::dlerror();
+        throw pluginError(cat(file.string(), ": cannot load: ", err ? err : "unknown dlopen error"));
+    }
+    auto lib = std::make_unique<Library>(handle);
+    using Entry = const PluginDescriptor* (*)();
+    void* sym = ::dlsym(handle, PIXSYNC_PLUGIN_ENTRY_SYMBOL);
+    if (!sym)
+        throw pluginError(cat(file.string(), ": not a pixsync plugin (no ",
+                              PIXSYNC_PLUGIN_ENTRY_SYMBOL, " symbol)"));
+    Entry entry;
+    static_assert(sizeof entry == sizeof sym);
+    std::memcpy(&entry, &sym, sizeof entry);  // POSIX guarantees this conversion works
+    const PluginDescriptor* d = entry();
+    if (!d) throw pluginError(file.string() + ": not a pixsync plugin (null descriptor)");
+    const LoadedPlugin& loaded = accept(d, file);
+    libraries_.push_back(std::move(lib));
+    return loaded;
+}
+
+void PluginRegistry::loadAll(const std::vector<fs::path>& dirs, std::vector<std::string>* problems) {
+    for (const auto& dir : dirs) {
+        std::vector<fs::path> files;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.path().extension() == ".so") files.push_back(entry.path());
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) {
+            try {
+                load(f);
+            } catch (const Error& e) {
+                if (problems) problems->push_back(e.what());
+            }
+        }
+    }
+}
+
+const LoadedPlugin& PluginRegistry::add(const PluginDescriptor* descriptor, fs::path origin) {
+    return accept(descriptor, origin);
+}
+
+const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kind) const {
+    for (const auto& p : plugins_) {
+        if (p.name() != name) continue;
+        if (p.kind() != kind)
+            throw pluginError(cat("plugin '", name, "' (", p.file.string(), ") is a ",
+                                  toString(p.kind()), " plugin, but is configured as a ",
+                                  toString(kind)));
+        return p;
+    }
+    std::vector<std::string> names;
+    for (const auto& p : plugins_)
+        if (p.kind() == kind) names.push_back(p.name());
+    throw pluginError(cat("no ", toString(kind), " plugin named '", name, "' (available: ",
+                          names.empty() ? std::string("none") : join(names, ", "),
+                          "; see `pixsync plugins` and --plugin-dir)"));
+}
+
+}  // namespace pixsync

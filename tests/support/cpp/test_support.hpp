@@ -1,0 +1,68 @@
+#pragma once
+// Helpers shared by the C++ tests.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pixsync/clock.hpp"
+
+namespace pixsync::test {
+
+/// A clock the test moves by hand.
+class FakeClock final : public Clock {
+public:
+    explicit FakeClock(TimePoint start = fromUnixMillis(1'760'000'000'000)) : now_(start) {}
+    TimePoint now() const override { return now_; }
+    void advance(Duration d) { now_ += d; }
+    void set(TimePoint t) { now_ = t; }
+
+private:
+    TimePoint now_;
+};
+
+/// A fresh, empty folder removed at destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// Folder the build puts the in-tree plugins in.
+std::filesystem::path pluginDir();
+/// The built pixsync binary.
+std::filesystem::path cliPath();
+/// tests/support in the source tree (fake servers, fixtures).
+std::filesystem::path supportDir();
+/// The Python interpreter that has the test servers' modules.
+std::string python();
+
+/// Writes a file (creating folders), returns its path.
+std::filesystem::path writeFile(const std::filesystem::path& p, const std::string& content);
+/// Reads a whole file.
+std::string readFile(const std::filesystem::path& p);
+
+/// Result of running a command.
+struct CommandResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+/// Runs a program with arguments (no shell) and extra environment, capturing output.
+/// `timeoutSeconds` kills it (exit code -9) when exceeded.
+CommandResult run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env = {},
+                  const std::filesystem::path& cwd = {}, int timeoutSeconds = 120);
+
+/// A free TCP port on 127.0.0.1.
+int freePort();
+
+}  // namespace pixsync::test

@@ -1,0 +1,31 @@
+#include <gtest/gtest.h>
+
+#include "pixsync/strings.hpp"
+
+using namespace pixsync;
+
+TEST(Strings, RecognisesEmailAddresses) {
+    EXPECT_TRUE(isEmailAddress("john-frame@mypixstar.com"));
+    EXPECT_TRUE(isEmailAddress("a.b+c@example.co.uk"));
+    EXPECT_FALSE(isEmailAddress("john-frame"));
+    EXPECT_FALSE(isEmailAddress("@mypixstar.com"));
+    EXPECT_FALSE(isEmailAddress("a@b"));
+    EXPECT_FALSE(isEmailAddress("a@@b.com"));
+    EXPECT_FALSE(isEmailAddress("a b@c.com"));
+    EXPECT_FALSE(isEmailAddress("a@c.com\r\nBcc: x@y.com"));
+    EXPECT_FALSE(isEmailAddress("<a@c.com>"));
+}
+
+TEST(Strings, RecognisesUuids) {
+    EXPECT_TRUE(isUuid("3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+    EXPECT_FALSE(isUuid("3fa85f64-5717-4562-b3fc-2c963f66afa"));
+    EXPECT_FALSE(isUuid("../../../etc/passwd-0000-0000-000000000"));
+    EXPECT_FALSE(isUuid("3fa85f64x5717-4562-b3fc-2c963f66afa6"));
+}
+
+TEST(Strings, TrimSplitJoin) {
+    EXPECT_EQ(trim("  a b \n"), "a b");
+    EXPECT_EQ(split("a::b", ':'), (std::vector<std::string>{"a", "", "b"}));
+    EXPECT_EQ(join({"x", "y"}, ", "), "x, y");
+    EXPECT_EQ(humanBytes(1536), "1.5 KB");
+}
