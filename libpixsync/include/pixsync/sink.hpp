@@ -73,9 +73,12 @@ public:
     virtual ~Sink() = default;
 
     /// Delivers one asset to each destination and returns one outcome per destination, in
-    /// order. Transient trouble is reported as outcomes, not exceptions; an Error(Media)
-    /// thrown here means the media cannot be used at all (the engine may retry with the
-    /// source's preview, otherwise records a failure for every destination).
+    /// order. Replies about a particular delivery are reported as outcomes. Exceptions:
+    /// - Error(Media): the media cannot be used at all (the engine may retry with the
+    ///   source's preview, otherwise records a failure for every destination);
+    /// - Error(Unavailable): the sink cannot deliver anything now (server unreachable, TLS or
+    ///   authentication failure, STARTTLS missing); the engine keeps the deliveries queued,
+    ///   backs off, and logs the outage once.
     virtual std::vector<Outcome> deliver(const DeliveryRequest& request,
                                          const std::vector<Destination>& destinations) = 0;
 
