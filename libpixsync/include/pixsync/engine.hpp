@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -104,19 +106,38 @@ public:
     Duration backoff(int attempts) const;
 
 private:
+    /// Deliveries counted against a sink's rate limits.
+    struct RateWindow {
+        bool seeded = false;
+        TimePoint minuteStart{}, dayStart{};
+        std::uint64_t minute = 0, day = 0;
+    };
+
     StateStore& store_;
     const Clock& clock_;
     Logger log_;
     EngineSettings settings_;
     std::vector<Route> routes_;
     std::mt19937_64 jitter_;
+    std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
+    std::map<std::string, RateWindow> windows_;
+    std::set<std::string> outages_;    ///< "source:<route>" / "sink:<name>" currently failing
+    std::set<std::string> downSinks_;  ///< sinks that failed during the current deliverDue()
 
     bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
     Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
               PollReport& report);
     bool rateLimited(const Route& route, TimePoint now, TimePoint* until);
+    void countDelivery(const std::string& sinkName);
     Duration jittered(Duration d);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
+    void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
+                      DeliverReport& report);
+    void apply(const QueuedDelivery& q, const Route& route, const Outcome& o, DeliverReport& report);
+    void reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,
+                    Duration hint, DeliverReport& report);
+    void fail(const QueuedDelivery& q, const Route& route, const std::string& reason,
+              DeliverReport& report);
 };
 
 }  // namespace pixsync

@@ -1,0 +1,281 @@
+// The sync engine: delivering the outbox with retries, backoff, pauses and rate limits.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "pixsync/engine.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync {
+
+namespace {
+
+constexpr std::size_t kDueBatch = 64;
+const std::string kPauseMetaPrefix = "sink_paused_until:";
+
+/// Deliveries of one asset of one route that are due together: fetched once, sent to each frame.
+struct AssetGroup {
+    const QueuedDelivery* first = nullptr;
+    std::vector<const QueuedDelivery*> items;
+};
+
+}  // namespace
+
+std::optional<TimePoint> Engine::pausedUntil(const std::string& sinkName) {
+    auto it = pauses_.find(sinkName);
+    if (it == pauses_.end()) {
+        std::optional<TimePoint> until;
+        if (auto v = store_.meta(kPauseMetaPrefix + sinkName)) {
+            try {
+                until = fromUnixMillis(std::stoll(*v));
+            } catch (const std::exception&) {
+                // An unreadable pause record only means "not paused".
+            }
+        }
+        it = pauses_.emplace(sinkName, until).first;
+    }
+    if (it->second && *it->second > clock_.now()) return it->second;
+    return std::nullopt;
+}
+
+void Engine::pauseSink(const std::string& sinkName, TimePoint until, const std::string& why) {
+    auto current = pausedUntil(sinkName);
+    if (current && *current >= until) return;
+    pauses_[sinkName] = until;
+    store_.setMeta(kPauseMetaPrefix + sinkName, std::to_string(toUnixMillis(until)));
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(until - clock_.now()).count();
+    log_.warning(cat("sink '", sinkName, "' paused for ", minutes, " min: ", why,
+                     " (queued photos stay queued)"));
+}
+
+bool Engine::rateLimited(const Route& route, TimePoint now, TimePoint* until) {
+    const RateLimits limits = route.sink->rateLimits();
+    if (!limits.perMinute && !limits.perDay) return false;
+    auto& w = windows_[route.sinkName];
+    if (!w.seeded) {
+        // Counted from the store once per engine, so limits hold across restarts.
+        w.seeded = true;
+        w.minuteStart = now;
+        w.dayStart = now;
+        w.minute = store_.countDelivered(route.sinkName, now - std::chrono::minutes(1));
+        w.day = store_.countDelivered(route.sinkName, now - std::chrono::hours(24));
+    }
+    if (now - w.minuteStart >= std::chrono::minutes(1)) {
+        w.minuteStart = now;
+        w.minute = 0;
+    }
+    if (now - w.dayStart >= std::chrono::hours(24)) {
+        w.day = store_.countDelivered(route.sinkName, now - std::chrono::hours(24));
+        w.dayStart = now;
+    }
+    if (limits.perDay && w.day >= limits.perDay) {
+        *until = now + std::chrono::hours(1);
+        return true;
+    }
+    if (limits.perMinute && w.minute >= limits.perMinute) {
+        *until = w.minuteStart + std::chrono::minutes(1);
+        return true;
+    }
+    return false;
+}
+
+void Engine::countDelivery(const std::string& sinkName) {
+    auto& w = windows_[sinkName];
+    ++w.minute;
+    ++w.day;
+}
+
+void Engine::reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,
+                        Duration hint, DeliverReport& report) {
+    const TimePoint now = clock_.now();
+    DeliveryRecord r{q.key, DeliveryStatus::Queued, q.asset.checksum,
+                     route ? route->sinkName : std::string(), q.attempts + 1, now, now, reason, 0};
+    if (r.attempts >= settings_.maxAttempts) {
+        r.status = DeliveryStatus::Failed;
+        r.detail = cat("gave up after ", r.attempts, " attempts: ", reason);
+        log_.warning(cat(q.key.route, ": ", q.asset.fileName, " to ", q.key.destination, ": ", r.detail));
+        ++report.failed;
+    } else {
+        r.nextAttempt = now + std::max(jittered(backoff(r.attempts)), hint);
+        ++report.retrying;
+    }
+    store_.record(r);
+}
+
+void Engine::fail(const QueuedDelivery& q, const Route& route, const std::string& reason,
+                  DeliverReport& report) {
+    const TimePoint now = clock_.now();
+    store_.record({q.key, DeliveryStatus::Failed, q.asset.checksum, route.sinkName, q.attempts + 1,
+                   now, now, reason, 0});
+    log_.warning(cat(q.key.route, ": ", q.asset.fileName, " (", q.asset.id, ") to ", q.key.destination,
+                     " failed: ", reason));
+    ++report.failed;
+}
+
+void Engine::apply(const QueuedDelivery& q, const Route& route, const Outcome& o,
+                   DeliverReport& report) {
+    const TimePoint now = clock_.now();
+    switch (o.kind) {
+        case Outcome::Kind::Delivered:
+            store_.record({q.key, DeliveryStatus::Delivered, q.asset.checksum, route.sinkName,
+                           q.attempts + 1, now, now, o.detail, o.bytes});
+            countDelivery(route.sinkName);
+            log_.info(cat(q.key.route, ": delivered ", q.asset.fileName, " (", q.asset.id, ") to ",
+                          q.key.destination, ", ", humanBytes(o.bytes)));
+            ++report.delivered;
+            report.bytes += o.bytes;
+            break;
+        case Outcome::Kind::RetryLater:
+            log_.info(cat(q.key.route, ": ", q.asset.fileName, " to ", q.key.destination,
+                          " will be retried: ", o.detail));
+            reschedule(q, &route, o.detail, o.retryAfter, report);
+            break;
+        case Outcome::Kind::Failed:
+            fail(q, route, o.detail, report);
+            break;
+        case Outcome::Kind::Paused: {
+            // A quota is nobody's fault: the attempt is not counted.
+            TimePoint until = now + std::max(o.retryAfter, Duration(std::chrono::minutes(1)));
+            store_.record({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
+                           q.attempts, now, until, o.detail, 0});
+            pauseSink(route.sinkName, until, o.detail);
+            ++report.paused;
+            break;
+        }
+    }
+}
+
+void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
+                          DeliverReport& report) {
+    const Asset& asset = items.front()->asset;
+    std::vector<Destination> dests;
+    for (const auto* q : items) {
+        auto it = std::find_if(route.destinations.begin(), route.destinations.end(),
+                               [&](const Destination& d) { return d.address == q->key.destination; });
+        dests.push_back(it != route.destinations.end() ? *it : Destination{q->key.destination, {}});
+    }
+    auto retryAll = [&](const std::string& why) {
+        for (const auto* q : items) reschedule(*q, &route, why, Duration{0}, report);
+    };
+    auto failAll = [&](const std::string& why) {
+        for (const auto* q : items) fail(*q, route, why, report);
+    };
+
+    MediaFile media;
+    try {
+        media = route.source->fetch(asset);
+        if (outages_.erase("source:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Media) return failAll(e.what());
+        report.sourceUnavailable = true;
+        if (outages_.insert("source:" + route.id).second)
+            log_.warning(cat(route.id, ": cannot download ", asset.fileName, ": ", e.what()));
+        return retryAll(e.what());
+    }
+
+    std::vector<Outcome> outcomes;
+    auto send = [&](const MediaFile& m) {
+        outcomes = route.sink->deliver(DeliveryRequest{asset, m, route.id, route.label}, dests);
+    };
+    try {
+        try {
+            send(media);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Media) throw;
+            // The original cannot be decoded; a source-rendered preview may still show the photo.
+            std::optional<MediaFile> preview;
+            try {
+                preview = route.source->fetchPreview(asset);
+            } catch (const Error&) {
+            }
+            if (!preview) return failAll(e.what());
+            log_.info(cat(route.id, ": ", asset.fileName, ": original unusable (", e.what(), "), sending the preview"));
+            send(*preview);
+        }
+        if (outages_.erase("sink:" + route.sinkName))
+            log_.info(cat("sink '", route.sinkName, "' reachable again"));
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Media) return failAll(e.what());
+        if (outages_.insert("sink:" + route.sinkName).second)
+            log_.warning(cat("sink '", route.sinkName, "' unavailable: ", e.what()));
+        downSinks_.insert(route.sinkName);
+        return retryAll(e.what());
+    }
+    if (outcomes.size() != items.size()) {
+        return retryAll(cat("sink '", route.sinkName, "' returned ", outcomes.size(),
+                            " outcomes for ", items.size(), " destinations (a plugin bug)"));
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) apply(*items[i], route, outcomes[i], report);
+}
+
+DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
+                                 const ProgressFn& progress) {
+    DeliverReport report;
+    std::set<DeliveryKey> attempted;  // this call never tries a delivery twice
+    std::set<std::string> unknownRoutes;
+    downSinks_.clear();
+    std::uint64_t done = 0;
+    bool progressed = true;
+    while (progressed && done < limit && !(stop && stop->load())) {
+        progressed = false;
+        const TimePoint now = clock_.now();
+        std::vector<QueuedDelivery> batch = store_.due(now, kDueBatch + attempted.size());
+        // Group by (route, asset), keeping the outbox order.
+        std::vector<std::pair<std::string, std::string>> order;
+        std::map<std::pair<std::string, std::string>, std::vector<const QueuedDelivery*>> groups;
+        for (const auto& q : batch) {
+            if (attempted.count(q.key)) continue;
+            auto id = std::make_pair(q.key.route, q.key.assetId);
+            if (!groups.count(id)) order.push_back(id);
+            groups[id].push_back(&q);
+        }
+        for (const auto& id : order) {
+            if (done >= limit || (stop && stop->load())) break;
+            auto& items = groups[id];
+            for (const auto* q : items) attempted.insert(q->key);
+            progressed = true;
+            const Route* route = findRoute(id.first);
+            if (!route) {
+                if (unknownRoutes.insert(id.first).second)
+                    log_.warning(cat("queued deliveries for route '", id.first,
+                                     "', which is no longer configured, stay queued"));
+                continue;
+            }
+            TimePoint until{};
+            if (downSinks_.count(route->sinkName)) continue;  // retried after the backoff
+            if (!pausedUntil(route->sinkName) && rateLimited(*route, clock_.now(), &until)) {
+                // Held in memory only: the limit is recomputed from the store after a restart.
+                pauses_[route->sinkName] = until;
+                log_.info(cat("sink '", route->sinkName, "' reached its rate limit; continuing at ",
+                              std::chrono::duration_cast<std::chrono::seconds>(until - clock_.now()).count(),
+                              " s from now"));
+            }
+            if (pausedUntil(route->sinkName)) {
+                report.paused += items.size();
+                continue;
+            }
+            deliverGroup(*route, items, report);
+            done += items.size();
+            if (progress) progress(done, 0);
+        }
+    }
+    store_.flush();
+    return report;
+}
+
+std::optional<TimePoint> Engine::nextDue() {
+    auto next = store_.nextDue();
+    if (!next) return next;
+    // When every sink is paused, nothing can happen before the earliest pause ends.
+    std::optional<TimePoint> earliestResume;
+    for (const auto& r : routes_) {
+        auto p = pausedUntil(r.sinkName);
+        if (!p) return next;
+        if (!earliestResume || *p < *earliestResume) earliestResume = p;
+    }
+    if (earliestResume && *earliestResume > *next) return earliestResume;
+    return next;
+}
+
+}  // namespace pixsync

@@ -1,0 +1,181 @@
+// The sync engine: polling and planning. Delivery lives in delivery.cpp.
+#include "pixsync/engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync {
+
+namespace {
+bool deliverable(const Asset& a) { return a.kind == AssetKind::Image || a.kind == AssetKind::Video; }
+}  // namespace
+
+Engine::Engine(StateStore& store, const Clock& clock, Logger log, EngineSettings settings)
+    : store_(store), clock_(clock), log_(std::move(log)), settings_(settings),
+      jitter_(settings.jitterSeed) {}
+
+void Engine::addRoute(Route route) {
+    if (route.id.empty()) throw configError("a route needs an id");
+    if (!route.source || !route.sink)
+        throw configError(cat("route '", route.id, "' needs a source and a sink"));
+    if (route.destinations.empty())
+        throw configError(cat("route '", route.id, "' has no destinations"));
+    if (findRoute(route.id)) throw configError(cat("two routes have the id '", route.id, "'"));
+    if (route.label.empty()) route.label = route.id;
+    routes_.push_back(std::move(route));
+}
+
+const Route* Engine::findRoute(const std::string& id) const {
+    for (const auto& r : routes_)
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+bool Engine::wantsFullListing(const std::optional<RouteCursor>& cursor) const {
+    if (!cursor || cursor->value.empty()) return true;
+    return clock_.now() - cursor->lastFullListing >= settings_.reconcileInterval;
+}
+
+std::vector<PollReport> Engine::pollAll(bool dryRun) {
+    std::vector<PollReport> reports;
+    for (const auto& r : routes_) reports.push_back(poll(r, dryRun));
+    return reports;
+}
+
+PollReport Engine::poll(const Route& route, bool dryRun) {
+    PollReport report;
+    report.route = route.id;
+    const TimePoint started = clock_.now();
+    const auto cursor = store_.cursor(route.id);
+    const bool full = wantsFullListing(cursor);
+    Listing listing;
+    try {
+        listing = route.source->list(full ? std::string() : cursor->value);
+        if (outages_.erase("source:" + route.id))
+            log_.info(cat(route.id, ": source reachable again"));
+    } catch (const Error& e) {
+        report.ok = false;
+        report.error = e.what();
+        // One line per outage, not one per poll.
+        if (outages_.insert("source:" + route.id).second || e.kind() != ErrorKind::Unavailable)
+            log_.warning(cat(route.id, ": listing failed: ", e.what()));
+        if (!dryRun)
+            store_.recordPass({route.id, started, clock_.now(), full, 0, 0, 0, 0, report.error});
+        return report;
+    }
+    report.fullListing = listing.full;
+    report.listed = listing.assets.size();
+    Plan p = plan(route, listing, cursor, report);
+    if (!dryRun) {
+        store_.commit(p);
+        store_.recordPass({route.id, started, clock_.now(), listing.full, report.listed,
+                           report.queued, 0, 0, {}});
+    }
+    if (report.queued || log_.enabled(LogLevel::Debug))
+        log_.log(report.queued ? LogLevel::Info : LogLevel::Debug,
+                 cat(route.id, ": ", listing.full ? "full" : "incremental", " listing of ",
+                     report.listed, " favorites, ", report.queued, dryRun ? " would be" : "",
+                     " queued, ", report.skipped, " skipped"));
+    return report;
+}
+
+Plan Engine::plan(const Route& route, const Listing& listing,
+                  const std::optional<RouteCursor>& cursor, PollReport& report) {
+    const TimePoint now = clock_.now();
+    const bool baseline = settings_.startFromNow && !cursor;
+    Plan p;
+    p.route = route.id;
+    p.fullListing = listing.full;
+    p.cursor.value = listing.cursor;
+    p.cursor.lastFullListing = listing.full ? now : (cursor ? cursor->lastFullListing : TimePoint{});
+
+    std::set<std::string> seenIds;
+    // Deliveries planned in this pass, by destination and checksum, so that two routes (or
+    // two copies of one photo) planned in the same pass still reach a frame once.
+    std::map<std::pair<std::string, std::string>, std::string> planned;
+    for (const Asset& asset : listing.assets) {
+        if (!seenIds.insert(asset.id).second) continue;  // listings may repeat an asset
+        p.listed.push_back(asset);
+        if (!deliverable(asset)) continue;
+        if (baseline) {
+            DeliveryKey key{route.id, asset.id, std::string(kAllDestinations)};
+            if (!store_.status(key)) {
+                p.skipped.push_back({key, asset.checksum, "favorited before pixsync started (start from now)"});
+                ++report.skipped;
+            }
+            continue;
+        }
+        for (const Destination& dest : route.destinations) {
+            DeliveryKey key{route.id, asset.id, dest.address};
+            if (store_.status(key)) continue;
+            std::string duplicateOf;
+            if (!asset.checksum.empty()) {
+                if (auto it = planned.find({dest.address, asset.checksum}); it != planned.end())
+                    duplicateOf = it->second;
+                else if (auto other = store_.findByChecksum(dest.address, asset.checksum))
+                    duplicateOf = cat(other->route, " asset ", other->assetId);
+            }
+            if (!duplicateOf.empty()) {
+                p.skipped.push_back({key, asset.checksum, "the same photo already goes to this frame via " + duplicateOf});
+                ++report.skipped;
+                continue;
+            }
+            if (!asset.checksum.empty())
+                planned[{dest.address, asset.checksum}] = cat(route.id, " asset ", asset.id);
+            p.queue.push_back(QueuedDelivery{key, asset, 0, now, {}});
+            report.planned.push_back({route.id, asset, dest.address});
+            ++report.queued;
+        }
+    }
+    return p;
+}
+
+std::uint64_t Engine::resend(const Route& route, const ProgressFn& progress) {
+    const TimePoint now = clock_.now();
+    Listing listing = route.source->list(std::string());
+    std::vector<QueuedDelivery> queue;
+    Plan p;
+    p.route = route.id;
+    p.fullListing = true;
+    p.cursor = {listing.cursor, now};
+    std::set<std::string> seen;
+    for (const Asset& asset : listing.assets) {
+        if (!seen.insert(asset.id).second) continue;
+        p.listed.push_back(asset);
+        if (!deliverable(asset)) continue;
+        for (const Destination& dest : route.destinations)
+            queue.push_back(QueuedDelivery{{route.id, asset.id, dest.address}, asset, 0, now, {}});
+    }
+    store_.commit(p);
+    // Re-queue in chunks so progress can be shown for thousands of favorites.
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t i = 0; i < queue.size(); i += kChunk) {
+        std::vector<QueuedDelivery> chunk(queue.begin() + static_cast<std::ptrdiff_t>(i),
+                                          queue.begin() + static_cast<std::ptrdiff_t>(std::min(queue.size(), i + kChunk)));
+        store_.requeue(chunk);
+        if (progress) progress(i + chunk.size(), queue.size());
+    }
+    store_.flush();
+    log_.info(cat(route.id, ": resend queued ", queue.size(), " deliveries (", seen.size(),
+                  " favorites x ", route.destinations.size(), " frames)"));
+    return queue.size();
+}
+
+Duration Engine::backoff(int attempts) const {
+    if (attempts < 1) attempts = 1;
+    auto d = settings_.backoffBase;
+    for (int i = 1; i < attempts && d < settings_.backoffCap; ++i) d *= 2;
+    return std::min(d, settings_.backoffCap);
+}
+
+Duration Engine::jittered(Duration d) {
+    // +-20% so that many deliveries failing together do not retry together.
+    std::uniform_real_distribution<double> f(0.8, 1.2);
+    return Duration(static_cast<Duration::rep>(static_cast<double>(d.count()) * f(jitter_)));
+}
+
+}  // namespace pixsync

@@ -1,0 +1,374 @@
+// Engine behaviour with mocked plugins, an in-memory store and a fake clock.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "engine_mocks.hpp"
+#include "pixsync/engine.hpp"
+#include "pixsync/error.hpp"
+
+using namespace pixsync;
+using namespace pixsync::test;
+using namespace std::chrono_literals;
+using ::testing::_;
+using ::testing::AnyNumber;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+namespace {
+
+std::vector<Outcome> allDelivered(const DeliveryRequest& r, const std::vector<Destination>& d) {
+    return std::vector<Outcome>(d.size(), Outcome::delivered(r.media.size));
+}
+
+class EngineTest : public ::testing::Test {
+protected:
+    EngineTest() {
+        ON_CALL(source, fetch(_)).WillByDefault([](const Asset& a) { return mediaFor(a); });
+        ON_CALL(source, fetchPreview(_)).WillByDefault([](const Asset&) { return std::optional<MediaFile>(); });
+        ON_CALL(sink, deliver(_, _)).WillByDefault(allDelivered);
+        ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{}));
+    }
+
+    Engine& engine(EngineSettings s = {}) {
+        s.jitterSeed = 42;
+        engine_ = std::make_unique<Engine>(store, clock, Logger(), s);
+        engine_->addRoute(Route{"john@example.com", "John", &source, &sink, "pixstar",
+                                {{"john-frame@mypixstar.com", ""}}});
+        return *engine_;
+    }
+    const Route& route() { return engine_->routes().front(); }
+    MemoryStateStore::Record& rec(const std::string& asset) {
+        return memory.records[DeliveryKey{"john@example.com", asset, "john-frame@mypixstar.com"}];
+    }
+    DeliveryStatus statusOf(const std::string& asset, const std::string& dest = "john-frame@mypixstar.com",
+                            const std::string& r = "john@example.com") {
+        auto s = memory.status({r, asset, dest});
+        EXPECT_TRUE(s.has_value()) << asset;
+        return s.value_or(DeliveryStatus::Skipped);
+    }
+
+    FakeClock clock;
+    MemoryStateStore memory;
+    NiceMock<MockStateStore> store{memory};
+    NiceMock<MockSource> source;
+    NiceMock<MockSink> sink;
+    std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace
+
+TEST_F(EngineTest, FirstRunSendsEveryCurrentFavorite) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    EXPECT_CALL(sink, deliver(_, _)).Times(2);
+    auto polls = e.pollAll();
+    ASSERT_EQ(polls.size(), 1u);
+    EXPECT_TRUE(polls[0].ok);
+    EXPECT_EQ(polls[0].queued, 2u);
+    auto report = e.deliverDue();
+    EXPECT_EQ(report.delivered, 2u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered);
+    EXPECT_EQ(statusOf("b"), DeliveryStatus::Delivered);
+    EXPECT_EQ(memory.cursors["john@example.com"].value, "c1");
+}
+
+TEST_F(EngineTest, NothingChangedSendsNothing) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({}, "c1", false)));
+    e.pollAll();
+    e.deliverDue();
+    EXPECT_CALL(sink, deliver(_, _)).Times(0);
+    auto polls = e.pollAll();
+    EXPECT_EQ(polls[0].queued, 0u);
+    EXPECT_FALSE(polls[0].fullListing);
+    EXPECT_EQ(e.deliverDue().delivered, 0u);
+}
+
+TEST_F(EngineTest, IncrementalChangeSendsOnlyTheNewFavorite) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    e.pollAll();
+    e.deliverDue();
+    // The incremental listing re-sees "a" (metadata jobs bump updatedAt) plus the new "b".
+    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({photo("a"), photo("b")}, "c2", false)));
+    EXPECT_CALL(sink, deliver(::testing::Truly([](const DeliveryRequest& r) { return r.asset.id == "b"; }), _))
+        .Times(1);
+    auto polls = e.pollAll();
+    EXPECT_EQ(polls[0].queued, 1u);
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    EXPECT_EQ(memory.cursors["john@example.com"].value, "c2");
+}
+
+TEST_F(EngineTest, ReconcileMakesAFullListingWhenDue) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).Times(2).WillRepeatedly(Return(listing({photo("a")}, "c1", true)));
+    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({}, "c1", false)));
+    e.pollAll();
+    clock.advance(1h);
+    e.pollAll();  // incremental
+    clock.advance(24h);
+    auto polls = e.pollAll();  // reconcile
+    EXPECT_TRUE(polls[0].fullListing);
+}
+
+TEST_F(EngineTest, TransientFailureIsRetriedAfterBackoff) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(Return(std::vector<Outcome>{Outcome::retryLater("451 try again")}))
+        .WillOnce(allDelivered);
+    auto first = e.deliverDue();
+    EXPECT_EQ(first.retrying, 1u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
+    EXPECT_EQ(e.deliverDue().delivered, 0u) << "not due before the backoff";
+    clock.advance(2min);  // base 1 min, +-20% jitter
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered);
+    EXPECT_EQ(rec("a").attempts, 2);
+}
+
+TEST_F(EngineTest, BackoffGrowsExponentiallyUpToTheCap) {
+    EngineSettings s;
+    s.backoffBase = 1min;
+    s.backoffCap = 10min;
+    auto& e = engine(s);
+    EXPECT_EQ(e.backoff(1), 1min);
+    EXPECT_EQ(e.backoff(2), 2min);
+    EXPECT_EQ(e.backoff(4), 8min);
+    EXPECT_EQ(e.backoff(5), 10min);
+    EXPECT_EQ(e.backoff(30), 10min);
+}
+
+TEST_F(EngineTest, PermanentFailureIsRecordedAndNeverRetried) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _)).WillOnce(Return(std::vector<Outcome>{Outcome::failed("550 no such user")}));
+    EXPECT_EQ(e.deliverDue().failed, 1u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Failed);
+    EXPECT_EQ(rec("a").detail, "550 no such user");
+    clock.advance(48h);
+    e.pollAll();
+    EXPECT_EQ(e.deliverDue().delivered + e.deliverDue().failed, 0u);
+}
+
+TEST_F(EngineTest, GivesUpAfterTheAttemptLimit) {
+    EngineSettings s;
+    s.maxAttempts = 3;
+    auto& e = engine(s);
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _)).Times(3).WillRepeatedly(Return(std::vector<Outcome>{Outcome::retryLater("451")}));
+    for (int i = 0; i < 5; ++i) {
+        e.deliverDue();
+        clock.advance(1h);
+    }
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Failed);
+    EXPECT_THAT(rec("a").detail,
+                ::testing::HasSubstr("gave up after 3 attempts"));
+}
+
+TEST_F(EngineTest, QuotaPausesTheSinkWithoutCountingAttempts) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(Return(std::vector<Outcome>{Outcome::paused("550 5.4.5 Daily user sending quota exceeded", 1h)}))
+        .WillRepeatedly(allDelivered);
+    auto r = e.deliverDue();
+    EXPECT_EQ(r.delivered, 0u);
+    EXPECT_EQ(r.paused, 2u) << "the second photo waits too";
+    EXPECT_TRUE(e.pausedUntil("pixstar").has_value());
+    EXPECT_EQ(rec("a").attempts, 0);
+    clock.advance(30min);
+    EXPECT_EQ(e.deliverDue().delivered, 0u);
+    ASSERT_TRUE(e.nextDue().has_value());
+    EXPECT_GE(*e.nextDue(), clock.now() + 29min);
+    clock.advance(31min);
+    EXPECT_EQ(e.deliverDue().delivered, 2u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered);
+}
+
+TEST_F(EngineTest, PauseSurvivesARestart) {
+    {
+        auto& e = engine();
+        EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+        e.pollAll();
+        EXPECT_CALL(sink, deliver(_, _))
+            .WillOnce(Return(std::vector<Outcome>{Outcome::paused("quota", 1h)}));
+        e.deliverDue();
+    }
+    auto& restarted = engine();
+    EXPECT_CALL(sink, deliver(_, _)).Times(0);
+    clock.advance(10min);
+    EXPECT_EQ(restarted.deliverDue().delivered, 0u);
+}
+
+TEST_F(EngineTest, SamePhotoThroughTwoRoutesReachesASharedFrameOnce) {
+    engine_ = std::make_unique<Engine>(store, clock, Logger(), EngineSettings{});
+    NiceMock<MockSource> jane;
+    ON_CALL(jane, fetch(_)).WillByDefault([](const Asset& a) { return mediaFor(a); });
+    engine_->addRoute(Route{"john@example.com", "", &source, &sink, "pixstar",
+                            {{"shared@mypixstar.com", ""}, {"john-frame@mypixstar.com", ""}}});
+    engine_->addRoute(Route{"jane@example.com", "", &jane, &sink, "pixstar",
+                            {{"shared@mypixstar.com", ""}}});
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("j1", "same")}, "c", true)));
+    EXPECT_CALL(jane, list("")).WillOnce(Return(listing({photo("n1", "same")}, "c", true)));
+    auto polls = engine_->pollAll();
+    EXPECT_EQ(polls[0].queued, 2u);
+    EXPECT_EQ(polls[1].queued, 0u);
+    EXPECT_EQ(polls[1].skipped, 1u);
+    EXPECT_EQ(engine_->deliverDue().delivered, 2u);
+    EXPECT_EQ(statusOf("n1", "shared@mypixstar.com", "jane@example.com"), DeliveryStatus::Skipped);
+}
+
+TEST_F(EngineTest, UnfavoriteSendsNothingAndRefavoriteIsNotResent) {
+    auto& e = engine();
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a")}, "c1", true)))
+        .WillOnce(Return(listing({}, "c2", true)))
+        .WillOnce(Return(listing({photo("a")}, "c3", true)));
+    e.pollAll();
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    clock.advance(25h);
+    e.pollAll();  // unfavorited
+    EXPECT_FALSE(memory.favorites["john@example.com"]["a"]);
+    clock.advance(25h);
+    auto polls = e.pollAll();  // favorited again
+    EXPECT_EQ(polls[0].queued, 0u);
+    EXPECT_EQ(e.deliverDue().delivered, 0u);
+}
+
+TEST_F(EngineTest, ResendQueuesEveryCurrentFavoriteAgain) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    EXPECT_EQ(e.deliverDue().delivered, 2u);
+    std::uint64_t lastDone = 0;
+    auto queued = e.resend(route(), [&](std::uint64_t done, std::uint64_t total) {
+        lastDone = done;
+        EXPECT_EQ(total, 2u);
+    });
+    EXPECT_EQ(queued, 2u);
+    EXPECT_EQ(lastDone, 2u);
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
+    EXPECT_EQ(e.deliverDue().delivered, 2u);
+}
+
+TEST_F(EngineTest, DryRunChangesNoState) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    EXPECT_CALL(store, commit(_)).Times(0);
+    EXPECT_CALL(store, record(_)).Times(0);
+    EXPECT_CALL(store, recordPass(_)).Times(0);
+    EXPECT_CALL(store, setMeta(_, _)).Times(0);
+    EXPECT_CALL(sink, deliver(_, _)).Times(0);
+    auto polls = e.pollAll(/*dryRun=*/true);
+    ASSERT_EQ(polls[0].planned.size(), 2u);
+    EXPECT_EQ(polls[0].planned[0].destination, "john-frame@mypixstar.com");
+    EXPECT_TRUE(memory.records.empty());
+    EXPECT_TRUE(memory.cursors.empty());
+}
+
+TEST_F(EngineTest, StartFromNowRecordsABaselineAndSendsOnlyNewFavorites) {
+    EngineSettings s;
+    s.startFromNow = true;
+    auto& e = engine(s);
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("old1"), photo("old2")}, "c1", true)));
+    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({photo("new")}, "c2", false)));
+    auto first = e.pollAll();
+    EXPECT_EQ(first[0].queued, 0u);
+    EXPECT_EQ(first[0].skipped, 2u);
+    auto second = e.pollAll();
+    EXPECT_EQ(second[0].queued, 1u);
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    EXPECT_EQ(statusOf("old1"), DeliveryStatus::Skipped);
+}
+
+TEST_F(EngineTest, ImportedHistoryCoversEveryFrame) {
+    memory.records[{"john@example.com", "a", "*"}].status = DeliveryStatus::Delivered;
+    memory.cursors.clear();
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    auto polls = e.pollAll();
+    EXPECT_EQ(polls[0].queued, 1u);
+}
+
+TEST_F(EngineTest, UndecodableMediaFallsBackToThePreview) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce([](const DeliveryRequest& r, const std::vector<Destination>&) -> std::vector<Outcome> {
+            EXPECT_FALSE(r.media.isPreview);
+            throw mediaError("a.jpg: not a known image format");
+        })
+        .WillOnce([](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            EXPECT_TRUE(r.media.isPreview);
+            return allDelivered(r, d);
+        })
+        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+            throw mediaError("b.jpg: truncated");
+        });
+    EXPECT_CALL(source, fetchPreview(_))
+        .WillOnce([](const Asset& a) {
+            MediaFile m = mediaFor(a);
+            m.isPreview = true;
+            return std::optional<MediaFile>(std::move(m));
+        })
+        .WillOnce([](const Asset&) { return std::optional<MediaFile>(); });
+    auto r = e.deliverDue();
+    EXPECT_EQ(r.delivered, 1u);
+    EXPECT_EQ(r.failed, 1u);
+    EXPECT_EQ(statusOf("b"), DeliveryStatus::Failed);
+    EXPECT_EQ(rec("b").detail, "b.jpg: truncated");
+}
+
+TEST_F(EngineTest, UnavailableSinkKeepsEverythingQueued) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+            throw unavailableError("smtp.example.com:587: connection refused");
+        })
+        .WillRepeatedly(allDelivered);
+    auto r = e.deliverDue();
+    EXPECT_EQ(r.retrying, 1u) << "the sink is not hammered once it is known to be down";
+    EXPECT_EQ(r.delivered, 0u);
+    EXPECT_EQ(statusOf("c"), DeliveryStatus::Queued);
+    clock.advance(10min);
+    EXPECT_EQ(e.deliverDue().delivered, 3u);
+}
+
+TEST_F(EngineTest, UnreachableSourceIsReportedNotThrown) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce([](const std::string&) -> Listing {
+        throw unavailableError("immich: connection refused");
+    });
+    auto polls = e.pollAll();
+    EXPECT_FALSE(polls[0].ok);
+    EXPECT_THAT(polls[0].error, ::testing::HasSubstr("connection refused"));
+    EXPECT_TRUE(memory.cursors.empty()) << "no cursor may advance past an unseen listing";
+    ASSERT_EQ(memory.passes.size(), 1u);
+    EXPECT_FALSE(memory.passes[0].error.empty());
+}
+
+TEST_F(EngineTest, RateLimitHoldsDeliveriesBackPerMinute) {
+    ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{2, 0}));
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    e.pollAll();
+    EXPECT_EQ(e.deliverDue().delivered, 2u);
+    EXPECT_EQ(statusOf("c"), DeliveryStatus::Queued);
+    clock.advance(61s);
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+}
+
+TEST_F(EngineTest, RejectsBadRoutes) {
+    auto& e = engine();
+    EXPECT_THROW(e.addRoute(Route{"john@example.com", "", &source, &sink, "pixstar", {{"x@y.com", ""}}}), Error);
+    EXPECT_THROW(e.addRoute(Route{"other", "", &source, &sink, "pixstar", {}}), Error);
+}
