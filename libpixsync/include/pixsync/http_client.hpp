@@ -1,0 +1,139 @@
+#pragma once
+/// @file http_client.hpp
+/// A small HTTP client for sources that talk to a web API (libcurl underneath). One client
+/// owns one connection that is kept alive between requests. JSON answers are read into memory
+/// up to a size cap; media is streamed straight to a file.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pixsync/error.hpp"
+#include "pixsync/temp_file.hpp"
+
+namespace pixsync {
+
+/// Header name/value pairs. Names in responses are lower case.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// How an HttpClient connects.
+struct HttpClientOptions {
+    /// Prefix of every request path, e.g. "https://photos.example.com/api" (no trailing '/').
+    std::string baseUrl;
+    /// Sent with every request (e.g. an API key header). Values are never put in messages.
+    HttpHeaders defaultHeaders;
+    /// Time allowed to establish a connection (TCP and TLS).
+    std::chrono::seconds connectTimeout{10};
+    /// Time allowed for one whole request; for downloads, the time allowed without progress.
+    std::chrono::seconds timeout{30};
+    /// A PEM file of certificate authorities to trust instead of the system's.
+    std::filesystem::path caFile;
+    /// Skip TLS certificate verification (a local server with a self-signed certificate).
+    bool insecure = false;
+    /// Largest answer request() reads into memory; bigger answers are an error.
+    std::uint64_t maxResponseBytes = 64ull * 1024 * 1024;
+    /// How the user names this server in messages ("Immich at https://..."); defaults to the
+    /// base URL.
+    std::string displayName;
+};
+
+/// An answer read into memory.
+struct HttpResponse {
+    long status = 0;       ///< HTTP status code
+    HttpHeaders headers;   ///< response headers, names in lower case, in arrival order
+    std::string body;      ///< the body, decompressed
+
+    /// The first header with this (case-insensitive) name, if any.
+    std::optional<std::string> header(std::string_view name) const;
+    /// True for 2xx.
+    bool ok() const noexcept { return status >= 200 && status < 300; }
+};
+
+/// The result of download().
+struct HttpDownload {
+    long status = 0;          ///< HTTP status code
+    std::string contentType;  ///< Content-Type without parameters, lower case; "" when absent
+    std::uint64_t bytes = 0;  ///< bytes written to the file (0 unless 2xx)
+    /// True when the body was larger than the cap (the transfer was stopped and the file
+    /// holds only a part).
+    bool overLimit = false;
+    /// The size the server announced (Content-Length), when it did.
+    std::optional<std::uint64_t> announcedBytes;
+    /// For a non-2xx answer: the start of its body (an error message, usually JSON).
+    std::string errorBody;
+};
+
+/// Called during a download with bytes received so far and the total (0 when unknown).
+using HttpProgress = std::function<void(std::uint64_t received, std::uint64_t total)>;
+
+/// Why a request failed before an HTTP answer arrived. Carried by HttpError so a caller can
+/// decide whether trying again makes sense.
+enum class HttpFailure {
+    HostNotFound,       ///< DNS could not resolve the host name
+    ConnectionRefused,  ///< nothing listens on that port (or a firewall said no)
+    Timeout,            ///< no (complete) answer in time
+    Tls,                ///< TLS handshake or certificate verification failed
+    ConnectionLost,     ///< the connection was closed or reset mid-request
+    TooLarge,           ///< the answer was over maxResponseBytes
+    Other,              ///< anything else libcurl reports
+};
+
+/// A transport failure: an Error of kind Unavailable whose message says what happened, in
+/// words, and names the server (never a credential), plus the failure's category.
+class HttpError : public Error {
+public:
+    HttpError(HttpFailure failure, const std::string& message)
+        : Error(ErrorKind::Unavailable, message), failure_(failure) {}
+    /// What went wrong.
+    HttpFailure failure() const noexcept { return failure_; }
+    /// True when the same request may well succeed if tried again soon.
+    bool transient() const noexcept {
+        return failure_ == HttpFailure::Timeout || failure_ == HttpFailure::ConnectionLost;
+    }
+
+private:
+    HttpFailure failure_;
+};
+
+/// One keep-alive connection to one server. Not thread-safe: use one client per thread
+/// (per source instance). When the server closed an idle kept-alive connection, the request
+/// is sent again once on a fresh connection.
+class HttpClient {
+public:
+    /// Prepares the client; nothing is contacted until the first request.
+    explicit HttpClient(HttpClientOptions options);
+    ~HttpClient();
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    /// Sends a request and reads the answer into memory. `path` is appended to the base URL.
+    /// Any HTTP status is returned; throws HttpError when no complete answer arrived.
+    HttpResponse request(std::string_view method, std::string_view path, std::string_view body = {},
+                         const HttpHeaders& headers = {});
+
+    /// GETs `path` and streams a 2xx body into `file` (truncating it), stopping once more than
+    /// `maxBytes` arrived (then `overLimit` is set). Non-2xx bodies are not written to the
+    /// file; their start is kept in `errorBody`. Throws HttpError on transport failures.
+    HttpDownload download(std::string_view path, const TempFile& file, std::uint64_t maxBytes,
+                          const HttpProgress& progress = {}, const HttpHeaders& headers = {});
+
+    /// The full URL for a path (for messages; contains no credentials unless the base did).
+    std::string url(std::string_view path) const;
+    /// How many new connections this client has opened so far (reuse shows as no change).
+    std::uint64_t connectionsOpened() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pixsync

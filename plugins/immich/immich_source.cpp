@@ -1,0 +1,247 @@
+#include "immich_source.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <climits>
+#include <unordered_set>
+
+#include "immich_json.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::immich {
+
+namespace {
+
+// Keeps a listing's log readable when Immich sends many malformed items.
+constexpr std::size_t kMaxProblemLines = 5;
+// A listing that claims more pages than this is treated as a server fault, not followed.
+constexpr int kMaxPages = 100000;
+
+bool sameEmail(std::string_view a, std::string_view b) { return toLower(a) == toLower(b); }
+
+std::string megabytes(std::uint64_t bytes) {
+    return cat((bytes + 1024 * 1024 - 1) / (1024 * 1024), " MB");
+}
+
+}  // namespace
+
+ImmichSource::ImmichSource(Settings settings, const PluginContext& context)
+    : settings_(std::move(settings)),
+      log_(context.log),
+      tempDir_(context.tempDir),
+      api_(settings_, context.log) {
+    if (settings_.insecureTls)
+        log_.warning(cat("TLS certificate checks for ", settings_.baseUrl,
+                         " are off (immich_insecure_tls): anyone on the network path can read ",
+                         settings_.user, "'s photos and API key; set immich_ca_file instead"));
+}
+
+std::string ImmichSource::searchBody(int page, int size, const std::string& updatedAfter) const {
+    // Only properties of MetadataSearchDto: Immich drops unknown ones without a word.
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("isFavorite");
+    w.Bool(true);
+    w.Key("withDeleted");
+    w.Bool(false);
+    w.Key("order");
+    w.String("asc");
+    w.Key("page");
+    w.Int(page);
+    w.Key("size");
+    w.Int(size);
+    if (!updatedAfter.empty()) {
+        w.Key("updatedAfter");
+        w.String(updatedAfter.c_str(), static_cast<rapidjson::SizeType>(updatedAfter.size()));
+    }
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<std::string> ImmichSource::userIdFromAdmin(std::string_view userKeyProblem) {
+    if (settings_.adminKey.empty()) return std::nullopt;
+    auto users = api_.retrying([&] {
+        HttpResponse r = api_.call(KeyRole::Admin, "GET", "/users");
+        if (!r.ok()) api_.fail(r, "list the Immich users", KeyRole::Admin);
+        api_.requireJson(r, "/users");
+        try {
+            return parseUsers(r.body);
+        } catch (const Error& e) {
+            throw TransientFault(e.what());
+        }
+    });
+    for (const auto& u : users)
+        if (sameEmail(u.email, settings_.user)) return u.id;
+    throw unavailableError(cat("no Immich user has the e-mail address ", settings_.user, " (",
+                               settings_.userWhere, "); ", userKeyProblem,
+                               "; check the address against Immich's user list"));
+}
+
+const std::string& ImmichSource::userId() {
+    if (!userId_.empty()) return userId_;
+    HttpResponse r = api_.retrying([&] {
+        HttpResponse me = api_.call(KeyRole::User, "GET", "/users/me");
+        if (me.status >= 500) api_.fail(me, "look up the key's user", KeyRole::User);
+        return me;
+    });
+    if (r.ok()) {
+        api_.requireJson(r, "/users/me");
+        User me = parseUser(r.body);
+        if (!sameEmail(me.email, settings_.user))
+            throw unavailableError(cat(keyName(settings_, KeyRole::User), " belongs to the Immich user ",
+                                       me.email, ", not to ", settings_.user,
+                                       ": using it would send one person's favorites to another's "
+                                       "frame; put ", settings_.user, "'s own key there"));
+        userId_ = me.id;
+        return userId_;
+    }
+    if (r.status == 403) {
+        std::string problem = cat(keyName(settings_, KeyRole::User), " may not read users (",
+                                  Api::immichMessage(r.body), ")");
+        if (auto id = userIdFromAdmin(problem)) {
+            userId_ = *id;
+            return userId_;
+        }
+        throw unavailableError(cat("cannot find out which Immich user ", settings_.user, " is: ", problem,
+                                   "; grant user.read to that key, or set the admin key "
+                                   "(IMMICH_API_KEY / immich_api_key) with user.read"));
+    }
+    api_.fail(r, cat("look up the user of the key for ", settings_.user), KeyRole::User);
+}
+
+Listing ImmichSource::list(const std::string& cursor) {
+    const std::string& owner = userId();
+    Listing out;
+    std::string since = cursor;
+    if (!since.empty() && !parseTimestampMicros(since)) {
+        log_.warning(cat("the stored cursor \"", since.substr(0, 64), "\" for ", settings_.user,
+                         " is not a date; listing all favorites instead"));
+        since.clear();
+    }
+    out.full = since.empty();
+    // Microseconds of the newest updatedAt seen so far (the cursor's, for an incremental one).
+    std::int64_t newest = since.empty() ? INT64_MIN : parseTimestampMicros(since).value_or(INT64_MIN);
+    std::string newestText = since;
+
+    std::unordered_set<std::string> seen;
+    std::size_t partners = 0, trashed = 0, problems = 0, pages = 0;
+    ParseLimits limits;
+    limits.maxItems = static_cast<std::size_t>(settings_.pageSize);
+    for (int page = 1;;) {
+        std::string body = searchBody(page, settings_.pageSize, since);
+        SearchPage p = api_.retrying([&] {
+            HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
+            if (!r.ok()) api_.fail(r, "list the favorites", KeyRole::User);
+            api_.requireJson(r, "/search/metadata");
+            try {
+                return parseSearchPage(r.body, limits);
+            } catch (const Error& e) {
+                throw TransientFault(e.what());  // a garbled page: worth another try
+            }
+        });
+        ++pages;
+        for (const auto& text : p.updatedAts) {
+            auto micros = parseTimestampMicros(text);
+            if (micros && *micros > newest) {
+                newest = *micros;
+                newestText = text;
+            }
+        }
+        for (auto& a : p.assets) {
+            // Partners' favorites come back in this user's search; they are not this route's.
+            if (a.owner != owner) {
+                ++partners;
+                continue;
+            }
+            if (seen.insert(a.id).second) out.assets.push_back(std::move(a));
+        }
+        trashed += p.trashed;
+        for (const auto& line : p.problems)
+            if (problems++ < kMaxProblemLines) log_.warning(cat("skipped an asset Immich sent: ", line));
+        if (!p.nextPage) break;
+        if (*p.nextPage <= page || *p.nextPage > kMaxPages)
+            throw unavailableError(cat("Immich's search paging for ", settings_.user, " went from page ",
+                                       page, " to ", *p.nextPage, "; not following it"));
+        page = *p.nextPage;
+    }
+    if (problems > kMaxProblemLines)
+        log_.warning(cat("skipped ", problems, " malformed assets in all (first ", kMaxProblemLines, " shown)"));
+    out.cursor = newestText;
+    log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
+                   out.assets.size(), " favorites in ", pages, " page(s); skipped ", partners,
+                   " of partners and ", trashed, " in the trash"));
+    return out;
+}
+
+std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::string& path, bool preview) {
+    std::string name = cat(preview ? "the preview of " : "", "\"", asset.fileName, "\" (", asset.id, ")");
+    TempFile file = TempFile::create(tempDir_);
+    HttpDownload d = api_.retrying([&] {
+        HttpDownload got = api_.download(path, file);
+        if (got.status >= 500)
+            throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status, ": ",
+                                     Api::immichMessage(got.errorBody), ")"));
+        return got;
+    });
+    if (d.overLimit) {
+        std::string size = d.announcedBytes ? cat("is ", megabytes(*d.announcedBytes))
+                                            : cat("is over ", megabytes(settings_.maxDownloadBytes));
+        throw mediaError(cat(name, " ", size, ", over the limit of ", megabytes(settings_.maxDownloadBytes),
+                             " (", settings_.maxDownloadWhere, ")"));
+    }
+    std::string said = Api::immichMessage(d.errorBody);
+    // Immich answers 400 "Not found or no asset.download access" for an id it does not know.
+    if (d.status == 404 || (d.status == 400 && said.find("Not found") != std::string::npos)) {
+        if (preview) return std::nullopt;
+        throw mediaError(cat(name, " is gone from Immich (HTTP ", d.status, ": ", said, ")"));
+    }
+    if (preview && d.status == 403) {
+        // Previews need asset.view, which users were not told to grant: a fallback only.
+        if (!previewRefusalLogged_)
+            log_.info(cat("previews are not available for ", settings_.user, " (", said,
+                          "); media the frame cannot show is skipped instead"));
+        previewRefusalLogged_ = true;
+        return std::nullopt;
+    }
+    if (d.status < 200 || d.status >= 300) {
+        HttpResponse r;
+        r.status = d.status;
+        r.body = d.errorBody;
+        api_.fail(r, cat("download ", name), KeyRole::User);
+    }
+    std::string mime = asset.mimeType;
+    const std::string& type = d.contentType;
+    if (type.starts_with("text/") || type.starts_with("application/json"))
+        throw unavailableError(cat("Immich sent ", type, " instead of the media of ", name,
+                                   "; is a proxy in the way?"));
+    if (!type.empty() && type != "application/octet-stream") {
+        if (mime.empty() || preview) {
+            mime = type;
+        } else if (type != toLower(mime)) {
+            log_.warning(cat(name, " is listed as ", mime, " but Immich sent ", type, "; using ", type));
+            mime = type;
+        }
+    }
+    MediaFile media;
+    media.file = std::move(file);
+    media.mimeType = mime;
+    media.size = d.bytes;
+    media.isPreview = preview;
+    return media;
+}
+
+MediaFile ImmichSource::fetch(const Asset& asset) {
+    if (!isUuid(asset.id))
+        throw mediaError(cat("\"", asset.id.substr(0, 64), "\" is not an Immich asset id; not downloading it"));
+    auto media = download(asset, cat("/assets/", asset.id, "/original"), false);
+    return std::move(*media);  // only previews come back empty
+}
+
+std::optional<MediaFile> ImmichSource::fetchPreview(const Asset& asset) {
+    if (!settings_.previewFallback || !isUuid(asset.id)) return std::nullopt;
+    return download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true);
+}
+
+}  // namespace pixsync::immich

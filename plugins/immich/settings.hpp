@@ -1,0 +1,32 @@
+#pragma once
+// The immich source's options, read and validated once when the instance is created.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "pixsync/options.hpp"
+
+namespace pixsync::immich {
+
+/// Everything an instance needs, with the places the values came from (for messages).
+struct Settings {
+    std::string baseUrl;     ///< ends with /api, no trailing slash
+    std::string user;        ///< the Immich user's e-mail address: whose favorites
+    std::string apiKey;      ///< that user's key
+    std::string adminKey;    ///< optional admin key for GET /users
+    std::filesystem::path caFile;
+    bool insecureTls = false;
+    int pageSize = 1000;
+    std::uint64_t maxDownloadBytes = 200ull * 1024 * 1024;
+    int timeoutSeconds = 30;
+    bool previewFallback = true;
+
+    // Where each value came from, as the user wrote it ("/etc/.env: IMMICH_BASE_URL").
+    std::string baseUrlWhere, userWhere, apiKeyWhere, adminKeyWhere, maxDownloadWhere;
+};
+
+/// Reads and validates the options; throws Error(Config) naming the key and the fix.
+Settings readSettings(const Options& options);
+
+}  // namespace pixsync::immich
