@@ -1,0 +1,88 @@
+#include "state_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "pixsync/strings.hpp"
+
+namespace pixsync::state {
+
+namespace fs = std::filesystem;
+
+std::string recoveryAdvice() {
+    return "restore it from a backup, or move it aside and run `pixsync state baseline` to "
+           "record everything currently favorited as already sent (nothing is resent), or "
+           "`pixsync state reset --i-know` to start over and send everything again";
+}
+
+Error unusableState(const fs::path& file, const std::string& problem) {
+    return stateError(cat("state file ", file.string(), ": ", problem,
+                          ". pixsync will not treat it as empty (that would resend every photo): ",
+                          recoveryAdvice()));
+}
+
+namespace {
+
+/// Closes a descriptor when the read is done, whatever happens.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    ~FileDescriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+std::optional<std::string> readStateFile(const fs::path& file) {
+    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
+        throw unusableState(file, "is not a regular file");
+    std::string content;
+    content.reserve(static_cast<std::size_t>(info.st_size));
+    char buffer[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+        }
+        if (n == 0) break;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    return content;
+}
+
+fs::path folderOf(const fs::path& file) {
+    fs::path folder = file.parent_path();
+    return folder.empty() ? fs::path(".") : folder;
+}
+
+void requireWritableFolder(const fs::path& file) {
+    fs::path folder = folderOf(file);
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw stateError(cat("state file ", file.string(), ": the folder ", folder.string(),
+                             " does not exist; create it or point the state path elsewhere"));
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        throw stateError(cat("state file ", file.string(), ": the folder ", folder.string(),
+                             " is not writable (", std::strerror(errno),
+                             "); fix its permissions or point the state path elsewhere"));
+}
+
+}  // namespace pixsync::state

@@ -1,0 +1,32 @@
+#pragma once
+/// @file state_files.hpp
+/// File handling shared by the state store plugins: the wording of "this state is unusable"
+/// errors, strict reading of a state file and the check that its folder can hold it.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "pixsync/error.hpp"
+
+namespace pixsync::state {
+
+/// How to get going again after a state file cannot be used. Part of every Error(State)
+/// about an unusable state, so the person reading it never has to look the steps up.
+std::string recoveryAdvice();
+
+/// Error(State) naming the file and the problem, followed by the recovery advice.
+Error unusableState(const std::filesystem::path& file, const std::string& problem);
+
+/// The whole content of a state file; nullopt when it does not exist (a first start).
+/// Any other failure to read it (permissions, a folder in its place) is Error(State).
+std::optional<std::string> readStateFile(const std::filesystem::path& file);
+
+/// Checks that the folder meant to hold `file` exists and is writable, so a store that will
+/// have to write later fails now, with the folder named, instead of after the first delivery.
+void requireWritableFolder(const std::filesystem::path& file);
+
+/// The folder holding `file` ("." for a bare file name).
+std::filesystem::path folderOf(const std::filesystem::path& file);
+
+}  // namespace pixsync::state

@@ -1,0 +1,271 @@
+#include "json_state_store.hpp"
+
+#include <algorithm>
+
+#include "common/state_files.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::jsonstate {
+
+JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& context,
+                               OpenMode mode)
+    : settings_(std::move(settings)), clock_(context.clock), log_(context.log), mode_(mode) {
+    if (mode_ == OpenMode::ReadWrite) {
+        state::requireWritableFolder(settings_.path);
+        lock_ = std::make_unique<state::WriterLock>(settings_.path);
+    }
+    if (std::optional<std::string> text = state::readStateFile(settings_.path)) {
+        model_ = parseState(settings_.path, std::move(*text));
+    } else {
+        log_.info(cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
+    }
+    for (const auto& [key, delivery] : model_.deliveries) index_.add(key, delivery);
+}
+
+JsonStateStore::~JsonStateStore() {
+    try {
+        if (mode_ == OpenMode::ReadWrite && dirty_) save();
+    } catch (const std::exception& e) {
+        log_.error(e.what());
+    }
+}
+
+void JsonStateStore::requireWritable(const char* operation) const {
+    if (mode_ == OpenMode::ReadOnly)
+        throw Error(ErrorKind::Internal, cat("state file ", settings_.path.string(),
+                                             " was opened read-only; ", operation, " needs a writer"));
+}
+
+template <class Change>
+void JsonStateStore::update(const DeliveryKey& key, Change&& change) {
+    auto [it, inserted] = model_.deliveries.try_emplace(key);
+    if (inserted)
+        it->second.sequence = model_.nextSequence++;
+    else
+        index_.remove(it->first, it->second);
+    change(it->second);
+    index_.add(it->first, it->second);
+}
+
+void JsonStateStore::outcomesAdded(std::size_t n) {
+    dirty_ = true;
+    pendingOutcomes_ += n;
+    if (pendingOutcomes_ >= settings_.batchSize) save();
+}
+
+void JsonStateStore::save() {
+    bytesWritten_ += saveState(model_, settings_.path);
+    pendingOutcomes_ = 0;
+    dirty_ = false;
+}
+
+std::optional<RouteCursor> JsonStateStore::cursor(const std::string& route) {
+    std::lock_guard guard(mutex_);
+    auto it = model_.cursors.find(route);
+    if (it == model_.cursors.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<DeliveryStatus> JsonStateStore::status(const DeliveryKey& key) {
+    std::lock_guard guard(mutex_);
+    auto it = model_.deliveries.find(key);
+    if (it == model_.deliveries.end())
+        it = model_.deliveries.find(DeliveryKey{key.route, key.assetId, std::string(kAllDestinations)});
+    if (it == model_.deliveries.end()) return std::nullopt;
+    return it->second.status;
+}
+
+std::optional<DeliveryKey> JsonStateStore::findByChecksum(const std::string& destination,
+                                                          const std::string& checksum) {
+    std::lock_guard guard(mutex_);
+    const DeliveryKey* key = index_.findByChecksum(destination, checksum, model_.deliveries);
+    if (!key) return std::nullopt;
+    return *key;
+}
+
+void JsonStateStore::commit(const Plan& plan) {
+    std::lock_guard guard(mutex_);
+    requireWritable("commit");
+    const std::int64_t now = toUnixMillis(clock_.now());
+    auto& known = model_.favorites[plan.route];
+    if (plan.fullListing)
+        for (auto& [id, favorite] : known) favorite.present = false;
+    for (const Asset& asset : plan.listed) known.insert_or_assign(asset.id, Favorite{asset, true});
+    for (const QueuedDelivery& q : plan.queue) {
+        update(q.key, [&](Delivery& d) {
+            d.status = DeliveryStatus::Queued;
+            d.checksum = q.asset.checksum;
+            d.attempts = q.attempts;
+            d.nextAttempt = toUnixMillis(q.nextAttempt);
+            d.detail = q.lastError;
+            d.bytes = 0;
+            d.updated = now;
+            d.asset = std::make_unique<Asset>(q.asset);
+        });
+    }
+    for (const SkippedDelivery& s : plan.skipped) {
+        update(s.key, [&](Delivery& d) {
+            d.status = DeliveryStatus::Skipped;
+            d.checksum = s.checksum;
+            d.detail = s.reason;
+            d.updated = now;
+        });
+    }
+    model_.cursors[plan.route] = plan.cursor;
+    dirty_ = true;
+}
+
+std::vector<QueuedDelivery> JsonStateStore::due(TimePoint now, std::size_t limit) {
+    std::lock_guard guard(mutex_);
+    std::vector<QueuedDelivery> result;
+    const std::int64_t nowMs = toUnixMillis(now);
+    for (const auto& [order, key] : index_.queue()) {
+        if (order.first > nowMs || result.size() >= limit) break;
+        const Delivery& d = model_.deliveries.at(*key);
+        QueuedDelivery q;
+        q.key = *key;
+        if (d.asset) q.asset = *d.asset;
+        q.asset.id = key->assetId;
+        if (q.asset.checksum.empty()) q.asset.checksum = d.checksum;
+        q.attempts = d.attempts;
+        q.nextAttempt = fromUnixMillis(d.nextAttempt);
+        q.lastError = d.detail;
+        result.push_back(std::move(q));
+    }
+    return result;
+}
+
+std::optional<TimePoint> JsonStateStore::nextDue() {
+    std::lock_guard guard(mutex_);
+    if (index_.queue().empty()) return std::nullopt;
+    return fromUnixMillis(index_.queue().begin()->first.first);
+}
+
+void JsonStateStore::record(const DeliveryRecord& r) {
+    std::lock_guard guard(mutex_);
+    requireWritable("record");
+    update(r.key, [&](Delivery& d) {
+        d.status = r.status;
+        if (!r.checksum.empty()) d.checksum = r.checksum;
+        d.sink = r.sink;
+        d.attempts = r.attempts;
+        d.nextAttempt = toUnixMillis(r.nextAttempt);
+        d.detail = r.detail;
+        d.bytes = r.bytes;
+        d.updated = toUnixMillis(r.at);
+        if (r.status == DeliveryStatus::Delivered) d.asset.reset();
+    });
+    outcomesAdded(1);
+}
+
+void JsonStateStore::requeue(const std::vector<QueuedDelivery>& deliveries) {
+    std::lock_guard guard(mutex_);
+    requireWritable("requeue");
+    const std::int64_t now = toUnixMillis(clock_.now());
+    for (const QueuedDelivery& q : deliveries) {
+        update(q.key, [&](Delivery& d) {
+            d.status = DeliveryStatus::Queued;
+            if (!q.asset.checksum.empty()) d.checksum = q.asset.checksum;
+            d.attempts = 0;
+            d.nextAttempt = toUnixMillis(q.nextAttempt);
+            d.detail.clear();
+            d.bytes = 0;
+            d.updated = now;
+            d.asset = std::make_unique<Asset>(q.asset);
+        });
+    }
+    outcomesAdded(deliveries.size());
+}
+
+std::uint64_t JsonStateStore::countDelivered(const std::string& sink, TimePoint since) {
+    std::lock_guard guard(mutex_);
+    return index_.countDelivered(sink, toUnixMillis(since));
+}
+
+void JsonStateStore::recordPass(const PassRecord& pass) {
+    std::lock_guard guard(mutex_);
+    requireWritable("recordPass");
+    auto& log = model_.passes[pass.route];
+    log.push_back(pass);
+    while (log.size() > kPassesKept) log.pop_front();
+    dirty_ = true;
+}
+
+RouteSummary JsonStateStore::summarizeRoute(const std::string& route) const {
+    RouteSummary s;
+    s.route = route;
+    if (auto known = model_.favorites.find(route); known != model_.favorites.end())
+        s.favorites = static_cast<std::uint64_t>(std::count_if(
+            known->second.begin(), known->second.end(),
+            [](const auto& entry) { return entry.second.present; }));
+    std::vector<FailureRecord> failures;
+    for (auto it = model_.deliveries.lower_bound(DeliveryKey{route, "", ""});
+         it != model_.deliveries.end() && it->first.route == route; ++it) {
+        const Delivery& d = it->second;
+        switch (d.status) {
+            case DeliveryStatus::Delivered: ++s.delivered; break;
+            case DeliveryStatus::Skipped: ++s.skipped; break;
+            case DeliveryStatus::Queued:
+                ++s.queued;
+                if (!s.nextAttempt || fromUnixMillis(d.nextAttempt) < *s.nextAttempt)
+                    s.nextAttempt = fromUnixMillis(d.nextAttempt);
+                break;
+            case DeliveryStatus::Failed: {
+                ++s.failed;
+                FailureRecord f{it->first, d.asset ? d.asset->fileName : "", d.detail,
+                                fromUnixMillis(d.updated)};
+                if (f.fileName.empty()) {
+                    auto known = model_.favorites.find(route);
+                    if (known != model_.favorites.end()) {
+                        auto fav = known->second.find(it->first.assetId);
+                        if (fav != known->second.end()) f.fileName = fav->second.asset.fileName;
+                    }
+                }
+                failures.push_back(std::move(f));
+                break;
+            }
+        }
+    }
+    std::stable_sort(failures.begin(), failures.end(),
+                     [](const FailureRecord& a, const FailureRecord& b) { return a.at > b.at; });
+    if (failures.size() > 20) failures.resize(20);
+    s.recentFailures = std::move(failures);
+    if (auto log = model_.passes.find(route); log != model_.passes.end() && !log->second.empty())
+        s.lastPass = log->second.back();
+    return s;
+}
+
+std::vector<RouteSummary> JsonStateStore::summarize(const std::vector<std::string>& routes) {
+    std::lock_guard guard(mutex_);
+    std::vector<RouteSummary> result;
+    result.reserve(routes.size());
+    for (const auto& route : routes) result.push_back(summarizeRoute(route));
+    return result;
+}
+
+std::optional<std::string> JsonStateStore::meta(const std::string& key) {
+    std::lock_guard guard(mutex_);
+    auto it = model_.meta.find(key);
+    if (it == model_.meta.end()) return std::nullopt;
+    return it->second;
+}
+
+void JsonStateStore::setMeta(const std::string& key, const std::string& value) {
+    std::lock_guard guard(mutex_);
+    requireWritable("setMeta");
+    model_.meta[key] = value;
+    // Meta holds pauses and import notes: rare, and worth not losing.
+    save();
+}
+
+void JsonStateStore::flush() {
+    std::lock_guard guard(mutex_);
+    if (mode_ == OpenMode::ReadWrite && dirty_) save();
+}
+
+std::uint64_t JsonStateStore::bytesWritten() const {
+    std::lock_guard guard(mutex_);
+    return bytesWritten_;
+}
+
+}  // namespace pixsync::jsonstate

@@ -1,0 +1,21 @@
+// The "json" state store plugin: state kept in the original service's JSON file.
+#include "json_state_store.hpp"
+#include "pixsync/plugin.hpp"
+
+namespace {
+
+std::unique_ptr<pixsync::StateStore> makeJsonStore(const pixsync::Options& options,
+                                                   const pixsync::PluginContext& context,
+                                                   pixsync::OpenMode mode) {
+    pixsync::jsonstate::JsonStoreSettings settings;
+    settings.path = options.path("path");
+    if (settings.path.empty()) options.string("path");  // throws the "missing" Config error
+    settings.batchSize = static_cast<std::size_t>(options.integer("batch_size", 200, 1, 1'000'000));
+    return std::make_unique<pixsync::jsonstate::JsonStateStore>(std::move(settings), context, mode);
+}
+
+}  // namespace
+
+PIXSYNC_STATE_PLUGIN("json", "1.0.0",
+                     "State in a JSON file compatible with the original service's state file",
+                     makeJsonStore)
