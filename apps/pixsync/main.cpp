@@ -1,3 +1,88 @@
+// pixsync: keeps digital photo frames fed from a self-hosted photo library.
+// This file only parses the command line and dispatches; the commands live beside it.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+
+#include "app.hpp"
+#include "pixsync/error.hpp"
 #include "pixsync/version.hpp"
-int main() { std::printf("pixsync %s\n", pixsync::kVersion); }
+
+using namespace pixsync;
+using namespace pixsync::cli;
+
+int main(int argc, char** argv) {
+    CLI::App cli{"pixsync: sends each Immich user's new favorites to their photo frames.\n"
+                 "Without a subcommand it runs the daemon (like `pixsync run`)."};
+    cli.set_version_flag("--version", std::string("pixsync ") + kVersion);
+    cli.require_subcommand(0, 1);
+    cli.fallthrough();  // global options are accepted after the subcommand too
+
+    GlobalOptions global;
+    cli.add_option("--config", global.configFile, "native configuration file (JSON); default: "
+                   "the original's .env and pixstar_mapping.json in the current folder")
+        ->envname("PIXSYNC_CONFIG");
+    cli.add_option("--env-file", global.envFile, "the original service's .env file (default ./.env)");
+    cli.add_option("--plugin-dir", global.pluginDirs, "extra folder to load plugins from (repeatable)");
+    cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
+
+    // The original service's flags: --resend-all with --user EMAIL or --all-users.
+    bool resendAll = false, allUsers = false;
+    std::string user;
+    cli.add_flag("--resend-all", resendAll, "original spelling of `resend`");
+    cli.add_option("--user", user, "with --resend-all: the Immich user e-mail");
+    cli.add_flag("--all-users", allUsers, "with --resend-all: every user");
+
+    RunOptions runOptions;
+    auto* run = cli.add_subcommand("run", "poll and deliver until stopped (SIGTERM/SIGINT); SIGHUP reloads");
+    run->add_flag("--daemon", runOptions.daemon, "detach from the terminal (logs go to the log file)");
+    run->add_option("--pid-file", runOptions.pidFile, "write the daemon's pid here, removed on exit");
+
+    bool dryRun = false;
+    auto* once = cli.add_subcommand("once", "one pass over every route, then exit");
+    once->add_flag("--dry-run", dryRun, "show what would be sent; send and record nothing");
+
+    std::string resendUser;
+    bool resendAllUsers = false;
+    auto* resend = cli.add_subcommand("resend", "queue every current favorite again (after a frame reset)");
+    auto* resendUserOpt = resend->add_option("--user", resendUser, "the Immich user e-mail (route id)");
+    auto* resendAllOpt = resend->add_flag("--all-users", resendAllUsers, "every route");
+    resendUserOpt->excludes(resendAllOpt);
+
+    bool json = false;
+    auto* status = cli.add_subcommand("status", "what each route delivered, queued and failed");
+    status->add_flag("--json", json, "machine-readable output (documented in the README)");
+
+    auto* check = cli.add_subcommand("check", "check configuration, Immich, SMTP and the state; sends nothing");
+    auto* plugins = cli.add_subcommand("plugins", "list the plugins found: name kind version file");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = cli.exit(e);
+        return code == 0 ? 0 : kExitConfig;
+    }
+
+    try {
+        App app(global);
+        if (resendAll || !user.empty() || allUsers) {
+            if (!resendAll)
+                throw usageError("--user and --all-users go with --resend-all (or use `pixsync resend`)");
+            if (user.empty() == !allUsers)
+                throw usageError("--resend-all needs exactly one of --user EMAIL or --all-users");
+            return runResend(app, user, allUsers);
+        }
+        if (*once) return runOnce(app, dryRun);
+        if (*resend) return runResend(app, resendUser, resendAllUsers);
+        if (*status) return runStatus(app, json);
+        if (*check) return runCheck(app);
+        if (*plugins) return runPlugins(app);
+        return runDaemon(app, runOptions);
+    } catch (const Error& e) {
+        std::fprintf(stderr, "pixsync: %s\n", e.what());
+        return exitCodeFor(e.kind());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pixsync: unexpected error: %s\n", e.what());
+        return kExitFailure;
+    }
+}

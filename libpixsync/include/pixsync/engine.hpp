@@ -64,6 +64,7 @@ struct DeliverReport {
     std::uint64_t paused = 0;   ///< deliveries left queued because their sink is paused
     std::uint64_t bytes = 0;
     bool sourceUnavailable = false;  ///< a fetch failed because a source is unreachable
+    bool sinkUnavailable = false;    ///< a sink could not deliver anything (unreachable, TLS, auth)
 };
 
 /// Called with (done, total) during long work (resend, large first syncs).

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,12 @@ public:
     const std::string& origin() const;
     /// The folder relative paths resolve against.
     std::filesystem::path baseDir() const;
+    /// Calls `visit(key, value)` for every string value in this object and below (used to
+    /// find secrets that must be redacted from logs).
+    void visitStrings(const std::function<void(std::string_view key, std::string_view value)>& visit) const;
+    /// A copy of this object with `overrides`' keys set over it (a route's source options over
+    /// the source's). The copy keeps this object's origin for messages.
+    Options mergedWith(const Options& overrides) const;
     /// A compact JSON rendering (used to pass options around and in tests).
     std::string toJson() const;
 

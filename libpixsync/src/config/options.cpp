@@ -47,6 +47,17 @@ rapidjson::Value makeString(std::string_view s, rapidjson::Document::AllocatorTy
 
 }  // namespace
 
+namespace {
+void setMember(rapidjson::Value& obj, std::string_view key, rapidjson::Value v,
+               rapidjson::Document::AllocatorType& a) {
+    auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
+    if (it != obj.MemberEnd())
+        it->value = std::move(v);
+    else
+        obj.AddMember(makeString(key, a), std::move(v), a);
+}
+}  // namespace
+
 struct Options::Node {
     std::shared_ptr<Document> doc;
     rapidjson::Value* value;
@@ -290,23 +301,47 @@ fs::path Options::path(std::string_view key, std::string_view fallback) const {
     return p;
 }
 
+namespace {
+void visitValue(std::string_view key, const rapidjson::Value& v,
+                const std::function<void(std::string_view, std::string_view)>& visit) {
+    if (v.IsString()) {
+        visit(key, std::string_view(v.GetString(), v.GetStringLength()));
+    } else if (v.IsObject()) {
+        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
+            visitValue(std::string_view(it->name.GetString(), it->name.GetStringLength()), it->value, visit);
+    } else if (v.IsArray()) {
+        for (const auto& e : v.GetArray()) visitValue(key, e, visit);
+    }
+}
+}  // namespace
+
+void Options::visitStrings(const std::function<void(std::string_view, std::string_view)>& visit) const {
+    visitValue({}, *node_->value, visit);
+}
+
+Options Options::mergedWith(const Options& overrides) const {
+    Options copy;
+    auto& d = *copy.node_->doc;
+    d.doc.CopyFrom(*node_->value, d.doc.GetAllocator());
+    if (!d.doc.IsObject()) d.doc.SetObject();
+    d.origin = node_->doc->origin;
+    d.style = node_->doc->style;
+    d.baseDir = node_->doc->baseDir;
+    copy.path_ = path_;
+    const auto* o = overrides.node_->value;
+    if (o->IsObject())
+        for (auto it = o->MemberBegin(); it != o->MemberEnd(); ++it)
+            setMember(d.doc, std::string_view(it->name.GetString(), it->name.GetStringLength()),
+                      rapidjson::Value(it->value, d.doc.GetAllocator()), d.doc.GetAllocator());
+    return copy;
+}
+
 std::string Options::toJson() const {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     node_->value->Accept(w);
     return std::string(buf.GetString(), buf.GetSize());
 }
-
-namespace {
-void setMember(rapidjson::Value& obj, std::string_view key, rapidjson::Value v,
-               rapidjson::Document::AllocatorType& a) {
-    auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
-    if (it != obj.MemberEnd())
-        it->value = std::move(v);
-    else
-        obj.AddMember(makeString(key, a), std::move(v), a);
-}
-}  // namespace
 
 Options& Options::set(std::string_view key, std::string_view value) {
     auto& a = node_->doc->doc.GetAllocator();

@@ -200,6 +200,7 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         if (outages_.insert("sink:" + route.sinkName).second)
             log_.warning(cat("sink '", route.sinkName, "' unavailable: ", e.what()));
         downSinks_.insert(route.sinkName);
+        report.sinkUnavailable = true;
         return retryAll(e.what());
     }
     if (outcomes.size() != items.size()) {

@@ -1,0 +1,43 @@
+#include "app.hpp"
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::cli {
+
+App::App(GlobalOptions o) : options(std::move(o)) {
+    log.addOutput(makeStderrOutput());
+    log.setLevel(options.logLevel.empty() ? LogLevel::Info : logLevelFromString(options.logLevel));
+}
+
+Config App::loadConfig() {
+    ConfigRequest request;
+    request.configFile = options.configFile;
+    request.envFile = options.envFile;
+    request.environment = environment;
+    Config config = pixsync::loadConfig(request);
+    if (options.logLevel.empty()) log.setLevel(logLevelFromString(config.logLevel));
+    for (const auto& s : config.secrets) log.addSecret(s);
+    for (const auto& w : config.warnings) log.warning(w);
+    return config;
+}
+
+void App::loadPlugins(const std::vector<std::filesystem::path>& configDirs) {
+    std::vector<std::filesystem::path> dirs(options.pluginDirs.begin(), options.pluginDirs.end());
+    dirs.insert(dirs.end(), configDirs.begin(), configDirs.end());
+    for (const auto& d : options.pluginDirs)
+        if (!std::filesystem::is_directory(d))
+            throw usageError(cat("--plugin-dir ", d, ": no such folder"));
+    auto it = environment.find("PIXSYNC_PLUGIN_PATH");
+    auto path = pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str());
+    std::vector<std::string> problems;
+    registry.loadAll(path, &problems);
+    for (const auto& p : problems) log.warning(p);
+}
+
+void App::openLogFile(const Config& config) {
+    if (config.logFile.empty()) return;
+    log.addOutput(makeRotatingFileOutput(config.logFile, config.logMaxBytes, config.logKeep));
+}
+
+}  // namespace pixsync::cli

@@ -1,0 +1,59 @@
+#pragma once
+// What every command shares: the global options, and the steps that turn them into a loaded
+// configuration, a plugin registry and a logger.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pixsync/clock.hpp"
+#include "pixsync/config.hpp"
+#include "pixsync/log.hpp"
+#include "pixsync/plugin_registry.hpp"
+
+namespace pixsync::cli {
+
+/// Options accepted before or after the subcommand.
+struct GlobalOptions {
+    std::string configFile;
+    std::string envFile;
+    std::vector<std::string> pluginDirs;
+    std::string logLevel;  ///< empty: the configuration's
+};
+
+/// The loaded pieces a command works with.
+struct App {
+    GlobalOptions options;
+    Environment environment = processEnvironment();
+    Logger log;
+    SystemClock clock;
+    PluginRegistry registry;
+
+    /// Logs to stderr at the --log-level (info by default).
+    App(GlobalOptions o);
+
+    /// Loads the configuration, applies its log level and secrets, prints its warnings.
+    Config loadConfig();
+    /// Loads plugins from --plugin-dir, the config's plugin_dirs, PIXSYNC_PLUGIN_PATH and the
+    /// installed folder. Problems (a file that is not a plugin, ...) are logged as warnings.
+    void loadPlugins(const std::vector<std::filesystem::path>& configDirs);
+    /// Adds the rotating log file of the configuration.
+    void openLogFile(const Config& config);
+};
+
+/// Commands. Each returns the process exit code; errors are thrown as pixsync::Error.
+int runPlugins(App& app);
+int runOnce(App& app, bool dryRun);
+int runStatus(App& app, bool json);
+int runCheck(App& app);
+int runResend(App& app, const std::string& user, bool allUsers);
+
+struct RunOptions {
+    bool daemon = false;
+    std::string pidFile;
+    std::string listen;
+};
+int runDaemon(App& app, const RunOptions& options);
+
+}  // namespace pixsync::cli

@@ -1,0 +1,48 @@
+// `pixsync once [--dry-run]`: one pass over every route, then exit.
+#include <cstdio>
+
+#include "app.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/pipeline.hpp"
+#include "pixsync/strings.hpp"
+#include "progress.hpp"
+
+namespace pixsync::cli {
+
+int runOnce(App& app, bool dryRun) {
+    Config config = app.loadConfig();
+    app.loadPlugins(config.pluginDirs);
+    if (!dryRun) app.openLogFile(config);
+    // A dry run reads the state without locking or writing it.
+    Pipeline pipeline(config, app.registry, app.log, app.clock,
+                      dryRun ? OpenMode::ReadOnly : OpenMode::ReadWrite);
+    Engine& engine = pipeline.engine();
+    bool unavailable = false;
+    std::uint64_t planned = 0;
+    for (const auto& report : engine.pollAll(dryRun)) {
+        if (!report.ok) unavailable = true;
+        planned += report.queued;
+        if (dryRun) {
+            for (const auto& p : report.planned)
+                std::printf("would send %s (%s) to %s\n", p.asset.fileName.c_str(), p.asset.id.c_str(),
+                            p.destination.c_str());
+        }
+    }
+    if (dryRun) {
+        std::printf("dry run: %llu deliveries would be queued; nothing was sent or recorded\n",
+                    static_cast<unsigned long long>(planned));
+        return unavailable ? kExitFailure : kExitOk;
+    }
+    Progress progress(app.log, "delivering");
+    auto report = engine.deliverDue(UINT64_MAX, nullptr, [&](std::uint64_t done, std::uint64_t) {
+        progress.update(done, 0);
+    });
+    progress.finish();
+    app.log.info(cat("pass complete: ", report.delivered, " delivered, ", report.retrying,
+                     " to retry, ", report.failed, " failed, ", report.paused, " waiting for a quota or rate limit"));
+    // Deliveries that wait are fine; a source or sink that could not be reached is not.
+    if (report.sourceUnavailable || report.sinkUnavailable) unavailable = true;
+    return unavailable ? kExitFailure : kExitOk;
+}
+
+}  // namespace pixsync::cli

@@ -1,0 +1,196 @@
+// `pixsync run`: the daemon. Polls and delivers until SIGTERM/SIGINT (exit 0), reloads the
+// configuration on SIGHUP (an invalid new one is refused and the old one kept).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "app.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/pipeline.hpp"
+#include "pixsync/runner.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::cli {
+
+namespace {
+
+/// How long a stop may take before the process ends anyway. Outcomes are committed as they
+/// happen, so ending here loses nothing: a delivery in flight stays queued and is sent again.
+constexpr auto kStopGrace = std::chrono::milliseconds(4500);
+
+/// Signals are taken synchronously by a dedicated thread, so nothing runs in a signal handler.
+class SignalWatcher {
+public:
+    SignalWatcher() {
+        sigemptyset(&set_);
+        for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set_, s);
+        pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    }
+    /// Waits for the next signal.
+    int wait() {
+        int sig = 0;
+        sigwait(&set_, &sig);
+        return sig;
+    }
+
+private:
+    sigset_t set_;
+};
+
+/// Writes the pid file, and removes it again on destruction.
+class PidFile {
+public:
+    explicit PidFile(std::string path) : path_(std::move(path)) {
+        if (path_.empty()) return;
+        std::ofstream out(path_, std::ios::trunc);
+        out << ::getpid() << "\n";
+        if (!out) throw Error(ErrorKind::Unavailable, "cannot write the pid file " + path_);
+    }
+    ~PidFile() {
+        if (!path_.empty()) ::unlink(path_.c_str());
+    }
+
+private:
+    std::string path_;
+};
+
+/// Detaches from the terminal. The parent waits until the child reports that it started (or
+/// why it could not), so `run --daemon` still fails visibly with the right exit code.
+int daemonize(int* reportFd) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw Error(ErrorKind::Internal, "pipe failed");
+    pid_t pid = ::fork();
+    if (pid < 0) throw Error(ErrorKind::Internal, "fork failed");
+    if (pid > 0) {
+        ::close(fds[1]);
+        std::string message;
+        char buf[512];
+        ssize_t n;
+        while ((n = ::read(fds[0], buf, sizeof buf)) > 0) message.append(buf, static_cast<std::size_t>(n));
+        if (message.rfind("ok", 0) == 0) return 0;
+        if (message.empty()) message = "9the daemon exited during start-up; see the log file";
+        std::fprintf(stderr, "pixsync: %s\n", message.substr(1).c_str());
+        ::_exit(message[0] - '0');
+    }
+    ::close(fds[0]);
+    ::setsid();
+    if (::fork() > 0) ::_exit(0);  // no session leader: the daemon can never regain a terminal
+    int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    if (null > 2) ::close(null);
+    *reportFd = fds[1];
+    return 1;
+}
+
+void report(int fd, const std::string& message) {
+    if (fd < 0) return;
+    auto n = ::write(fd, message.data(), message.size());
+    (void)n;
+    ::close(fd);
+}
+
+}  // namespace
+
+int runDaemon(App& app, const RunOptions& options) {
+    // Blocked before any thread exists, so every thread inherits the mask and only the
+    // watcher below ever sees these signals.
+    SignalWatcher signals;
+    Config config = app.loadConfig();
+    app.loadPlugins(config.pluginDirs);
+    // Validate everything that can be validated before detaching, so mistakes show here.
+    { Pipeline probe(config, app.registry, app.log, app.clock, std::nullopt); }
+
+    int reportFd = -1;
+    if (options.daemon) {
+        daemonize(&reportFd);
+        app.log.clearOutputs();
+    }
+    std::unique_ptr<Pipeline> pipeline;
+    std::unique_ptr<PidFile> pidFile;
+    try {
+        app.openLogFile(config);
+        pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+        pidFile = std::make_unique<PidFile>(options.pidFile);
+    } catch (const Error& e) {
+        app.log.error(e.what());
+        report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
+        return exitCodeFor(e.kind());
+    }
+    report(reportFd, "ok");
+    app.log.info(cat("pixsync started (pid ", ::getpid(), "), configuration ", config.origin));
+
+    while (true) {
+        Runner runner(pipeline->engine(), app.log.tagged("daemon"), config.pollInterval);
+        std::mutex mutex;
+        std::condition_variable finished;
+        bool done = false;
+        std::atomic<bool> releasing{false};
+        std::atomic<bool> reload{false};
+        std::thread watcher([&] {
+            int sig = signals.wait();
+            if (releasing) return;
+            if (sig == SIGHUP) {
+                reload = true;
+                app.log.info("SIGHUP: reloading the configuration");
+                runner.stop();
+                return;
+            }
+            app.log.info(cat("received ", sig == SIGTERM ? "SIGTERM" : "SIGINT", ", stopping"));
+            runner.stop();
+            // A poll or a send can be slow to give up; don't let it hold up a stop.
+            std::unique_lock lock(mutex);
+            if (!finished.wait_for(lock, kStopGrace, [&] { return done; })) {
+                app.log.warning("stop took too long; exiting now, work in flight stays queued");
+                std::_Exit(0);
+            }
+        });
+        auto release = [&](bool signalled) {
+            {
+                std::lock_guard lock(mutex);
+                done = true;
+            }
+            finished.notify_all();
+            if (!signalled) {
+                releasing = true;
+                ::kill(::getpid(), SIGHUP);  // wakes sigwait; ignored because `releasing` is set
+            }
+            watcher.join();
+        };
+        try {
+            runner.run();
+        } catch (const Error& e) {
+            release(false);
+            app.log.error(e.what());
+            return exitCodeFor(e.kind());
+        }
+        release(true);
+        if (!reload) break;
+        try {
+            Config fresh = app.loadConfig();
+            { Pipeline probe(fresh, app.registry, app.log, app.clock, std::nullopt); }
+            pipeline.reset();  // releases the state lock for the new pipeline
+            config = fresh;
+            pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+            app.log.info("configuration reloaded");
+        } catch (const Error& e) {
+            app.log.error(cat("the new configuration is invalid, keeping the old one: ", e.what()));
+            if (!pipeline) pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+        }
+    }
+    pipeline.reset();
+    app.log.info("stopped");
+    return kExitOk;
+}
+
+}  // namespace pixsync::cli

@@ -1,0 +1,100 @@
+#pragma once
+/// @file config.hpp
+/// The configuration model and its two front doors:
+/// 1. the original service's files: `.env` (the process environment wins over it) plus
+///    `pixstar_mapping.json` and `STATE_PATH`, unchanged;
+/// 2. a native JSON config (comments allowed) naming plugins and their options, with
+///    `${VAR}` substitution from the environment and `*_file` variants for secrets.
+/// Both produce the same Config, validated before anything runs.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pixsync/engine.hpp"
+#include "pixsync/options.hpp"
+#include "pixsync/sink.hpp"
+
+namespace pixsync {
+
+/// Environment variables by name.
+using Environment = std::map<std::string, std::string>;
+
+/// The current process environment.
+Environment processEnvironment();
+
+/// Parses a `.env` file: KEY=VALUE lines, `#` comments, optional `export `, single or double
+/// quotes around values. Throws a Config error naming the file and line for anything else.
+Environment parseEnvFile(const std::filesystem::path& file);
+
+/// A configured plugin instance.
+struct PluginInstance {
+    std::string name;    ///< the instance's name (what routes refer to)
+    std::string plugin;  ///< the plugin's name ("immich", "pixstar", "sqlite", ...)
+    Options options;
+};
+
+/// A configured route.
+struct RouteConfig {
+    std::string id;
+    std::string label;
+    std::string source;     ///< name of a source instance (its options are the template)
+    Options sourceOptions;  ///< merged over the source instance's options for this route
+    std::string sink;       ///< name of a sink instance
+    std::vector<Destination> destinations;
+    std::string where;      ///< "file: routes[2]" or "pixstar_mapping.json: accounts[2] (jane@…)"
+};
+
+/// Everything pixsync needs to run.
+struct Config {
+    /// What the configuration was read from, for messages ("/srv/pixsync/pixsync.json" or
+    /// "/opt/sync/.env + /opt/sync/pixstar_mapping.json").
+    std::string origin;
+    bool originalFormat = false;     ///< read from the original service's files
+    std::filesystem::path baseDir;   ///< folder relative paths resolve against
+
+    PluginInstance state;
+    std::vector<PluginInstance> sources;
+    std::vector<PluginInstance> sinks;
+    std::vector<RouteConfig> routes;
+    std::vector<std::filesystem::path> pluginDirs;
+
+    EngineSettings engine;
+    Duration pollInterval = std::chrono::seconds(300);
+    std::filesystem::path logFile;       ///< empty: no log file
+    std::uint64_t logMaxBytes = 5 * 1024 * 1024;
+    unsigned logKeep = 2;
+    std::string logLevel = "info";
+
+    /// Values that must never be logged (keys, passwords, tokens).
+    std::vector<std::string> secrets;
+    /// Problems worth a warning that do not stop pixsync (e.g. a secret file others can read).
+    std::vector<std::string> warnings;
+
+    /// The instance with this name, or nullptr.
+    const PluginInstance* findSource(const std::string& name) const;
+    const PluginInstance* findSink(const std::string& name) const;
+};
+
+/// Where to look for configuration.
+struct ConfigRequest {
+    std::filesystem::path configFile;  ///< --config: a native config
+    std::filesystem::path envFile;     ///< --env-file: the original's .env (default ./.env)
+    std::filesystem::path workDir;     ///< folder to look in when nothing is given (default cwd)
+    Environment environment;           ///< the process environment (wins over .env)
+};
+
+/// Loads and validates the configuration: a native config when `configFile` is set (or
+/// PIXSYNC_CONFIG is), otherwise the original's files. Throws Error(Config) naming the file,
+/// the key or account, and the fix.
+Config loadConfig(const ConfigRequest& request);
+
+/// The native front door.
+Config loadNativeConfig(const std::filesystem::path& file, const Environment& env);
+
+/// The original service's front door: `.env` (optional when the environment carries the
+/// keys) + PIXSTAR_MAPPING_PATH + STATE_PATH.
+Config loadOriginalConfig(const std::filesystem::path& envFile, const Environment& processEnv);
+
+}  // namespace pixsync

@@ -1,0 +1,56 @@
+#pragma once
+/// @file pipeline.hpp
+/// Builds a running pipeline from a Config: the state store, the sinks, one source per route
+/// and the engine, each plugin instance made by its plugin's factory. The CLI and embedding
+/// programs use this; tests can build Routes by hand instead.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pixsync/check.hpp"
+#include "pixsync/clock.hpp"
+#include "pixsync/config.hpp"
+#include "pixsync/engine.hpp"
+#include "pixsync/log.hpp"
+#include "pixsync/plugin_registry.hpp"
+
+namespace pixsync {
+
+/// Opens the configured state store. Throws Error(Plugin) for an unknown plugin,
+/// Error(State) for unusable state and Error(Locked) when another process holds it.
+std::unique_ptr<StateStore> openStateStore(const Config& config, const PluginRegistry& registry,
+                                           const Logger& log, const Clock& clock, OpenMode mode);
+
+/// Sources, sinks, store and engine made from a Config. Owns every plugin instance; the
+/// registry must outlive it.
+class Pipeline {
+public:
+    /// Creates every instance and validates every destination with its sink, before anything
+    /// is contacted, then opens the state store in `stateMode` (none: no store and no engine,
+    /// for `pixsync check`). Throws Error(Config/Plugin/State/Locked).
+    Pipeline(const Config& config, const PluginRegistry& registry, Logger log, const Clock& clock,
+             std::optional<OpenMode> stateMode = OpenMode::ReadWrite);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    /// The engine and the store; only when the state was opened.
+    Engine& engine() { return *engine_; }
+    StateStore& store() { return *store_; }
+    bool hasState() const { return store_ != nullptr; }
+    const Config& config() const { return config_; }
+
+    /// Runs every source's and sink's check() (reachability, credentials, TLS); sends nothing.
+    void check(CheckReport& report);
+
+private:
+    Config config_;
+    std::unique_ptr<StateStore> store_;
+    std::vector<std::pair<std::string, std::unique_ptr<Sink>>> sinks_;
+    std::vector<std::unique_ptr<Source>> sources_;  ///< one per route, in route order
+    std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace pixsync

@@ -1,0 +1,48 @@
+#pragma once
+/// @file runner.hpp
+/// Drives an Engine for as long as the daemon runs: a poll every interval, deliveries as they
+/// come due in between, and a prompt stop when asked.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+#include "pixsync/engine.hpp"
+#include "pixsync/log.hpp"
+
+namespace pixsync {
+
+/// What happened in one cycle, for metrics and health.
+struct CycleReport {
+    std::vector<PollReport> polls;  ///< empty when no poll was due
+    DeliverReport deliveries;
+};
+
+class Runner {
+public:
+    /// `onCycle` (optional) is called after every cycle, from the run() thread.
+    Runner(Engine& engine, Logger log, Duration pollInterval,
+           std::function<void(const CycleReport&)> onCycle = {});
+
+    /// Runs until stop() is called. Errors of the state store propagate (they are fatal);
+    /// everything else is handled by the engine.
+    void run();
+    /// Asks run() to return; in-flight work finishes its current delivery. Thread-safe.
+    void stop();
+    /// Makes run() poll now instead of waiting for the interval. Thread-safe.
+    void wake();
+    bool stopping() const { return stop_.load(); }
+
+private:
+    Engine& engine_;
+    Logger log_;
+    Duration interval_;
+    std::function<void(const CycleReport&)> onCycle_;
+    std::atomic<bool> stop_{false};
+    bool wakeRequested_ = false;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+};
+
+}  // namespace pixsync

@@ -1,0 +1,102 @@
+#include "pixsync/pipeline.hpp"
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync {
+
+namespace {
+
+/// Adds the configuration's location to a plugin's refusal, so the message names the file.
+[[noreturn]] void rethrowWithPlace(const Error& e, const std::string& where) {
+    std::string what = e.what();
+    if (what.find(where) != std::string::npos) throw e;
+    throw Error(e.kind(), where + ": " + what);
+}
+
+PluginContext contextFor(const std::string& name, const Logger& log, const Clock& clock) {
+    return PluginContext{name, log.tagged(name), clock, {}};
+}
+
+}  // namespace
+
+std::unique_ptr<StateStore> openStateStore(const Config& config, const PluginRegistry& registry,
+                                           const Logger& log, const Clock& clock, OpenMode mode) {
+    const LoadedPlugin* plugin = nullptr;
+    try {
+        plugin = &registry.find(config.state.plugin, PluginKind::State);
+    } catch (const Error& e) {
+        rethrowWithPlace(e, config.origin + ": state.plugin");
+    }
+    auto store = plugin->descriptor->createStateStore(config.state.options,
+                                                      contextFor("state", log, clock), mode);
+    if (!store) throw pluginError(plugin->file.string() + ": the state factory returned nothing");
+    return store;
+}
+
+Pipeline::Pipeline(const Config& config, const PluginRegistry& registry, Logger log, const Clock& clock,
+                   std::optional<OpenMode> stateMode)
+    : config_(config) {
+    for (const auto& s : config_.secrets) log.addSecret(s);
+    // Sinks and sources first: a configuration mistake must surface before the state is locked.
+    for (const auto& s : config_.sinks) {
+        try {
+            const auto& plugin = registry.find(s.plugin, PluginKind::Sink);
+            auto sink = plugin.descriptor->createSink(s.options, contextFor(s.name, log, clock));
+            if (!sink) throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
+            sinks_.emplace_back(s.name, std::move(sink));
+        } catch (const Error& e) {
+            rethrowWithPlace(e, cat(config_.origin, ": sink '", s.name, "'"));
+        }
+    }
+    for (const auto& r : config_.routes) {
+        const PluginInstance* source = config_.findSource(r.source);
+        if (!source) throw configError(cat(r.where, ": no source is named '", r.source, "'"));
+        try {
+            const auto& plugin = registry.find(source->plugin, PluginKind::Source);
+            Options options = source->options.mergedWith(r.sourceOptions);
+            auto src = plugin.descriptor->createSource(options, contextFor(cat(source->name, ":", r.id), log, clock));
+            if (!src) throw pluginError(plugin.file.string() + ": the source factory returned nothing");
+            sources_.push_back(std::move(src));
+        } catch (const Error& e) {
+            rethrowWithPlace(e, r.where);
+        }
+    }
+    for (std::size_t i = 0; i < config_.routes.size(); ++i) {
+        const auto& r = config_.routes[i];
+        Sink* sink = nullptr;
+        for (auto& [name, s] : sinks_)
+            if (name == r.sink) sink = s.get();
+        if (!sink) throw configError(cat(r.where, ": no sink is named '", r.sink, "'"));
+        for (const auto& d : r.destinations)
+            if (auto problem = sink->validateDestination(d); !problem.empty())
+                throw configError(cat(r.where, ": ", problem));
+    }
+    if (!stateMode) return;
+    store_ = openStateStore(config_, registry, log, clock, *stateMode);
+    engine_ = std::make_unique<Engine>(*store_, clock, log.tagged("engine"), config_.engine);
+    for (std::size_t i = 0; i < config_.routes.size(); ++i) {
+        const auto& r = config_.routes[i];
+        Sink* sink = nullptr;
+        for (auto& [name, s] : sinks_)
+            if (name == r.sink) sink = s.get();
+        engine_->addRoute(Route{r.id, r.label, sources_[i].get(), sink, r.sink, r.destinations});
+    }
+}
+
+Pipeline::~Pipeline() {
+    if (store_) {
+        try {
+            store_->flush();
+        } catch (const Error&) {
+            // Nothing more can be done while shutting down; the store reports on next open.
+        }
+    }
+}
+
+void Pipeline::check(CheckReport& report) {
+    for (auto& s : sources_) s->check(report);
+    for (auto& [name, s] : sinks_) s->check(report);
+}
+
+}  // namespace pixsync
