@@ -39,6 +39,7 @@ TempDir::~TempDir() {
 }
 
 fs::path pluginDir() { return PIXSYNC_TEST_PLUGIN_DIR; }
+fs::path testPluginsDir() { return PIXSYNC_TEST_PLUGINS_DIR; }
 fs::path cliPath() { return PIXSYNC_TEST_CLI; }
 fs::path supportDir() { return PIXSYNC_TEST_SUPPORT_DIR; }
 std::string python() { return PIXSYNC_TEST_PYTHON; }

@@ -38,6 +38,8 @@ private:
 
 /// Folder the build puts the in-tree plugins in.
 std::filesystem::path pluginDir();
+/// Folder of the plugins built only for tests (good/, wrong-abi/, duplicate/, ...).
+std::filesystem::path testPluginsDir();
 /// The built pixsync binary.
 std::filesystem::path cliPath();
 /// tests/support in the source tree (fake servers, fixtures).

@@ -1,0 +1,129 @@
+// The plugin loader against real shared objects built by the test suite.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "pixsync/error.hpp"
+#include "pixsync/plugin_registry.hpp"
+#include "test_support.hpp"
+
+using namespace pixsync;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::filesystem::path testPlugin(const std::string& dir, const std::string& file) {
+    return test::testPluginsDir() / dir / file;
+}
+
+std::string refusal(PluginRegistry& registry, const std::filesystem::path& file) {
+    try {
+        registry.load(file);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Plugin);
+        return e.what();
+    }
+    ADD_FAILURE() << file << " was accepted";
+    return {};
+}
+
+}  // namespace
+
+TEST(Loader, LoadsAValidPlugin) {
+    PluginRegistry registry;
+    const auto& p = registry.load(testPlugin("good", "pixsync-test-listing.so"));
+    EXPECT_EQ(p.name(), "test-listing");
+    EXPECT_EQ(p.kind(), PluginKind::Source);
+    EXPECT_STREQ(p.descriptor->version, "0.0.1");
+    EXPECT_EQ(&registry.find("test-listing", PluginKind::Source), &registry.plugins().front());
+}
+
+TEST(Loader, RefusesAnotherMajorAbiNamingFoundAndExpected) {
+    PluginRegistry registry;
+    auto file = testPlugin("wrong-abi", "pixsync-test-wrong-abi.so");
+    auto msg = refusal(registry, file);
+    EXPECT_THAT(msg, AllOf(HasSubstr(file.string()),
+                           HasSubstr("plugin ABI version " + std::to_string(kPluginAbiMajor + 1) + ".0 found"),
+                           HasSubstr("expected " + std::to_string(kPluginAbiMajor) + ".x")));
+}
+
+TEST(Loader, RefusesANewerMinorAbi) {
+    PluginRegistry registry;
+    auto msg = refusal(registry, testPlugin("newer-minor", "pixsync-test-newer-minor.so"));
+    EXPECT_THAT(msg, HasSubstr(std::to_string(kPluginAbiMajor) + "." + std::to_string(kPluginAbiMinor + 1) + " found"));
+}
+
+TEST(Loader, RefusesAFileThatIsNotAPlugin) {
+    PluginRegistry registry;
+    auto file = testPlugin("not-a-plugin", "not-a-plugin.so");
+    EXPECT_THAT(refusal(registry, file),
+                AllOf(HasSubstr(file.string()), HasSubstr("not a pixsync plugin (no pixsync_plugin_descriptor symbol)")));
+}
+
+TEST(Loader, ReportsDlopenErrors) {
+    test::TempDir dir;
+    auto bogus = test::writeFile(dir / "garbage.so", "this is not an ELF file");
+    PluginRegistry registry;
+    EXPECT_THAT(refusal(registry, bogus), AllOf(HasSubstr(bogus.string()), HasSubstr("cannot load")));
+    EXPECT_THAT(refusal(registry, dir / "missing.so"), HasSubstr("cannot load"));
+}
+
+TEST(Loader, RefusesADuplicateName) {
+    PluginRegistry registry;
+    auto first = testPlugin("good", "pixsync-test-recorder.so");
+    registry.load(first);
+    auto msg = refusal(registry, testPlugin("duplicate", "pixsync-test-duplicate.so"));
+    EXPECT_THAT(msg, AllOf(HasSubstr("duplicate plugin name 'test-recorder'"), HasSubstr(first.string())));
+}
+
+TEST(Loader, RefusesADescriptorWithoutItsFactory) {
+    PluginRegistry registry;
+    EXPECT_THAT(refusal(registry, testPlugin("no-factory", "pixsync-test-no-factory.so")),
+                HasSubstr("source plugin without createSource"));
+}
+
+TEST(Loader, FindRefusesTheWrongKind) {
+    PluginRegistry registry;
+    registry.load(testPlugin("good", "pixsync-test-listing.so"));
+    try {
+        registry.find("test-listing", PluginKind::Sink);
+        FAIL() << "a source was accepted as a sink";
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("is a source plugin, but is configured as a sink"));
+    }
+    try {
+        registry.find("nope", PluginKind::Sink);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("no sink plugin named 'nope'"));
+    }
+}
+
+TEST(Loader, LoadAllReportsProblemsAndKeepsTheRest) {
+    PluginRegistry registry;
+    std::vector<std::string> problems;
+    registry.loadAll({test::testPluginsDir() / "good", test::testPluginsDir() / "wrong-abi",
+                      test::testPluginsDir() / "duplicate"},
+                     &problems);
+    EXPECT_EQ(registry.plugins().size(), 2u);
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_THAT(problems[0], HasSubstr("ABI version"));
+    EXPECT_THAT(problems[1], HasSubstr("duplicate plugin name"));
+}
+
+TEST(Loader, SearchPathPutsExplicitFoldersFirstAndSkipsMissingOnes) {
+    test::TempDir a, b;
+    std::string env = b.path().string() + ":/no/such/folder";
+    auto path = pluginSearchPath({a.path(), "/also/missing"}, env.c_str());
+    ASSERT_GE(path.size(), 2u);
+    EXPECT_EQ(path[0], std::filesystem::canonical(a.path()));
+    EXPECT_EQ(path[1], std::filesystem::canonical(b.path()));
+}
+
+TEST(Loader, InstalledPluginsAreFoundRelativeToTheExecutable) {
+    // The build tree mirrors the install layout, so the CLI finds them with no environment.
+    auto r = test::run({test::cliPath().string(), "plugins"}, {{"PIXSYNC_PLUGIN_PATH", ""}});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("sqlite state"));
+    EXPECT_THAT(r.out, HasSubstr(test::pluginDir().string()));
+}
