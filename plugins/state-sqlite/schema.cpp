@@ -98,17 +98,22 @@ std::uint32_t bigEndian(const unsigned char* p, int bytes) {
     return v;
 }
 
+void refuseNewerSchema(const fs::path& file, std::int64_t version) {
+    if (version > static_cast<std::int64_t>(kMigrations.size()))
+        throw stateError(cat("state database ", file.string(),
+                             " was written by a newer pixsync (schema ", version,
+                             ", this one knows up to ", kMigrations.size(),
+                             "): upgrade pixsync, or restore a backup"));
+}
+
 }  // namespace
 
 int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 void inspectDatabaseFile(const fs::path& file) {
+    state::requireReadableFile(file);
     std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        // readStateFile words the reason (permissions, a folder in the way).
-        state::readStateFile(file);
-        throw state::unusableState(file, "cannot be read");
-    }
+    if (!in) throw state::unusableState(file, "cannot be read");
     std::error_code ec;
     const std::uintmax_t size = fs::file_size(file, ec);
     if (ec) throw state::unusableState(file, cat("cannot be read (", ec.message(), ")"));
@@ -140,6 +145,9 @@ void inspectDatabaseFile(const fs::path& file) {
         (countValid && pages > 0 && size < std::uintmax_t{pages} * pageSize))
         throw state::unusableState(file, cat("is truncated (", size, " bytes where the database "
                                              "needs ", std::uintmax_t{pages} * pageSize, ")"));
+    // user_version lives in the header too (offset 60): a newer schema is refused before
+    // SQLite opens the file, so even a read-only look leaves no -wal/-shm files beside it.
+    refuseNewerSchema(file, static_cast<std::int32_t>(bigEndian(&header[60], 4)));
 }
 
 int checkSchema(Database& db) {
@@ -151,11 +159,7 @@ int checkSchema(Database& db) {
     } catch (const Error& e) {
         throw state::unusableState(db.file(), cat("is damaged (", e.what(), ")"));
     }
-    if (version > latestSchemaVersion())
-        throw stateError(cat("state database ", db.file().string(),
-                             " was written by a newer pixsync (schema ", version,
-                             ", this one knows up to ", latestSchemaVersion(),
-                             "): upgrade pixsync, or restore a backup"));
+    refuseNewerSchema(db.file(), version);
     if (version < 0) throw state::unusableState(db.file(), "has a negative schema version");
     if (version == 0 && tables > 0)
         throw state::unusableState(db.file(), "is a SQLite database of another program (it has "

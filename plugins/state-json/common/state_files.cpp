@@ -68,6 +68,14 @@ std::optional<std::string> readStateFile(const fs::path& file) {
     return content;
 }
 
+void requireReadableFile(const fs::path& file) {
+    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
+        throw unusableState(file, "is not a regular file");
+}
+
 fs::path folderOf(const fs::path& file) {
     fs::path folder = file.parent_path();
     return folder.empty() ? fs::path(".") : folder;

@@ -22,6 +22,10 @@ Error unusableState(const std::filesystem::path& file, const std::string& proble
 /// Any other failure to read it (permissions, a folder in its place) is Error(State).
 std::optional<std::string> readStateFile(const std::filesystem::path& file);
 
+/// Checks that an existing state file is a regular file this process can read, without
+/// reading it (a database can be large). Throws Error(State) like readStateFile().
+void requireReadableFile(const std::filesystem::path& file);
+
 /// Checks that the folder meant to hold `file` exists and is writable, so a store that will
 /// have to write later fails now, with the folder named, instead of after the first delivery.
 void requireWritableFolder(const std::filesystem::path& file);
