@@ -53,8 +53,9 @@ public:
     std::vector<std::string> stringList(std::string_view key) const;
     /// A nested object; missing is an empty Options.
     Options object(std::string_view key) const;
-    /// A list of objects; missing is empty.
-    std::vector<Options> objectList(std::string_view key) const;
+    /// A list of objects; missing is empty. With `shorthandKey`, a plain string in the list
+    /// stands for the object {shorthandKey: string} ("destinations": ["a@x.com", {...}]).
+    std::vector<Options> objectList(std::string_view key, std::string_view shorthandKey = {}) const;
     /// A secret: the value of `key`, or the trimmed content of the file named by `key_file`
     /// (relative paths resolve against the config file's folder). Returns an empty string
     /// when neither is set.

@@ -138,12 +138,8 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
         // Destinations are strings, or objects {"address": ..., "profile": ...}.
         if (!r.has("destinations"))
             throw configError(r.where("destinations") + " is missing: list the frames this route feeds");
-        try {
-            for (const auto& a : r.stringList("destinations")) route.destinations.push_back({trim(a), {}});
-        } catch (const Error&) {
-            for (const auto& d : r.objectList("destinations"))
-                route.destinations.push_back({d.string("address"), d.string("profile", "")});
-        }
+        for (const auto& d : r.objectList("destinations", "address"))
+            route.destinations.push_back({trim(d.string("address")), d.string("profile", "")});
         if (route.destinations.empty())
             throw configError(r.where("destinations") + " is empty: list the frames this route feeds");
         collectSecrets(config, route.sourceOptions);

@@ -261,7 +261,7 @@ Options Options::object(std::string_view key) const {
     return Options(std::make_shared<Node>(Node{node_->doc, v}), sub);
 }
 
-std::vector<Options> Options::objectList(std::string_view key) const {
+std::vector<Options> Options::objectList(std::string_view key, std::string_view shorthandKey) const {
     std::vector<Options> out;
     auto* v = const_cast<rapidjson::Value*>(member(node_->value, key));
     if (!v) return out;
@@ -270,6 +270,17 @@ std::vector<Options> Options::objectList(std::string_view key) const {
     std::string base = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
     for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
         auto& e = (*v)[i];
+        if (e.IsString() && !shorthandKey.empty()) {
+            Options o;
+            auto& d = *o.node_->doc;
+            d.origin = node_->doc->origin;
+            d.style = node_->doc->style;
+            d.baseDir = node_->doc->baseDir;
+            o.path_ = cat(base, "[", i, "]");
+            o.set(shorthandKey, std::string_view(e.GetString(), e.GetStringLength()));
+            out.push_back(o);
+            continue;
+        }
         if (!e.IsObject())
             throw configError(cat(where(key), "[", i, "] must be an object {...}, found ", typeName(e)));
         out.push_back(Options(std::make_shared<Node>(Node{node_->doc, &e}), cat(base, "[", i, "]")));
