@@ -78,9 +78,11 @@ void readItem(const Value& item, std::size_t index, const ParseLimits& limits, S
     }
     const std::size_t max = limits.maxFieldLength;
     auto updatedAt = stringMember(item, "updatedAt", max);
-    if (updatedAt && parseTimestampMicros(*updatedAt)) page.updatedAts.push_back(*updatedAt);
-
     auto id = stringMember(item, "id", max);
+    if (updatedAt)
+        if (auto micros = parseTimestampMicros(*updatedAt))
+            page.stamps.push_back({id && isUuid(*id) ? toLower(*id) : std::string(), *updatedAt, *micros});
+
     if (!id || !isUuid(*id)) {
         page.problems.push_back(cat(itemLabel(item, index), " has no valid id"));
         return;

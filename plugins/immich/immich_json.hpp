@@ -24,7 +24,14 @@ struct ParseLimits {
 /// One page of POST /search/metadata, reduced to what pixsync needs.
 struct SearchPage {
     std::vector<Asset> assets;      ///< usable IMAGE/VIDEO items, not trashed, valid ids
-    std::vector<std::string> updatedAts;  ///< updatedAt of every well-formed item (for the cursor)
+    /// When an item changed: every item with a readable updatedAt (any owner, any type), for
+    /// the cursor. `id` is empty when the item's id was not a UUID.
+    struct Stamp {
+        std::string id;
+        std::string updatedAt;
+        std::int64_t micros = 0;
+    };
+    std::vector<Stamp> stamps;
     std::optional<int> nextPage;    ///< the next page number, when there is one
     std::size_t itemsSeen = 0;      ///< items in the answer, usable or not
     std::size_t trashed = 0;        ///< items skipped because they are in the trash

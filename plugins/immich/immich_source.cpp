@@ -6,6 +6,7 @@
 #include <climits>
 #include <unordered_set>
 
+#include "cursor.hpp"
 #include "immich_json.hpp"
 #include "pixsync/strings.hpp"
 
@@ -17,6 +18,13 @@ namespace {
 constexpr std::size_t kMaxProblemLines = 5;
 // A listing that claims more pages than this is treated as a server fault, not followed.
 constexpr int kMaxPages = 100000;
+
+// Immich writes updatedAt in milliseconds (it stores microseconds): an asset whose time falls
+// in the cursor's millisecond has not changed since it was seen.
+bool sameMillisecond(const std::string& updatedAt, std::int64_t cursorMicros) {
+    auto micros = parseTimestampMicros(updatedAt);
+    return micros && *micros >= cursorMicros && *micros < cursorMicros + 1000;
+}
 
 bool sameEmail(std::string_view a, std::string_view b) { return toLower(a) == toLower(b); }
 
@@ -111,26 +119,26 @@ const std::string& ImmichSource::userId() {
     api_.fail(r, cat("look up the user of the key for ", settings_.user), KeyRole::User);
 }
 
-Listing ImmichSource::list(const std::string& cursor) {
+Listing ImmichSource::list(const std::string& cursorText) {
     const std::string& owner = userId();
-    Listing out;
-    std::string since = cursor;
-    if (!since.empty() && !parseTimestampMicros(since)) {
-        log_.warning(cat("the stored cursor \"", since.substr(0, 64), "\" for ", settings_.user,
-                         " is not a date; listing all favorites instead"));
-        since.clear();
+    std::optional<Cursor> since;
+    if (!cursorText.empty()) {
+        since = parseCursor(cursorText);
+        if (!since)
+            log_.warning(cat("the stored cursor \"", cursorText.substr(0, 64), "\" for ", settings_.user,
+                             " is not one this source wrote; listing all favorites instead"));
     }
-    out.full = since.empty();
-    // Microseconds of the newest updatedAt seen so far (the cursor's, for an incremental one).
-    std::int64_t newest = since.empty() ? INT64_MIN : parseTimestampMicros(since).value_or(INT64_MIN);
-    std::string newestText = since;
+    Listing out;
+    out.full = !since;
+    // The newest change seen so far, starting from the cursor's for an incremental listing.
+    Cursor newest = since.value_or(Cursor{"", INT64_MIN, {}});
 
     std::unordered_set<std::string> seen;
-    std::size_t partners = 0, trashed = 0, problems = 0, pages = 0;
+    std::size_t partners = 0, trashed = 0, problems = 0, pages = 0, unchanged = 0;
     ParseLimits limits;
     limits.maxItems = static_cast<std::size_t>(settings_.pageSize);
     for (int page = 1;;) {
-        std::string body = searchBody(page, settings_.pageSize, since);
+        std::string body = searchBody(page, settings_.pageSize, since ? since->updatedAt : std::string());
         SearchPage p = api_.retrying([&] {
             HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
             if (!r.ok()) api_.fail(r, "list the favorites", KeyRole::User);
@@ -142,17 +150,19 @@ Listing ImmichSource::list(const std::string& cursor) {
             }
         });
         ++pages;
-        for (const auto& text : p.updatedAts) {
-            auto micros = parseTimestampMicros(text);
-            if (micros && *micros > newest) {
-                newest = *micros;
-                newestText = text;
-            }
+        for (auto& stamp : p.stamps) {
+            if (stamp.micros > newest.micros) newest = Cursor{stamp.updatedAt, stamp.micros, {}};
+            if (stamp.micros == newest.micros && !stamp.id.empty()) newest.ids.insert(stamp.id);
         }
         for (auto& a : p.assets) {
             // Partners' favorites come back in this user's search; they are not this route's.
             if (a.owner != owner) {
                 ++partners;
+                continue;
+            }
+            // updatedAfter is inclusive: what the cursor already covered comes back unchanged.
+            if (since && since->ids.contains(toLower(a.id)) && sameMillisecond(a.updatedAt, since->micros)) {
+                ++unchanged;
                 continue;
             }
             if (seen.insert(a.id).second) out.assets.push_back(std::move(a));
@@ -168,10 +178,11 @@ Listing ImmichSource::list(const std::string& cursor) {
     }
     if (problems > kMaxProblemLines)
         log_.warning(cat("skipped ", problems, " malformed assets in all (first ", kMaxProblemLines, " shown)"));
-    out.cursor = newestText;
+    // Nothing seen at all (no favorites yet): keep what the caller had.
+    out.cursor = newest.updatedAt.empty() ? cursorText : formatCursor(newest);
     log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
                    out.assets.size(), " favorites in ", pages, " page(s); skipped ", partners,
-                   " of partners and ", trashed, " in the trash"));
+                   " of partners, ", trashed, " in the trash, ", unchanged, " unchanged"));
     return out;
 }
 
