@@ -76,7 +76,7 @@ int daemonize(int* reportFd) {
         char buf[512];
         ssize_t n;
         while ((n = ::read(fds[0], buf, sizeof buf)) > 0) message.append(buf, static_cast<std::size_t>(n));
-        if (message.rfind("ok", 0) == 0) return 0;
+        if (message.rfind("ok", 0) == 0) ::_exit(0);
         if (message.empty()) message = "9the daemon exited during start-up; see the log file";
         std::fprintf(stderr, "pixsync: %s\n", message.substr(1).c_str());
         ::_exit(message[0] - '0');

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <memory>
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
@@ -63,8 +64,12 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : kExitConfig;
     }
 
+    // The App (and with it the plugins) outlives the handlers below, so an error raised
+    // inside a plugin is still readable when it is reported.
+    std::unique_ptr<App> appHolder;
     try {
-        App app(global);
+        appHolder = std::make_unique<App>(global);
+        App& app = *appHolder;
         if (resendAll || !user.empty() || allUsers) {
             if (!resendAll)
                 throw usageError("--user and --all-users go with --resend-all (or use `pixsync resend`)");

@@ -36,6 +36,11 @@ const char* toString(ErrorKind kind) noexcept;
 class Error : public std::runtime_error {
 public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    Error(const Error&) = default;
+    Error& operator=(const Error&) = default;
+    /// Defined in libpixsync, so the type's vtable lives there and not in a plugin: an Error
+    /// thrown by a plugin stays valid after the plugin is unloaded.
+    ~Error() override;
 
     /// What kind of failure this is.
     ErrorKind kind() const noexcept { return kind_; }

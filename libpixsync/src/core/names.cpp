@@ -7,6 +7,8 @@
 
 namespace pixsync {
 
+Error::~Error() = default;
+
 int exitCodeFor(ErrorKind kind) noexcept {
     switch (kind) {
         case ErrorKind::Usage:

@@ -69,8 +69,9 @@ CommandResult run(const std::vector<std::string>& argv, const std::map<std::stri
     if (pid == 0) {
         ::dup2(outPipe[1], 1);
         ::dup2(errPipe[1], 2);
-        ::close(outPipe[0]);
-        ::close(errPipe[0]);
+        // Only 1 and 2 may keep the pipes open: a daemon the command leaves behind must not
+        // hold them, or this function would wait for it.
+        for (int fd : {outPipe[0], outPipe[1], errPipe[0], errPipe[1]}) ::close(fd);
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, 0);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);

@@ -1,0 +1,152 @@
+// The pixsync command line, run as a real process.
+#include <gmock/gmock.h>
+
+#include "cli_fixture.hpp"
+
+using namespace pixsync::test;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+TEST_F(CliTest, HelpAndVersion) {
+    auto help = run({cliPath().string(), "--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    for (const char* cmd : {"run", "once", "resend", "status", "check", "plugins", "--plugin-dir", "--resend-all"})
+        EXPECT_THAT(help.out, HasSubstr(cmd));
+    auto version = run({cliPath().string(), "--version"});
+    EXPECT_EQ(version.exitCode, 0);
+    EXPECT_THAT(version.out, HasSubstr("pixsync 0."));
+}
+
+TEST_F(CliTest, PluginsListsOneLinePerPluginWithPluginDirBeforeOrAfter) {
+    const std::string good = (testPluginsDir() / "good").string();
+    for (auto args : {std::vector<std::string>{cliPath().string(), "--plugin-dir", good, "plugins"},
+                      std::vector<std::string>{cliPath().string(), "plugins", "--plugin-dir", good}}) {
+        auto r = run(args);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_THAT(r.out, HasSubstr("test-listing source 0.0.1 " + good + "/pixsync-test-listing.so\n"));
+        EXPECT_THAT(r.out, HasSubstr("test-recorder sink 0.0.1 " + good + "/pixsync-test-recorder.so\n"));
+    }
+}
+
+TEST_F(CliTest, PluginsReportsRefusedFilesWithoutStopping) {
+    auto r = run({cliPath().string(), "plugins", "--plugin-dir", (testPluginsDir() / "wrong-abi").string(),
+                  "--plugin-dir", (testPluginsDir() / "good").string()});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_THAT(r.err, HasSubstr("pixsync-test-wrong-abi.so: plugin ABI version"));
+    EXPECT_THAT(r.out, HasSubstr("test-listing source"));
+}
+
+TEST_F(CliTest, DryRunShowsThePlanAndChangesNothing) {
+    favorite("a");
+    favorite("b");
+    auto r = pixsync({"once", "--dry-run"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, AllOf(HasSubstr("would send a.jpg (a) to john-frame@mypixstar.com"),
+                             HasSubstr("would send b.jpg (b) to kitchen@mypixstar.com"),
+                             HasSubstr("4 deliveries would be queued")));
+    EXPECT_FALSE(std::filesystem::exists(dir / "record.txt"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "state.db")) << "a dry run creates no state";
+}
+
+TEST_F(CliTest, OnceDeliversEachFavoriteOncePerFrame) {
+    favorite("a");
+    auto first = pixsync({"once"});
+    EXPECT_EQ(first.exitCode, 0) << first.err;
+    EXPECT_THAT(deliveries(), UnorderedElementsAre("john@example.com a john-frame@mypixstar.com",
+                                                   "john@example.com a kitchen@mypixstar.com"));
+    favorite("b");
+    auto second = pixsync({"once"});
+    EXPECT_EQ(second.exitCode, 0) << second.err;
+    EXPECT_EQ(deliveries().size(), 4u);
+    auto third = pixsync({"once"});
+    EXPECT_EQ(deliveries().size(), 4u) << "nothing is sent twice";
+    EXPECT_THAT(readFile(dir / "pixsync.log"), HasSubstr("delivered a.jpg (a) to kitchen@mypixstar.com"));
+}
+
+TEST_F(CliTest, FailedDeliveriesAreReportedButThePassSucceeds) {
+    favorite("r1", "reject-me.jpg");
+    auto r = pixsync({"once"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    auto status = pixsync({"status"});
+    EXPECT_THAT(status.out, AllOf(HasSubstr("failed 2"), HasSubstr("reject-me.jpg to kitchen@mypixstar.com: 550")));
+}
+
+TEST_F(CliTest, StatusJsonIsStable) {
+    favorite("a");
+    pixsync({"once"});
+    auto r = pixsync({"status", "--json"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    for (const char* key : {"\"version\": 1", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
+                            "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []"})
+        EXPECT_THAT(r.out, HasSubstr(key));
+}
+
+TEST_F(CliTest, StatusFailsWhenARouteIsFailing) {
+    std::filesystem::remove(dir / "listing.jsonl");  // the source cannot list
+    auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 1) << "an unusable source fails the pass";
+    auto status = pixsync({"status"});
+    EXPECT_EQ(status.exitCode, 1);
+    EXPECT_THAT(status.out, HasSubstr("FAILED"));
+}
+
+TEST_F(CliTest, ResendQueuesEverythingAgain) {
+    favorite("a");
+    favorite("b");
+    pixsync({"once"});
+    auto r = pixsync({"resend", "--user", "john@example.com"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("4 deliveries queued"));
+    pixsync({"once"});
+    EXPECT_EQ(deliveries().size(), 8u);
+    auto original = pixsync({"--resend-all", "--all-users"});
+    EXPECT_EQ(original.exitCode, 0) << original.err;
+    auto unknown = pixsync({"resend", "--user", "nobody@example.com"});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_THAT(unknown.err, HasSubstr("no route for 'nobody@example.com'"));
+}
+
+TEST_F(CliTest, ResendAllAloneIsAUsageError) {
+    auto r = pixsync({"--resend-all"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_THAT(r.err, HasSubstr("--resend-all needs exactly one of --user EMAIL or --all-users"));
+    auto both = pixsync({"resend", "--user", "a@b.com", "--all-users"});
+    EXPECT_EQ(both.exitCode, 2);
+}
+
+TEST_F(CliTest, ConfigurationErrorsExitTwoNamingTheFile) {
+    writeFile(dir / "pixsync.json", "{ \"state\": ");
+    auto r = pixsync({"once"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_THAT(r.err, HasSubstr((dir / "pixsync.json").string() + ": line 1"));
+}
+
+TEST_F(CliTest, AnUnknownPluginExitsTwo) {
+    writeConfig("", "no-such-sink");
+    auto r = pixsync({"once"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_THAT(r.err, AllOf(HasSubstr("sink 'frames'"), HasSubstr("no sink plugin named 'no-such-sink'")));
+}
+
+TEST_F(CliTest, AnInvalidDestinationIsRefusedBeforeAnythingRuns) {
+    writeFile(dir / "pixsync.json",
+              readFile(dir / "pixsync.json").replace(readFile(dir / "pixsync.json").find("kitchen@mypixstar.com"), 21, "kitchen"));
+    favorite("a");
+    auto r = pixsync({"once"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_THAT(r.err, AllOf(HasSubstr("routes[0]"), HasSubstr("'kitchen' is not an e-mail address")));
+    EXPECT_FALSE(std::filesystem::exists(dir / "record.txt"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "state.db"));
+}
+
+TEST_F(CliTest, SecretsNeverReachTheLog) {
+    writeConfig("", "test-recorder", R"("api_key": "sup3r-secret-key", )");
+    // A secret that shows up inside a message (here: as a file name) is redacted everywhere.
+    favorite("a", "sup3r-secret-key.jpg");
+    auto r = pixsync({"once", "--log-level", "debug"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.err, ::testing::Not(HasSubstr("sup3r-secret-key")));
+    EXPECT_THAT(readFile(dir / "pixsync.log"), ::testing::Not(HasSubstr("sup3r-secret-key")));
+    EXPECT_THAT(readFile(dir / "pixsync.log"), HasSubstr("delivered ***.jpg"));
+}

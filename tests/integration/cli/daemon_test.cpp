@@ -1,0 +1,150 @@
+// `pixsync run` as a long-running process: signals, single instance, reload, --daemon.
+#include <gmock/gmock.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+using namespace pixsync::test;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+namespace {
+
+/// A pixsync process started in the background, killed if still running at the end.
+class Background {
+public:
+    Background(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+            std::vector<char*> argv;
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+    }
+    ~Background() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    pid_t pid() const { return pid_; }
+    void signal(int sig) { ::kill(pid_, sig); }
+    /// Exit code, or -1 if it did not exit in time.
+    int wait(std::chrono::milliseconds timeout) {
+        auto end = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < end) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        return -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+bool waitFor(const std::function<bool()>& condition, std::chrono::seconds timeout = 20s) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+}  // namespace
+
+class DaemonTest : public CliTest {
+protected:
+    std::vector<std::string> runArgs(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{cliPath().string(), "run", "--config", (dir / "pixsync.json").string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    }
+    std::string log() { return std::filesystem::exists(dir / "pixsync.log") ? readFile(dir / "pixsync.log") : ""; }
+};
+
+TEST_F(DaemonTest, DeliversThenStopsOnSigtermWithExitZero) {
+    favorite("a");
+    Background daemon(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
+    auto start = std::chrono::steady_clock::now();
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    EXPECT_THAT(log(), HasSubstr("received SIGTERM, stopping"));
+}
+
+TEST_F(DaemonTest, SigintStopsToo) {
+    Background daemon(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    daemon.signal(SIGINT);
+    EXPECT_EQ(daemon.wait(10s), 0);
+}
+
+TEST_F(DaemonTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
+    Background daemon(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    auto second = pixsync({"once"});
+    EXPECT_EQ(second.exitCode, 1);
+    EXPECT_THAT(second.err, HasSubstr("pid " + std::to_string(daemon.pid())));
+    // status reads while the daemon writes
+    auto status = pixsync({"status"});
+    EXPECT_EQ(status.exitCode, 0) << status.err;
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+}
+
+TEST_F(DaemonTest, SighupReloadsAValidConfigAndKeepsTheOldOneOtherwise) {
+    Background daemon(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every 10 s") != std::string::npos; })) << log();
+    writeConfig(R"(, "max_attempts": 3)");
+    writeFile(dir / "pixsync.json", readFile(dir / "pixsync.json").replace(
+                                        readFile(dir / "pixsync.json").find("\"poll_interval_seconds\": 10"), 27,
+                                        "\"poll_interval_seconds\": 20"));
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("polling every 20 s") != std::string::npos; })) << log();
+
+    favorite("after-reload");
+    writeFile(dir / "pixsync.json", "{ broken");
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(waitFor([&] { return log().find("the new configuration is invalid, keeping the old one") != std::string::npos; }))
+        << log();
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; }, 40s)) << "the old configuration keeps working\n" << log();
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+}
+
+TEST_F(DaemonTest, DaemonModeWritesAndRemovesThePidFile) {
+    auto pidFile = dir / "immich-pixstar.pid";
+    auto r = run(runArgs({"--daemon", "--pid-file", pidFile.string()}), {}, dir.path(), 30);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_TRUE(waitFor([&] { return std::filesystem::exists(pidFile); }));
+    pid_t pid = std::stoi(readFile(pidFile));
+    EXPECT_EQ(::kill(pid, 0), 0) << "the daemon runs";
+    ::kill(pid, SIGTERM);
+    EXPECT_TRUE(waitFor([&] { return !std::filesystem::exists(pidFile) && ::kill(pid, 0) != 0; }, 10s));
+}
+
+TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
+    Background holder(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    auto r = run(runArgs({"--daemon"}), {}, dir.path(), 30);
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_THAT(r.err, HasSubstr("pid " + std::to_string(holder.pid())));
+    holder.signal(SIGTERM);
+    EXPECT_EQ(holder.wait(10s), 0);
+}
