@@ -1,0 +1,209 @@
+#include "pixstar_sink.hpp"
+
+#include <algorithm>
+
+#include "message_builder.hpp"
+#include "mime_text.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/media_transform.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::pixstar {
+
+struct PixstarSink::Prepared {
+    FrameMedia media;
+    std::string attachmentName;
+};
+
+PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
+    : settings_(std::move(settings)),
+      log_(context.log),
+      clock_(context.clock),
+      tempDir_(context.tempDir),
+      client_(settings_.smtp, context.log) {
+    log_.addSecret(settings_.smtp.password);
+    if (settings_.smtp.insecureTls)
+        log_.warning(cat(
+            "smtp_insecure_tls is on: the certificate of ", settings_.smtp.endpoint(),
+            " is not verified, so anyone on the network path can read the password and photos"));
+    if (!settings_.smtp.useTls && !settings_.smtp.implicitTls())
+        log_.warning(cat("smtp_use_tls is off: mail to ", settings_.smtp.endpoint(),
+                         " travels unencrypted (acceptable only for a local relay)"));
+}
+
+const FrameProfile& PixstarSink::profileFor(const std::string& name) const {
+    if (name.empty()) return settings_.defaultProfile;
+    const auto it = settings_.profiles.find(name);
+    if (it == settings_.profiles.end())
+        throw configError(
+            cat("unknown frame profile '", name, "'"));  // validateDestination() prevents this
+    return it->second;
+}
+
+std::string PixstarSink::validateDestination(const Destination& destination) const {
+    if (!isEmailAddress(destination.address))
+        return cat("'", destination.address, "' is not an e-mail address");
+    if (!destination.profile.empty() && !settings_.profiles.contains(destination.profile)) {
+        std::vector<std::string> names;
+        for (const auto& [name, profile] : settings_.profiles) names.push_back(name);
+        return cat(
+            "unknown frame profile '", destination.profile, "' for ", destination.address, "; ",
+            names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
+                          : "configured profiles: " + join(names, ", "));
+    }
+    return {};
+}
+
+std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,
+                                          const std::vector<Destination>& destinations) {
+    const TimePoint now = clock_.now();
+    if (now < pausedUntil_) {
+        const auto left = std::chrono::duration_cast<Duration>(pausedUntil_ - now);
+        return std::vector<Outcome>(destinations.size(), Outcome::paused(pauseReason_, left));
+    }
+
+    // Transform once per profile; Error(Media) goes to the engine.
+    std::map<std::string, Prepared> prepared;
+    for (const auto& d : destinations) {
+        if (prepared.contains(d.profile)) continue;
+        Prepared p{prepareForFrame(request.media, profileFor(d.profile), tempDir_), {}};
+        p.attachmentName =
+            safeFileName(request.asset.fileName, p.media.passedThrough ? "" : ".jpg");
+        prepared.emplace(d.profile, std::move(p));
+    }
+
+    std::vector<std::optional<Outcome>> outcomes(destinations.size());
+    if (settings_.message.groupRecipients) {
+        for (const auto& [profile, media] : prepared) {
+            std::vector<std::size_t> group;
+            for (std::size_t i = 0; i < destinations.size(); ++i)
+                if (destinations[i].profile == profile) group.push_back(i);
+            sendTo(request, media, destinations, group, outcomes);
+        }
+    } else {
+        for (std::size_t i = 0; i < destinations.size(); ++i)
+            sendTo(request, prepared.at(destinations[i].profile), destinations, {i}, outcomes);
+    }
+    std::vector<Outcome> result;
+    for (auto& o : outcomes)
+        result.push_back(o ? std::move(*o) : Outcome::retryLater("not attempted"));
+    return result;
+}
+
+void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
+                         const std::vector<Destination>& destinations,
+                         const std::vector<std::size_t>& recipients,
+                         std::vector<std::optional<Outcome>>& outcomes) {
+    auto settle = [&](const Outcome& outcome) {
+        for (auto i : recipients) outcomes[i] = outcome;
+    };
+    if (clock_.now() < pausedUntil_) {
+        settle(Outcome::paused(pauseReason_,
+                               std::chrono::duration_cast<Duration>(pausedUntil_ - clock_.now())));
+        return;
+    }
+
+    const std::string user =
+        singleLine(request.routeLabel.empty() ? request.route : request.routeLabel);
+    MessageContent content;
+    content.from = settings_.message.from;
+    for (auto i : recipients) content.recipients.push_back(destinations[i].address);
+    content.subject = expandTemplate(settings_.message.subjectTemplate, user, media.attachmentName);
+    content.body = expandTemplate(settings_.message.bodyTemplate, user, media.attachmentName);
+    content.attachment = media.media.path;
+    content.attachmentType =
+        media.media.mimeType.empty() ? "application/octet-stream" : media.media.mimeType;
+    content.attachmentName = media.attachmentName;
+
+    const std::uint64_t size =
+        estimatedMessageBytes(media.media.size, content.subject.size() + content.body.size());
+    if (size > settings_.message.maxMessageBytes) {
+        settle(Outcome::failed(cat("the message would be ", humanBytes(size),
+                                   ", over smtp_max_message_mb (",
+                                   humanBytes(settings_.message.maxMessageBytes), ")")));
+        return;
+    }
+    const auto message = buildMessage(content);
+
+    const bool anySettled =
+        std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.has_value(); });
+    std::vector<SmtpReply> replies;
+    // A reused connection may have been closed by the server while idle, and a server may
+    // close it with 421 after some messages: reconnect once and send again.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            client_.open();
+            replies = client_.send(*message, content.from, content.recipients);
+            break;
+        } catch (const ConnectionLost& e) {
+            log_.info(cat(e.what(), attempt == 1 ? "; reconnecting" : ""));
+            if (attempt == 1) continue;
+            if (!anySettled) throw unavailableError(e.what());
+            settle(Outcome::retryLater(e.what()));
+            return;
+        } catch (const Error& e) {
+            // Earlier frames of this asset already have outcomes: keep them, retry the rest.
+            if (!anySettled || e.kind() != ErrorKind::Unavailable) throw;
+            settle(Outcome::retryLater(e.what()));
+            return;
+        }
+    }
+
+    for (std::size_t k = 0; k < recipients.size(); ++k) {
+        Outcome outcome = outcomeFor(replies[k], size);
+        if (outcome.kind == Outcome::Kind::Delivered) outcome.bytes = media.media.size;
+        if (outcome.kind == Outcome::Kind::Paused) {
+            pausedUntil_ = clock_.now() + outcome.retryAfter;
+            pauseReason_ = outcome.detail;
+            log_.warning(cat("sender quota reached at ", settings_.smtp.endpoint(), ": ",
+                             outcome.detail, "; pausing deliveries"));
+        } else if (outcome.kind != Outcome::Kind::Delivered) {
+            log_.info(cat(destinations[recipients[k]].address, ": ", outcome.detail));
+        }
+        outcomes[recipients[k]] = std::move(outcome);
+    }
+}
+
+void PixstarSink::check(CheckReport& report) {
+    const std::string subject = cat("pixstar: ", settings_.smtp.endpoint());
+    SmtpClient probe(settings_.smtp, log_);
+    SmtpClient::Step reached = SmtpClient::Step::Connect;
+    bool anyPassed = false;
+    auto name = [](SmtpClient::Step s) {
+        switch (s) {
+            case SmtpClient::Step::Connect:
+                return "connection";
+            case SmtpClient::Step::Tls:
+                return "TLS";
+            case SmtpClient::Step::Authenticate:
+                return "authentication";
+        }
+        return "";
+    };
+    try {
+        probe.open([&](SmtpClient::Step step, const std::string& detail) {
+            report.pass(cat(subject, ": ", name(step)), detail);
+            anyPassed = true;
+            reached = step;
+        });
+        probe.close();
+    } catch (const Error& e) {
+        SmtpClient::Step failed = SmtpClient::Step::Connect;
+        if (anyPassed)
+            failed = reached == SmtpClient::Step::Connect &&
+                             (settings_.smtp.useTls || settings_.smtp.implicitTls())
+                         ? SmtpClient::Step::Tls
+                         : SmtpClient::Step::Authenticate;
+        std::string fix = "see the reason";
+        const std::string what = e.what();
+        if (const auto semi = what.rfind("; "); semi != std::string::npos)
+            fix = what.substr(semi + 2);
+        report.fail(cat(subject, ": ", name(failed)), log_.redact(what), fix);
+    }
+}
+
+std::unique_ptr<Sink> createPixstarSink(const Options& options, const PluginContext& context) {
+    return std::make_unique<PixstarSink>(readSettings(options), context);
+}
+
+}  // namespace pixsync::pixstar

@@ -1,0 +1,49 @@
+#pragma once
+// The "pixstar" sink: e-mails each asset, fitted to the frame's profile, to Pix-Star frames.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pixsync/plugin.hpp"
+#include "pixsync/sink.hpp"
+#include "settings.hpp"
+#include "smtp_client.hpp"
+
+namespace pixsync::pixstar {
+
+/// Delivers media by e-mail over one reused SMTP connection.
+class PixstarSink final : public Sink {
+  public:
+    PixstarSink(SinkSettings settings, const PluginContext& context);
+
+    std::vector<Outcome> deliver(const DeliveryRequest& request,
+                                 const std::vector<Destination>& destinations) override;
+    std::string validateDestination(const Destination& destination) const override;
+    RateLimits rateLimits() const override { return settings_.limits; }
+    void check(CheckReport& report) override;
+
+  private:
+    struct Prepared;
+    const FrameProfile& profileFor(const std::string& name) const;
+    /// Sends one message to `recipients` (indexes into `destinations`), writing their outcomes.
+    void sendTo(const DeliveryRequest& request, const Prepared& media,
+                const std::vector<Destination>& destinations,
+                const std::vector<std::size_t>& recipients,
+                std::vector<std::optional<Outcome>>& outcomes);
+
+    SinkSettings settings_;
+    Logger log_;
+    const Clock& clock_;
+    std::filesystem::path tempDir_;
+    SmtpClient client_;
+    TimePoint pausedUntil_{};
+    std::string pauseReason_;
+};
+
+/// The plugin's factory.
+std::unique_ptr<Sink> createPixstarSink(const Options& options, const PluginContext& context);
+
+}  // namespace pixsync::pixstar

@@ -1,0 +1,102 @@
+#include "settings.hpp"
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::pixstar {
+
+std::string SmtpSettings::endpoint() const { return cat(host, ":", port); }
+
+namespace {
+
+constexpr std::int64_t kMiB = 1024 * 1024;
+
+RgbColor readColor(const Options& options, std::string_view key, std::string_view fallback) {
+    const std::string text = options.string(key, fallback);
+    const auto color = parseRgbColor(text);
+    if (!color)
+        throw configError(cat(options.where(key), ": '", text,
+                              "' is not a colour; write it as #rrggbb, e.g. #ffffff"));
+    return *color;
+}
+
+/// A profile's size and quality, starting from `base`.
+FrameProfile readProfile(const Options& options, FrameProfile base, std::string_view widthKey,
+                         std::string_view heightKey, std::string_view qualityKey) {
+    base.maxWidth = static_cast<int>(options.integer(widthKey, base.maxWidth, 16, 16384));
+    base.maxHeight = static_cast<int>(options.integer(heightKey, base.maxHeight, 16, 16384));
+    base.jpegQuality = static_cast<int>(options.integer(qualityKey, base.jpegQuality, 1, 100));
+    return base;
+}
+
+}  // namespace
+
+SinkSettings readSettings(const Options& options) {
+    SinkSettings s;
+    SmtpSettings& smtp = s.smtp;
+    smtp.host = options.string("smtp_host");
+    smtp.port = static_cast<int>(options.integer("smtp_port", 587, 1, 65535));
+    smtp.user = options.string("smtp_user", "");
+    smtp.password = options.secret("smtp_password");
+    smtp.useTls = options.boolean("smtp_use_tls", true);
+    smtp.implicitTlsMode = options.boolean("smtp_implicit_tls", smtp.port == 465);
+    if (options.has("smtp_ca_file")) {
+        smtp.caFile = options.path("smtp_ca_file");
+        if (!std::filesystem::is_regular_file(smtp.caFile))
+            throw configError(
+                cat(options.where("smtp_ca_file"), ": ", smtp.caFile.string(),
+                    " is not a readable file; give a PEM file of trusted certificates"));
+    }
+    smtp.insecureTls = options.boolean("smtp_insecure_tls", false);
+    smtp.allowPlaintextAuth = options.boolean("smtp_allow_plaintext_auth", false);
+    smtp.timeout = std::chrono::seconds(options.integer("smtp_timeout_seconds", 30, 1, 3600));
+    if (options.has("smtp_oauth2_token_file"))
+        smtp.oauth2TokenFile = options.path("smtp_oauth2_token_file");
+    smtp.oauth2TokenCommand = options.string("smtp_oauth2_token_command", "");
+    if (!smtp.oauth2TokenFile.empty() && !smtp.oauth2TokenCommand.empty())
+        throw configError(
+            cat(options.where("smtp_oauth2_token_command"),
+                ": set either smtp_oauth2_token_file or smtp_oauth2_token_command, not both"));
+    const bool oauth = !smtp.oauth2TokenFile.empty() || !smtp.oauth2TokenCommand.empty();
+    if (oauth && smtp.user.empty())
+        throw configError(
+            cat(options.where("smtp_user"), ": XOAUTH2 needs the account's address in smtp_user"));
+    if (!smtp.password.empty() && smtp.user.empty())
+        throw configError(
+            cat(options.where("smtp_user"), ": smtp_password is set but smtp_user is missing"));
+
+    MessageSettings& message = s.message;
+    message.from = options.string("smtp_from", smtp.user);
+    if (message.from.empty())
+        throw configError(cat(options.where("smtp_from"),
+                              ": set smtp_from (or smtp_user) to the sender's address"));
+    if (!isEmailAddress(message.from))
+        throw configError(cat(options.where(options.has("smtp_from") ? "smtp_from" : "smtp_user"),
+                              ": '", message.from, "' is not an e-mail address"));
+    message.subjectTemplate = options.string("pixstar_subject", kDefaultSubject);
+    message.bodyTemplate = options.string("pixstar_body", kDefaultBody);
+    message.maxMessageBytes =
+        static_cast<std::uint64_t>(options.integer("smtp_max_message_mb", 24, 1, 1024)) * kMiB;
+    message.groupRecipients = options.boolean("pixstar_group_recipients", false);
+
+    s.limits.perMinute =
+        static_cast<unsigned>(options.integer("smtp_max_per_minute", 20, 0, 100000));
+    s.limits.perDay = static_cast<unsigned>(options.integer("smtp_max_per_day", 450, 0, 10000000));
+
+    FrameProfile base;
+    base.background = readColor(options, "pixstar_background", "#ffffff");
+    base.maxVideoBytes =
+        static_cast<std::uint64_t>(options.integer("pixstar_max_video_mb", 15, 1, 1024)) * kMiB;
+    s.defaultProfile = readProfile(options, base, "pixstar_max_width", "pixstar_max_height",
+                                   "pixstar_jpeg_quality");
+
+    const Options profiles = options.object("profiles");
+    for (const auto& name : profiles.keys()) {
+        const Options profile = profiles.object(name);
+        s.profiles[name] =
+            readProfile(profile, s.defaultProfile, "max_width", "max_height", "jpeg_quality");
+    }
+    return s;
+}
+
+}  // namespace pixsync::pixstar

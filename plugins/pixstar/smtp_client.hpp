@@ -1,0 +1,79 @@
+#pragma once
+// One SMTP connection, kept open across messages: connect, STARTTLS or implicit TLS,
+// authentication, and the envelope driven command by command so that every recipient's
+// reply is known.
+
+#include <Poco/Net/Context.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pixsync/log.hpp"
+#include "settings.hpp"
+#include "smtp_reply.hpp"
+
+namespace Poco::Net {
+class MailMessage;
+}
+
+namespace pixsync::pixstar {
+
+/// The connection broke (or the server said 421 and closed it) before the message was
+/// settled; the message may be sent again on a new connection.
+class ConnectionLost : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// An SMTP client for one server. Not thread-safe (a sink is used by one thread at a time).
+class SmtpClient {
+  public:
+    /// The steps of opening a connection, reported to check().
+    enum class Step { Connect, Tls, Authenticate };
+    /// Called after each step that succeeded, with what was found.
+    using StepReporter = std::function<void(Step, const std::string& detail)>;
+
+    SmtpClient(SmtpSettings settings, Logger log);
+    /// Says QUIT when a connection is open.
+    ~SmtpClient();
+    SmtpClient(const SmtpClient&) = delete;
+    SmtpClient& operator=(const SmtpClient&) = delete;
+
+    /// Opens a connection unless one is open: TCP connect, greeting, EHLO, TLS (implicit on
+    /// port 465, otherwise STARTTLS unless smtp_use_tls is false), AUTH. Throws
+    /// Error(Unavailable) with the step that failed and how to fix it.
+    void open(const StepReporter& report = {});
+    /// True while a connection is open.
+    bool isOpen() const noexcept;
+    /// Says QUIT and closes; never throws.
+    void close() noexcept;
+
+    /// Sends one message to `recipients` over the open connection and returns the final
+    /// reply for each recipient, in order (the RCPT reply for a refused one, otherwise the
+    /// reply to the message). Throws ConnectionLost when the connection broke or was closed
+    /// by a 421 reply; the connection is then closed.
+    std::vector<SmtpReply> send(const Poco::Net::MailMessage& message, const std::string& from,
+                                const std::vector<std::string>& recipients);
+
+    /// Connections opened so far (for logs and tests).
+    std::size_t connectionsOpened() const noexcept { return connectionsOpened_; }
+
+  private:
+    struct Connection;
+    SmtpReply command(const std::string& line);
+    void abandon() noexcept;
+    void startTls(const StepReporter& report);
+    void authenticate(const StepReporter& report, bool encrypted);
+
+    SmtpSettings settings_;
+    Logger log_;
+    Poco::Net::Context::Ptr tls_;
+    std::unique_ptr<Connection> connection_;
+    std::size_t connectionsOpened_ = 0;
+};
+
+}  // namespace pixsync::pixstar
