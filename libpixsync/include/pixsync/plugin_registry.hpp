@@ -20,13 +20,13 @@ struct LoadedPlugin {
 };
 
 /// The plugin search path, in order: explicit folders (--plugin-dir, the config's
-/// plugin_dirs), PIXSYNC_PLUGIN_PATH (colon-separated), then the folder installed beside the
-/// running executable (<exe>/../lib/pixsync/plugins, which is also where the build tree puts
-/// them). Folders that do not exist are skipped.
+/// plugin_dirs), PIXSYNC_PLUGIN_PATH (colon-separated), then the folder installed beside
+/// libpixsync (<libdir>/pixsync/plugins, which is also where the build tree puts them).
+/// Folders that do not exist are skipped.
 std::vector<std::filesystem::path> pluginSearchPath(
     const std::vector<std::filesystem::path>& explicitDirs, const char* envPath);
 
-/// The folder of installed plugins relative to the running executable.
+/// The folder of installed plugins, found relative to the loaded libpixsync.
 std::filesystem::path defaultPluginDir();
 
 /// Holds loaded plugins (and keeps their shared objects open for its lifetime). The only

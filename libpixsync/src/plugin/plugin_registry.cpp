@@ -30,6 +30,15 @@ PluginRegistry::PluginRegistry() = default;
 PluginRegistry::~PluginRegistry() = default;
 
 fs::path defaultPluginDir() {
+    // Plugins live in <libdir>/pixsync/plugins beside libpixsync itself, in the build tree and
+    // after install alike; asking where this library was loaded from also serves programs
+    // that embed libpixsync from anywhere.
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&defaultPluginDir), &info) != 0 && info.dli_fname) {
+        std::error_code ec;
+        fs::path lib = fs::canonical(info.dli_fname, ec);
+        if (!ec) return lib.parent_path() / "pixsync" / "plugins";
+    }
     std::error_code ec;
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
