@@ -2,6 +2,9 @@
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
 #include <limits>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "common/original_state.hpp"
 #include "common/state_files.hpp"
 #include "json_state_model.hpp"
@@ -76,6 +79,19 @@ public:
 private:
     const fs::path& file_;
 };
+
+/// A copy that owns its strings. Value's copy constructor shares "const" strings, which
+/// after an in-place parse point into the text buffer, gone once parsing is over.
+Value deepCopy(const Value& v, rapidjson::Document::AllocatorType& allocator) {
+    rapidjson::StringBuffer text;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(text);
+    v.Accept(writer);
+    rapidjson::Document copy(&allocator);
+    copy.Parse(text.GetString(), text.GetSize());
+    Value result;
+    result.Swap(copy);
+    return result;
+}
 
 std::string nameOf(const Value& name) { return std::string(name.GetString(), name.GetStringLength()); }
 
@@ -235,10 +251,9 @@ StateModel parseState(const fs::path& file, std::string text) {
             readSection(in, file, member.value, model);
             continue;
         }
-        model.extra.AddMember(rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()),
-                                               model.extra.GetAllocator()),
-                              rapidjson::Value(member.value, model.extra.GetAllocator()),
-                              model.extra.GetAllocator());
+        auto& allocator = model.extra.GetAllocator();
+        model.extra.AddMember(rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()), allocator),
+                              deepCopy(member.value, allocator), allocator);
     }
     // An id in by_user that pixsync holds no record for was sent by the original service
     // (or by it again, after pixsync last wrote): it covers every destination of the route.

@@ -13,6 +13,7 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
     if (mode_ == OpenMode::ReadWrite) {
         state::requireWritableFolder(settings_.path);
         lock_ = std::make_unique<state::WriterLock>(settings_.path);
+        removeLeftoverTemporaryFiles();
     }
     if (std::optional<std::string> text = state::readStateFile(settings_.path)) {
         model_ = parseState(settings_.path, std::move(*text));
@@ -20,6 +21,20 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
         log_.info(cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
     }
     for (const auto& [key, delivery] : model_.deliveries) index_.add(key, delivery);
+}
+
+void JsonStateStore::removeLeftoverTemporaryFiles() {
+    // A writer killed in the middle of a rewrite leaves its unfinished "<name>.tmp-XXXXXX";
+    // with the lock held, no live writer can own one.
+    const std::string prefix = settings_.path.filename().string() + ".tmp-";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(state::folderOf(settings_.path), ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0) {
+            std::error_code ignored;
+            std::filesystem::remove(entry.path(), ignored);
+        }
+    }
 }
 
 JsonStateStore::~JsonStateStore() {

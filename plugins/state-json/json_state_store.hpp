@@ -57,6 +57,7 @@ public:
 
 private:
     void requireWritable(const char* operation) const;
+    void removeLeftoverTemporaryFiles();
     /// Applies `change` to the record of `key` (created when missing) keeping the indexes true.
     template <class Change>
     void update(const DeliveryKey& key, Change&& change);

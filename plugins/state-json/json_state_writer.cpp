@@ -255,7 +255,7 @@ public:
         if (::rename(path_.c_str(), target.c_str()) != 0)
             throw failure(target, "cannot replace it with the new version");
         path_.clear();
-        syncFolder(target);
+        state::syncFolder(target);
         return size < 0 ? 0 : static_cast<std::uint64_t>(size);
     }
 
@@ -263,13 +263,6 @@ private:
     static Error failure(const fs::path& target, const std::string& what) {
         return stateError(cat("cannot save the state file ", target.string(), ": ", what, " (",
                               std::strerror(errno), "); the previous version is intact"));
-    }
-    static void syncFolder(const fs::path& target) {
-        int dir = ::open(state::folderOf(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir < 0) throw failure(target, "cannot open its folder to sync the rename");
-        int synced = ::fsync(dir);
-        ::close(dir);
-        if (synced != 0) throw failure(target, "cannot sync its folder");
     }
 
     fs::path path_;

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "common/state_files.hpp"
@@ -175,7 +178,8 @@ void SqliteStateStore::openForWriting() {
                           " does not exist; nothing to import"));
     }
     if (!db_) {
-        db_ = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        createDatabase();
+        db_ = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE);
         sqlite3_busy_timeout(db_->handle(), settings_.busyTimeoutMs);
     }
     db_->exec("PRAGMA journal_mode = WAL");
@@ -183,6 +187,27 @@ void SqliteStateStore::openForWriting() {
     migrate(*db_);
     sql_ = std::make_unique<Statements>(*db_);
     if (toImport) importOriginal(*toImport);
+}
+
+void SqliteStateStore::createDatabase() {
+    // Built under another name and renamed into place once complete: a crash during the
+    // first start must not leave an empty or half-made file that the next start would
+    // (rightly) refuse as a damaged state.
+    const fs::path fresh = settings_.path.string() + ".new";
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::error_code ignored;
+        fs::remove(fresh.string() + suffix, ignored);
+    }
+    {
+        Database db(fresh, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = FULL");
+        migrate(db);
+    }  // closing checkpoints the WAL into the file and removes it
+    if (::rename(fresh.c_str(), settings_.path.c_str()) != 0)
+        throw stateError(cat("state database ", settings_.path.string(), ": cannot move the new "
+                             "database into place (", std::strerror(errno), ")"));
+    state::syncFolder(settings_.path);
 }
 
 void SqliteStateStore::openForReading() {

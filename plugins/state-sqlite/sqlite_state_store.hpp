@@ -54,6 +54,7 @@ private:
     struct Statements;
     void openForWriting();
     void openForReading();
+    void createDatabase();
     void importOriginal(const state::SentByRoute& sent);
     void requireWritable(const char* operation) const;
     void putQueued(const QueuedDelivery& q, int attempts, const std::string& detail,

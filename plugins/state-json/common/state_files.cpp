@@ -81,6 +81,13 @@ fs::path folderOf(const fs::path& file) {
     return folder.empty() ? fs::path(".") : folder;
 }
 
+void syncFolder(const fs::path& file) {
+    FileDescriptor dir(::open(folderOf(file).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() < 0 || ::fsync(dir.get()) != 0)
+        throw stateError(cat("state file ", file.string(), ": cannot sync its folder ",
+                             folderOf(file).string(), " (", std::strerror(errno), ")"));
+}
+
 void requireWritableFolder(const fs::path& file) {
     fs::path folder = folderOf(file);
     std::error_code ec;

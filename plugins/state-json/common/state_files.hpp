@@ -30,6 +30,10 @@ void requireReadableFile(const std::filesystem::path& file);
 /// have to write later fails now, with the folder named, instead of after the first delivery.
 void requireWritableFolder(const std::filesystem::path& file);
 
+/// fsync()s the folder holding `file`, so a rename into it survives a power loss.
+/// Throws Error(State).
+void syncFolder(const std::filesystem::path& file);
+
 /// The folder holding `file` ("." for a bare file name).
 std::filesystem::path folderOf(const std::filesystem::path& file);
 

@@ -143,6 +143,16 @@ TEST_F(JsonFile, ReplacingLeavesNoTemporaryFiles) {
     EXPECT_THAT(names, ElementsAre("pixstar_sync_state.json", "pixstar_sync_state.json.lock"));
 }
 
+TEST_F(JsonFile, AnUnfinishedRewriteOfAKilledWriterIsCleanedUp) {
+    test::writeFile(file, R"({"by_user": {"john.doe@example.com": ["a1"]}})");
+    test::writeFile(dir / "pixstar_sync_state.json.tmp-Ab12Cd", R"({"by_user": {"john.doe@exa)");
+    test::writeFile(dir / "unrelated.json.tmp-Ab12Cd", "keep me");
+    auto store = open();
+    EXPECT_EQ(store->status({kRoute, "a1", "f@mypixstar.com"}), DeliveryStatus::Delivered);
+    EXPECT_FALSE(fs::exists(dir / "pixstar_sync_state.json.tmp-Ab12Cd"));
+    EXPECT_TRUE(fs::exists(dir / "unrelated.json.tmp-Ab12Cd"));
+}
+
 TEST_F(JsonFile, TheFileKeepsItsPermissions) {
     test::writeFile(file, R"({"by_user": {}})");
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);

@@ -132,6 +132,16 @@ TEST_F(ImportOriginal, ACorruptOriginalLeavesAnExistingDatabaseUnchanged) {
     EXPECT_EQ(store->status({kUsers[0], "a1", "f@mypixstar.com"}), DeliveryStatus::Delivered);
 }
 
+TEST_F(ImportOriginal, AnUnfinishedFirstStartIsStartedAgain) {
+    // A first start killed while creating the database leaves only its scratch file.
+    test::writeFile(dir / "pixsync_state.db.new", "half a database");
+    test::writeFile(original, originalState(30, nullptr));
+    auto store = open();
+    EXPECT_TRUE(store->meta("imported_original"));
+    EXPECT_FALSE(fs::exists(dir / "pixsync_state.db.new"));
+    EXPECT_EQ(store->summarize({kUsers[0]})[0].delivered, 10u);
+}
+
 TEST_F(ImportOriginal, AMissingOriginalImportsNothing) {
     auto store = open();
     EXPECT_FALSE(store->meta("imported_original"));
