@@ -48,6 +48,8 @@ int runOnce(App& app, bool dryRun);
 int runStatus(App& app, bool json);
 int runCheck(App& app);
 int runResend(App& app, const std::string& user, bool allUsers);
+int runStateReset(App& app, bool iKnow);
+int runStateBaseline(App& app);
 
 struct RunOptions {
     bool daemon = false;

@@ -57,6 +57,14 @@ int main(int argc, char** argv) {
     auto* check = cli.add_subcommand("check", "check configuration, Immich, SMTP and the state; sends nothing");
     auto* plugins = cli.add_subcommand("plugins", "list the plugins found: name kind version file");
 
+    auto* state = cli.add_subcommand("state", "recover from a state that cannot be read");
+    state->require_subcommand(1);
+    bool iKnow = false;
+    auto* stateReset = state->add_subcommand("reset", "move the state aside and start over (everything is sent again)");
+    stateReset->add_flag("--i-know", iKnow, "confirm that every current favorite will be sent again");
+    auto* stateBaseline = state->add_subcommand(
+        "baseline", "start a new state that records every current favorite as already sent");
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -82,6 +90,8 @@ int main(int argc, char** argv) {
         if (*status) return runStatus(app, json);
         if (*check) return runCheck(app);
         if (*plugins) return runPlugins(app);
+        if (*stateReset) return runStateReset(app, iKnow);
+        if (*stateBaseline) return runStateBaseline(app);
         return runDaemon(app, runOptions);
     } catch (const Error& e) {
         std::fprintf(stderr, "pixsync: %s\n", e.what());

@@ -150,3 +150,31 @@ TEST_F(CliTest, SecretsNeverReachTheLog) {
     EXPECT_THAT(readFile(dir / "pixsync.log"), ::testing::Not(HasSubstr("sup3r-secret-key")));
     EXPECT_THAT(readFile(dir / "pixsync.log"), HasSubstr("delivered ***.jpg"));
 }
+
+TEST_F(CliTest, CorruptStateIsRefusedThenResetOrBaselined) {
+    favorite("a");
+    writeFile(dir / "state.db", "this is not a database");
+    auto refused = pixsync({"once"});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_THAT(refused.err, AllOf(HasSubstr((dir / "state.db").string()), HasSubstr("pixsync state reset --i-know")));
+    EXPECT_EQ(readFile(dir / "state.db"), "this is not a database") << "the file is left as it was";
+    EXPECT_FALSE(std::filesystem::exists(dir / "record.txt"));
+
+    auto unconfirmed = pixsync({"state", "reset"});
+    EXPECT_EQ(unconfirmed.exitCode, 2);
+    EXPECT_THAT(unconfirmed.err, HasSubstr("--i-know"));
+
+    auto baselineRefused = pixsync({"state", "baseline"});
+    EXPECT_EQ(baselineRefused.exitCode, 2) << "baseline never overwrites a state";
+
+    auto reset = pixsync({"state", "reset", "--i-know"});
+    EXPECT_EQ(reset.exitCode, 0) << reset.err;
+    EXPECT_THAT(reset.out, HasSubstr("moved " + (dir / "state.db").string()));
+    auto baseline = pixsync({"state", "baseline"});
+    EXPECT_EQ(baseline.exitCode, 0) << baseline.err;
+    EXPECT_THAT(baseline.out, HasSubstr("recorded 1 current favorites as already sent"));
+    favorite("b");
+    EXPECT_EQ(pixsync({"once"}).exitCode, 0);
+    EXPECT_THAT(deliveries(), UnorderedElementsAre("john@example.com b john-frame@mypixstar.com",
+                                                   "john@example.com b kitchen@mypixstar.com"));
+}

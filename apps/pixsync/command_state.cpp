@@ -1,0 +1,106 @@
+// `pixsync state reset --i-know` and `pixsync state baseline`: the two ways out of a state that
+// cannot be read (besides restoring a backup). Neither ever deletes anything: a reset moves
+// the files aside.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include "app.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/pipeline.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Every state plugin keeps its data at the option `path` and its writer lock at `<path>.lock`.
+fs::path statePath(const Config& config) {
+    fs::path p = config.state.options.path("path");
+    if (p.empty()) throw configError(config.state.options.where("path") + " is missing");
+    return p;
+}
+
+/// Refuses when a pixsync holds the state, naming its pid.
+void requireUnlocked(const fs::path& state) {
+    fs::path lock = state.string() + ".lock";
+    int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd);
+    if (held) {
+        std::ifstream in(lock);
+        std::string pid;
+        in >> pid;
+        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", pid,
+                                           "); stop it first (./stop.sh)"));
+    }
+}
+
+std::string stamp() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    return buf;
+}
+
+}  // namespace
+
+int runStateReset(App& app, bool iKnow) {
+    if (!iKnow)
+        throw usageError("state reset starts over: every current favorite will be sent again. "
+                         "Add --i-know to confirm (the old state is moved aside, not deleted)");
+    Config config = app.loadConfig();
+    fs::path state = statePath(config);
+    requireUnlocked(state);
+    std::string suffix = ".reset-" + stamp();
+    int moved = 0;
+    for (const char* companion : {"", "-wal", "-shm", ".tmp"}) {
+        fs::path from = state.string() + companion;
+        std::error_code ec;
+        if (!fs::exists(from, ec)) continue;
+        fs::path to = state.string() + suffix + companion;
+        fs::rename(from, to, ec);
+        if (ec) throw stateError(cat("cannot move ", from.string(), " aside: ", ec.message()));
+        std::printf("moved %s to %s\n", from.c_str(), to.c_str());
+        ++moved;
+    }
+    if (!moved) std::printf("%s does not exist; nothing to reset\n", state.c_str());
+    std::printf("the next pass starts from an empty state%s\n",
+                config.originalFormat ? " (the original service's state file is imported again)" : "");
+    return kExitOk;
+}
+
+int runStateBaseline(App& app) {
+    Config config = app.loadConfig();
+    fs::path state = statePath(config);
+    std::error_code ec;
+    if (fs::exists(state, ec))
+        throw usageError(cat(state.string(), " exists; a baseline starts a new state. Move the old one "
+                             "aside first (`pixsync state reset --i-know` does that)"));
+    app.loadPlugins(config.pluginDirs);
+    config.engine.startFromNow = true;
+    Pipeline pipeline(config, app.registry, app.log, app.clock);
+    std::uint64_t recorded = 0;
+    bool ok = true;
+    for (const auto& r : pipeline.engine().pollAll()) {
+        recorded += r.skipped;
+        if (!r.ok) {
+            ok = false;
+            std::fprintf(stderr, "%s: %s\n", r.route.c_str(), r.error.c_str());
+        }
+    }
+    std::printf("recorded %llu current favorites as already sent; only new favorites will be sent\n",
+                static_cast<unsigned long long>(recorded));
+    return ok ? kExitOk : kExitFailure;
+}
+
+}  // namespace pixsync::cli
