@@ -145,3 +145,41 @@ TEST_F(ImmichTest, KeysNeverReachTheLog) {
     EXPECT_THAT(logText(), HasSubstr("TLS certificate checks"));  // the warning at start
     EXPECT_THAT(logText(), Not(HasSubstr("john-key-all")));
 }
+
+namespace {
+std::vector<std::string> tlsArgs() {
+    auto tls = supportDir() / "fake_immich" / "tls";
+    return {"--tls-cert", (tls / "test-cert.pem").string(), "--tls-key", (tls / "test-key.pem").string()};
+}
+}  // namespace
+
+TEST_F(ImmichTest, AnUntrustedCertificateSuggestsACaFile) {
+    start(manifest(), tlsArgs());
+    auto source = makeSource(options());
+    Error e = errorFrom([&] { source->list(""); });
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_THAT(e.what(), HasSubstr("TLS certificate"));
+    EXPECT_THAT(e.what(), HasSubstr("could not be verified"));
+    EXPECT_THAT(e.what(), HasSubstr("CA file"));
+}
+
+TEST_F(ImmichTest, TheCaFileOptionTrustsAPrivateCertificate) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 2}])"), tlsArgs());
+    auto o = options();
+    o.set("immich_ca_file", (supportDir() / "fake_immich" / "tls" / "test-cert.pem").string());
+    auto source = makeSource(o);
+    EXPECT_EQ(source->list("").assets.size(), 2u);
+}
+
+TEST_F(ImmichTest, InsecureTlsWorksAndWarnsAtEveryStart) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 2}])"), tlsArgs());
+    auto o = options();
+    o.set("immich_insecure_tls", true);
+    auto first = makeSource(o);
+    EXPECT_EQ(first->list("").assets.size(), 2u);
+    auto second = makeSource(o);
+    std::string log = logText();
+    auto at = log.find("TLS certificate checks");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(log.find("TLS certificate checks", at + 1), std::string::npos);
+}

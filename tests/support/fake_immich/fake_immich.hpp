@@ -71,8 +71,11 @@ public:
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
+        for (const auto& a : extraArgs)
+            if (a == "--tls-cert") scheme_ = "https";
         HttpClientOptions o;
-        o.baseUrl = "http://127.0.0.1:" + std::to_string(port_) + "/__admin";
+        o.baseUrl = scheme_ + "://127.0.0.1:" + std::to_string(port_) + "/__admin";
+        o.insecure = true;  // the admin side of a TLS fake: its certificate is the test's business
         admin_ = std::make_unique<HttpClient>(o);
     }
 
@@ -82,8 +85,8 @@ public:
 
     /// The port it listens on.
     int port() const { return port_; }
-    /// "http://127.0.0.1:<port>/api", the value for immich_base_url.
-    std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api"; }
+    /// "http://127.0.0.1:<port>/api" (https with --tls-cert), the value for immich_base_url.
+    std::string baseUrl() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_) + "/api"; }
 
     /// Calls the admin API (path below /__admin, e.g. "/counters"); throws unless 2xx.
     std::string admin(const std::string& method, const std::string& path, const std::string& body = {}) {
@@ -135,6 +138,7 @@ private:
     std::filesystem::path portFile_, logFile_;
     pid_t pid_ = -1;
     int port_ = 0;
+    std::string scheme_ = "http";
     std::unique_ptr<HttpClient> admin_;
 };
 

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -351,6 +352,8 @@ class Handler(BaseHTTPRequestHandler):
         # Idle kept-alive connections are closed after this long, as Immich does (5 s).
         self.timeout = self.server.keep_alive_seconds
         super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.do_handshake()  # here, not in the accepting thread
         with self.server.store.lock:
             self.server.store.connections += 1
             self.connection_number = self.server.store.connections
@@ -760,6 +763,12 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
+    verbose = False
+
+    def handle_error(self, request, client_address):
+        # Clients that hang up or refuse the certificate are part of the tests, not news.
+        if self.verbose:
+            super().handle_error(request, client_address)
 
 
 def main():
@@ -770,6 +779,8 @@ def main():
     parser.add_argument("--manifest", help="JSON file with users, keys, partners and assets")
     parser.add_argument("--keep-alive-seconds", type=float, default=5.0,
                         help="close kept-alive connections idle this long (Immich: 5)")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
+    parser.add_argument("--tls-key", help="the certificate's PEM private key")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
 
@@ -781,13 +792,19 @@ def main():
     server.store = store
     server.keep_alive_seconds = args.keep_alive_seconds
     server.verbose = args.verbose
+    scheme = "http"
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
     port = server.server_address[1]
     if args.port_file:
         temp = args.port_file + ".tmp"
         with open(temp, "w") as f:
             f.write("%d\n" % port)
         os.replace(temp, args.port_file)  # readers never see a half-written file
-    print("fake immich listening on http://%s:%d/api" % (args.host, port), flush=True)
+    print("fake immich listening on %s://%s:%d/api" % (scheme, args.host, port), flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
