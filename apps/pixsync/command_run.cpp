@@ -15,6 +15,7 @@
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/health.hpp"
 #include "pixsync/pipeline.hpp"
 #include "pixsync/runner.hpp"
 #include "pixsync/strings.hpp"
@@ -127,11 +128,32 @@ int runDaemon(App& app, const RunOptions& options) {
         report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
         return exitCodeFor(e.kind());
     }
+    Metrics metrics;
+    std::unique_ptr<HealthServer> health;
+    if (!options.listen.empty()) {
+        try {
+            health = std::make_unique<HealthServer>(options.listen, metrics);
+        } catch (const Error& e) {
+            app.log.error(e.what());
+            report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
+            return exitCodeFor(e.kind());
+        }
+        app.log.info(cat("serving /healthz and /metrics on port ", health->port()));
+    }
     report(reportFd, "ok");
     app.log.info(cat("pixsync started (pid ", ::getpid(), "), configuration ", config.origin));
 
     while (true) {
-        Runner runner(pipeline->engine(), app.log.tagged("daemon"), config.pollInterval);
+        Runner runner(pipeline->engine(), app.log.tagged("daemon"), config.pollInterval,
+                      [&](const CycleReport& cycle) {
+                          std::uint64_t queued = 0;
+                          if (health) {  // counting the outbox costs a query: only when served
+                              std::vector<std::string> ids;
+                              for (const auto& r : config.routes) ids.push_back(r.id);
+                              for (const auto& s : pipeline->store().summarize(ids)) queued += s.queued;
+                          }
+                          metrics.recordCycle(cycle, queued, app.clock.now());
+                      });
         std::mutex mutex;
         std::condition_variable finished;
         bool done = false;

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
     auto* run = cli.add_subcommand("run", "poll and deliver until stopped (SIGTERM/SIGINT); SIGHUP reloads");
     run->add_flag("--daemon", runOptions.daemon, "detach from the terminal (logs go to the log file)");
     run->add_option("--pid-file", runOptions.pidFile, "write the daemon's pid here, removed on exit");
+    run->add_option("--listen", runOptions.listen,
+                    "serve /healthz and Prometheus /metrics on HOST:PORT (e.g. 127.0.0.1:9464); off by default");
 
     bool dryRun = false;
     auto* once = cli.add_subcommand("once", "one pass over every route, then exit");

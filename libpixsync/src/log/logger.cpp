@@ -101,7 +101,7 @@ void Logger::log(LogLevel level, std::string_view message) const {
     char stamp[40];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
     char levelText[16];
-    std::snprintf(levelText, sizeof levelText, "%-7s", toUpper(toString(level)).c_str());
+    std::snprintf(levelText, sizeof levelText, "%-8s", toUpper(toString(level)).c_str());
     std::string line = cat(stamp, '.', ms / 100, (ms / 10) % 10, ms % 10, ' ', levelText,
                            component_.empty() ? "" : "[", component_, component_.empty() ? "" : "] ",
                            message);

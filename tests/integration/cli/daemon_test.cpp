@@ -148,3 +148,47 @@ TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
     holder.signal(SIGTERM);
     EXPECT_EQ(holder.wait(10s), 0);
 }
+
+TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
+    favorite("a");
+    int port = freePort();
+    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
+    auto get = [&](const std::string& path) {
+        return run({python(), "-c",
+                    "import sys, urllib.request, urllib.error\n"
+                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + path + "', timeout=10)\n"
+                    " print(r.status); print(r.read().decode())\n"
+                    "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n"});
+    };
+    std::string metrics;
+    ASSERT_TRUE(waitFor([&] {
+        metrics = get("/metrics").out;
+        return metrics.find("pixsync_deliveries_total{outcome=\"delivered\"} 2") != std::string::npos;
+    })) << metrics;
+    EXPECT_THAT(metrics, HasSubstr("pixsync_queue_depth 0"));
+    EXPECT_THAT(metrics, HasSubstr("pixsync_route_up{route=\"john@example.com\"} 1"));
+    EXPECT_THAT(metrics, ::testing::Not(HasSubstr("pixsync_last_success_timestamp_seconds 0\n")));
+    EXPECT_THAT(get("/healthz").out, HasSubstr("200\nok"));
+    EXPECT_THAT(get("/nope").out, HasSubstr("404"));
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+}
+
+TEST_F(DaemonTest, HealthReportsAFailingRoute) {
+    std::filesystem::remove(dir / "listing.jsonl");
+    int port = freePort();
+    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    std::string body;
+    ASSERT_TRUE(waitFor([&] {
+        body = run({python(), "-c",
+                    "import urllib.request, urllib.error\n"
+                    "try:\n urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + "/healthz', timeout=10)\n"
+                    "except urllib.error.HTTPError as e:\n print(e.code, e.read().decode())\n"
+                    "except Exception as e:\n print('down', e)\n"}).out;
+        return body.rfind("503", 0) == 0;
+    })) << body;
+    EXPECT_THAT(body, HasSubstr("john@example.com: last poll failed"));
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+}

@@ -1,0 +1,56 @@
+#pragma once
+/// @file health.hpp
+/// What the daemon exposes with `--listen`: /healthz and Prometheus /metrics.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "pixsync/clock.hpp"
+#include "pixsync/runner.hpp"
+
+namespace pixsync {
+
+/// Counters and gauges of a running daemon. Thread-safe: the runner records, the HTTP server reads.
+class Metrics {
+public:
+    /// Adds one runner cycle; `queueDepth` is the number of queued deliveries after it.
+    void recordCycle(const CycleReport& cycle, std::uint64_t queueDepth, TimePoint now);
+
+    /// The Prometheus text exposition of everything recorded.
+    std::string prometheus() const;
+    /// True when the last poll of every route worked and no sink was unreachable last cycle.
+    bool healthy() const;
+    /// One line explaining healthy().
+    std::string healthText() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::uint64_t polls_ = 0, pollFailures_ = 0;
+    std::uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, paused_ = 0, bytes_ = 0;
+    std::uint64_t queueDepth_ = 0;
+    std::optional<TimePoint> lastSuccess_;  ///< last cycle in which every poll worked
+    std::map<std::string, bool> routeOk_;
+    bool sinkOk_ = true;
+};
+
+/// An HTTP server on `listen` ("127.0.0.1:9464"; port 0 picks a free one) answering
+/// GET /healthz (200 "ok" or 503 with the reason) and GET /metrics. Stops on destruction.
+class HealthServer {
+public:
+    HealthServer(const std::string& listen, const Metrics& metrics);
+    ~HealthServer();
+    HealthServer(const HealthServer&) = delete;
+    HealthServer& operator=(const HealthServer&) = delete;
+    /// The port actually listened on.
+    int port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pixsync
