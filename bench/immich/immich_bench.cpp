@@ -8,12 +8,11 @@
 // a full listing and of an idle incremental poll (from the fake's counters), the listing's
 // time and peak memory (getrusage maxrss before/after), and the throughput of downloading a
 // --download-mb original with maxrss before/after (it must stay flat: the file is streamed).
+#include <rapidjson/document.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <rapidjson/document.h>
 
 #include <chrono>
 #include <cstdio>
@@ -53,11 +52,12 @@ double seconds(Steady::duration d) { return std::chrono::duration<double>(d).cou
 
 /// The fake Immich in a child process, stopped on destruction.
 class Fake {
-public:
+  public:
     Fake(const Args& args, const fs::path& manifest, const fs::path& dir) {
         fs::path portFile = dir / "port";
-        std::vector<std::string> argv = {args.python, args.fake.string(), "--port", "0", "--port-file",
-                                         portFile.string(), "--manifest", manifest.string()};
+        std::vector<std::string> argv = {args.python,  args.fake.string(), "--port",
+                                         "0",          "--port-file",      portFile.string(),
+                                         "--manifest", manifest.string()};
         pid_ = ::fork();
         if (pid_ == 0) {
             std::vector<char*> raw;
@@ -70,7 +70,8 @@ public:
         while (port_ == 0) {
             std::ifstream in(portFile);
             if (!(in >> port_)) port_ = 0;
-            if (port_ == 0 && Steady::now() > deadline) throw std::runtime_error("the fake Immich did not start");
+            if (port_ == 0 && Steady::now() > deadline)
+                throw std::runtime_error("the fake Immich did not start");
             if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         HttpClientOptions o;
@@ -84,14 +85,15 @@ public:
         ::waitpid(pid_, nullptr, 0);
     }
     std::string baseUrl() const { return cat("http://127.0.0.1:", port_, "/api"); }
-    rapidjson::Document admin(const std::string& method, const std::string& path, const std::string& body = {}) {
+    rapidjson::Document admin(const std::string& method, const std::string& path,
+                              const std::string& body = {}) {
         HttpResponse r = admin_->request(method, path, body);
         rapidjson::Document d;
         d.Parse(r.body.c_str(), r.body.size());
         return d;
     }
 
-private:
+  private:
     pid_t pid_ = -1;
     int port_ = 0;
     std::unique_ptr<HttpClient> admin_;
@@ -100,8 +102,9 @@ private:
 void printCounters(const std::string& what, Fake& fake) {
     auto d = fake.admin("GET", "/counters");
     const auto& t = d["total"];
-    std::printf("%-44s %8d requests %12lld bytes in %12lld bytes out\n", what.c_str(), t["requests"].GetInt(),
-                static_cast<long long>(t["bytesIn"].GetInt64()), static_cast<long long>(t["bytesOut"].GetInt64()));
+    std::printf("%-44s %8d requests %12lld bytes in %12lld bytes out\n", what.c_str(),
+                t["requests"].GetInt(), static_cast<long long>(t["bytesIn"].GetInt64()),
+                static_cast<long long>(t["bytesOut"].GetInt64()));
 }
 
 int run(const Args& args) {
@@ -111,13 +114,18 @@ int run(const Args& args) {
     {
         std::ofstream m(dir / "manifest.json");
         m << R"({"users": [
-              {"id": ")" << john << R"(", "email": "john@example.com", "apiKeys": [{"key": "john-key-bench", "permissions": ["all"]}]},
+              {"id": ")"
+          << john
+          << R"(", "email": "john@example.com", "apiKeys": [{"key": "john-key-bench", "permissions": ["all"]}]},
               {"email": "jane@example.com", "apiKeys": [{"key": "jane-key-bench", "permissions": ["all"]}]}],
             "partners": [{"sharedBy": "jane@example.com", "sharedWith": "john@example.com"}],
             "assets": [
-              {"owner": "john@example.com", "count": )" << args.favorites << R"(, "size": 3000000, "originalFileName": "IMG.HEIC"},
-              {"owner": "jane@example.com", "count": )" << args.favorites << R"(, "size": 3000000, "originalFileName": "IMG.JPG"},
-              {"owner": "john@example.com", "size": )" << static_cast<long long>(args.downloadMb) * 1024 * 1024
+              {"owner": "john@example.com", "count": )"
+          << args.favorites << R"(, "size": 3000000, "originalFileName": "IMG.HEIC"},
+              {"owner": "jane@example.com", "count": )"
+          << args.favorites << R"(, "size": 3000000, "originalFileName": "IMG.JPG"},
+              {"owner": "john@example.com", "size": )"
+          << static_cast<long long>(args.downloadMb) * 1024 * 1024
           << R"(, "isFavorite": false, "originalFileName": "big.mov", "id": "bbbbbbbb-0000-4000-8000-000000000001"}]})";
     }
     Fake fake(args, dir / "manifest.json", dir);
@@ -129,11 +137,15 @@ int run(const Args& args) {
     Logger log;
     PluginContext context{"immich", log, clock, dir};
     Options o;
-    o.set("immich_base_url", fake.baseUrl()).set("user", "john@example.com").set("api_key", "john-key-bench");
+    o.set("immich_base_url", fake.baseUrl())
+        .set("user", "john@example.com")
+        .set("api_key", "john-key-bench");
     auto source = plugin.descriptor->createSource(o, context);
 
-    std::printf("immich source against the fake Immich: %d favorites per user, a partner's %d in the search\n",
-                args.favorites, args.favorites);
+    std::printf(
+        "immich source against the fake Immich: %d favorites per user, a partner's %d in the "
+        "search\n",
+        args.favorites, args.favorites);
     fake.admin("DELETE", "/requests");
     long rssBefore = maxRssKb();
     auto t0 = Steady::now();
@@ -141,8 +153,9 @@ int run(const Args& args) {
     auto listTime = Steady::now() - t0;
     long rssAfter = maxRssKb();
     printCounters(cat("full listing (", full.assets.size(), " kept)"), fake);
-    std::printf("%-44s %8.2f s   peak RSS %ld -> %ld KB (+%ld KB)\n", "full listing time and memory",
-                seconds(listTime), rssBefore, rssAfter, rssAfter - rssBefore);
+    std::printf("%-44s %8.2f s   peak RSS %ld -> %ld KB (+%ld KB)\n",
+                "full listing time and memory", seconds(listTime), rssBefore, rssAfter,
+                rssAfter - rssBefore);
 
     fake.admin("DELETE", "/requests");
     t0 = Steady::now();
@@ -164,8 +177,8 @@ int run(const Args& args) {
         rssAfter = maxRssKb();
         double mb = static_cast<double>(media.size) / (1024.0 * 1024.0);
         std::printf("%-44s %8.1f MB in %.2f s = %.1f MB/s   peak RSS %ld -> %ld KB (+%ld KB)\n",
-                    "download of an original", mb, seconds(downloadTime), mb / seconds(downloadTime), rssBefore,
-                    rssAfter, rssAfter - rssBefore);
+                    "download of an original", mb, seconds(downloadTime),
+                    mb / seconds(downloadTime), rssBefore, rssAfter, rssAfter - rssBefore);
     }
     printCounters("download", fake);
     source.reset();
@@ -179,11 +192,16 @@ int main(int argc, char** argv) {
     Args args;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string key = argv[i], value = argv[i + 1];
-        if (key == "--favorites") args.favorites = std::stoi(value);
-        else if (key == "--download-mb") args.downloadMb = std::stoi(value);
-        else if (key == "--plugin-dir") args.pluginDir = value;
-        else if (key == "--python") args.python = value;
-        else if (key == "--fake") args.fake = value;
+        if (key == "--favorites")
+            args.favorites = std::stoi(value);
+        else if (key == "--download-mb")
+            args.downloadMb = std::stoi(value);
+        else if (key == "--plugin-dir")
+            args.pluginDir = value;
+        else if (key == "--python")
+            args.python = value;
+        else if (key == "--fake")
+            args.fake = value;
         else {
             std::cerr << "unknown option " << key << "\n";
             return 2;

@@ -22,7 +22,8 @@ HttpClientOptions clientOptions(const Settings& s, const std::string& key) {
 
 bool looksLikeHtml(std::string_view body) {
     std::string start = toLower(trim(body.substr(0, 200)));
-    return start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<");
+    return start.starts_with("<!doctype html") || start.starts_with("<html") ||
+           start.starts_with("<");
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ Api::Api(const Settings& settings, Logger log)
       log_(std::move(log)),
       userClient_(clientOptions(settings, settings.apiKey)),
       jitter_(std::random_device{}()) {
-    if (!settings.adminKey.empty()) adminClient_.emplace(clientOptions(settings, settings.adminKey));
+    if (!settings.adminKey.empty())
+        adminClient_.emplace(clientOptions(settings, settings.adminKey));
 }
 
 HttpClient& Api::client(KeyRole key) {
@@ -45,7 +47,8 @@ HttpClient& Api::client(KeyRole key) {
     return userClient_;
 }
 
-HttpResponse Api::call(KeyRole key, std::string_view method, std::string_view path, std::string_view body) {
+HttpResponse Api::call(KeyRole key, std::string_view method, std::string_view path,
+                       std::string_view body) {
     try {
         return client(key).request(method, path, body);
     } catch (const HttpError& e) {
@@ -57,8 +60,8 @@ HttpResponse Api::call(KeyRole key, std::string_view method, std::string_view pa
 HttpDownload Api::download(std::string_view path, const TempFile& file, std::uint64_t maxBytes,
                            const HttpHeaders& headers) {
     try {
-        return userClient_.download(path, file, maxBytes ? maxBytes : settings_.maxDownloadBytes, {},
-                                    headers);
+        return userClient_.download(path, file, maxBytes ? maxBytes : settings_.maxDownloadBytes,
+                                    {}, headers);
     } catch (const HttpError& e) {
         if (e.transient()) throw TransientFault(e.what());
         throw;
@@ -85,7 +88,8 @@ std::string Api::immichMessage(std::string_view body) {
 
 std::string Api::wrongBaseUrl(std::string_view found) const {
     return cat(settings_.baseUrlWhere, ": ", settings_.baseUrl, " does not lead to Immich's API (",
-               found, "); IMMICH_BASE_URL must end with /api and point at the Immich server, as in "
+               found,
+               "); IMMICH_BASE_URL must end with /api and point at the Immich server, as in "
                "http://your-nas:2283/api");
 }
 
@@ -114,11 +118,12 @@ void Api::fail(const HttpResponse& r, std::string_view action, KeyRole key) cons
             break;
     }
     if (r.status >= 500)
-        throw TransientFault(cat("Immich failed to ", action, " for ", who, " (HTTP ", r.status, ": ",
-                                 said, ")"));
-    if (looksLikeHtml(r.body)) throw unavailableError(wrongBaseUrl(cat("HTTP ", r.status, " with an HTML page")));
-    throw unavailableError(cat("Immich refused to ", action, " for ", who, " (HTTP ", r.status, ": ", said,
-                               ")"));
+        throw TransientFault(
+            cat("Immich failed to ", action, " for ", who, " (HTTP ", r.status, ": ", said, ")"));
+    if (looksLikeHtml(r.body))
+        throw unavailableError(wrongBaseUrl(cat("HTTP ", r.status, " with an HTML page")));
+    throw unavailableError(
+        cat("Immich refused to ", action, " for ", who, " (HTTP ", r.status, ": ", said, ")"));
 }
 
 }  // namespace pixsync::immich

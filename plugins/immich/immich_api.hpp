@@ -23,13 +23,13 @@ enum class KeyRole { User, Admin };
 /// A fault worth another try (5xx, a dropped connection, a garbled answer). Only thrown
 /// inside Api::retrying(); what escapes is an ordinary Error(Unavailable).
 class TransientFault : public Error {
-public:
+  public:
     explicit TransientFault(const std::string& message) : Error(ErrorKind::Unavailable, message) {}
 };
 
 /// The HTTP side of the immich source.
 class Api {
-public:
+  public:
     Api(const Settings& settings, Logger log);
 
     /// One request with the given key. Transport failures: transient ones become
@@ -49,7 +49,8 @@ public:
             try {
                 return attempt();
             } catch (const TransientFault& fault) {
-                if (n >= kAttempts) throw unavailableError(cat(fault.what(), " (tried ", n, " times)"));
+                if (n >= kAttempts)
+                    throw unavailableError(cat(fault.what(), " (tried ", n, " times)"));
                 log_.debug(cat("will try again: ", fault.what()));
                 pause(n);
             }
@@ -58,7 +59,8 @@ public:
 
     /// Throws the right Error for a non-2xx answer to `action` ("list the favorites"),
     /// made with `key`. 5xx becomes TransientFault. 404 means the base URL is wrong.
-    [[noreturn]] void fail(const HttpResponse& response, std::string_view action, KeyRole key) const;
+    [[noreturn]] void fail(const HttpResponse& response, std::string_view action,
+                           KeyRole key) const;
 
     /// Throws unless the answer is JSON (an HTML page means the base URL leads to the web UI).
     void requireJson(const HttpResponse& response, std::string_view path) const;
@@ -76,7 +78,7 @@ public:
 
     static constexpr int kAttempts = 3;
 
-private:
+  private:
     void pause(int attempt);
     HttpClient& client(KeyRole key);
 

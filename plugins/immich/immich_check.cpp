@@ -19,10 +19,12 @@ void ImmichSource::check(CheckReport& report) {
         ServerVersion v = parseServerVersion(r.body);
         report.pass(subject, cat("reachable at ", settings_.baseUrl, ", Immich v", v.text()));
         if (v.major < 2)
-            report.notice(subject, cat("Immich v", v.text(), " is older than the v2 API pixsync speaks "
+            report.notice(subject, cat("Immich v", v.text(),
+                                       " is older than the v2 API pixsync speaks "
                                        "(tested with v2.3.1)"));
     } catch (const Error& e) {
-        report.fail(subject, e.what(), "check IMMICH_BASE_URL (it must end with /api) and that Immich runs");
+        report.fail(subject, e.what(),
+                    "check IMMICH_BASE_URL (it must end with /api) and that Immich runs");
         return;
     }
     if (settings_.insecureTls)
@@ -40,18 +42,20 @@ void ImmichSource::checkUser(CheckReport& report) {
             api_.requireJson(r, "/users/me");
             User me = parseUser(r.body);
             if (toLower(me.email) != toLower(settings_.user)) {
-                report.fail(subject, cat("the key belongs to ", me.email, ", not to ", settings_.user,
-                                         ": it would send one person's favorites to another's frame"),
-                            cat("put the key created under ", settings_.user, "'s Immich account in ",
-                                settings_.apiKeyWhere));
+                report.fail(subject,
+                            cat("the key belongs to ", me.email, ", not to ", settings_.user,
+                                ": it would send one person's favorites to another's frame"),
+                            cat("put the key created under ", settings_.user,
+                                "'s Immich account in ", settings_.apiKeyWhere));
                 return;
             }
             userId_ = me.id;
             report.pass(subject, cat("valid, belongs to ", me.email));
         } else if (r.status == 401) {
-            report.fail(subject, cat("the key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
-                        cat("create a new key in Immich (Account Settings > API Keys) while logged in as ",
-                            settings_.user, " and put it in ", settings_.apiKeyWhere));
+            report.fail(
+                subject, cat("the key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
+                cat("create a new key in Immich (Account Settings > API Keys) while logged in as ",
+                    settings_.user, " and put it in ", settings_.apiKeyWhere));
         } else if (r.status == 403) {
             report.notice(subject, cat("valid, but it may not read users (Immich: ",
                                        Api::immichMessage(r.body),
@@ -66,7 +70,8 @@ void ImmichSource::checkUser(CheckReport& report) {
 
 void ImmichSource::checkSearch(CheckReport& report) {
     const std::string readSubject = cat("immich: ", settings_.user, ": permission asset.read");
-    const std::string downloadSubject = cat("immich: ", settings_.user, ": permission asset.download");
+    const std::string downloadSubject =
+        cat("immich: ", settings_.user, ": permission asset.download");
     std::optional<Asset> sample;
     try {
         HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", searchBody(1, 1, {}));
@@ -86,7 +91,8 @@ void ImmichSource::checkSearch(CheckReport& report) {
         return;
     }
     if (!sample) {
-        report.notice(downloadSubject, "not checked: no favorites yet; originals need asset.download");
+        report.notice(downloadSubject,
+                      "not checked: no favorites yet; originals need asset.download");
         return;
     }
     try {
@@ -97,7 +103,8 @@ void ImmichSource::checkSearch(CheckReport& report) {
         if (d.status == 200 || d.status == 206) {
             report.pass(downloadSubject, "granted: originals can be downloaded");
         } else if (d.status == 403) {
-            report.fail(downloadSubject, cat("missing (Immich: ", Api::immichMessage(d.errorBody), ")"),
+            report.fail(downloadSubject,
+                        cat("missing (Immich: ", Api::immichMessage(d.errorBody), ")"),
                         "edit the key in Immich and grant asset.download");
         } else {
             report.notice(downloadSubject, cat("could not be confirmed (HTTP ", d.status, ": ",
@@ -113,8 +120,10 @@ void ImmichSource::checkAdmin(CheckReport& report) {
     try {
         HttpResponse r = api_.call(KeyRole::Admin, "GET", "/users");
         if (r.status == 401) {
-            report.fail(subject, cat("the admin key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
-                        cat("create a new admin key in Immich and put it in ", settings_.adminKeyWhere));
+            report.fail(
+                subject,
+                cat("the admin key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
+                cat("create a new admin key in Immich and put it in ", settings_.adminKeyWhere));
             return;
         }
         if (r.status == 403) {

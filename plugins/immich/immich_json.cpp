@@ -17,7 +17,8 @@ using Value = rapidjson::Value;
 
 // Iterative parsing keeps deep nesting off the call stack; encoding validation rejects
 // invalid UTF-8 before it can reach a file name or a log line.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 rapidjson::Document parseDocument(std::string_view body, std::string_view what) {
     rapidjson::Document doc;
@@ -81,7 +82,8 @@ void readItem(const Value& item, std::size_t index, const ParseLimits& limits, S
     auto id = stringMember(item, "id", max);
     if (updatedAt)
         if (auto micros = parseTimestampMicros(*updatedAt))
-            page.stamps.push_back({id && isUuid(*id) ? toLower(*id) : std::string(), *updatedAt, *micros});
+            page.stamps.push_back(
+                {id && isUuid(*id) ? toLower(*id) : std::string(), *updatedAt, *micros});
 
     if (!id || !isUuid(*id)) {
         page.problems.push_back(cat(itemLabel(item, index), " has no valid id"));
@@ -102,7 +104,9 @@ void readItem(const Value& item, std::size_t index, const ParseLimits& limits, S
         ++page.trashed;
         return;
     }
-    AssetKind kind = *type == "IMAGE" ? AssetKind::Image : *type == "VIDEO" ? AssetKind::Video : AssetKind::Other;
+    AssetKind kind = *type == "IMAGE"   ? AssetKind::Image
+                     : *type == "VIDEO" ? AssetKind::Video
+                                        : AssetKind::Other;
     if (kind == AssetKind::Other) {
         ++page.otherTypes;
         return;
@@ -174,8 +178,9 @@ SearchPage parseSearchPage(std::string_view body, const ParseLimits& limits) {
     if (!items || !items->IsArray())
         throw unavailableError("Immich sent a search answer without assets.items");
     if (items->Size() > limits.maxItems)
-        throw unavailableError(cat("Immich sent ", items->Size(), " items in one search page (at most ",
-                                   limits.maxItems, " expected)"));
+        throw unavailableError(cat("Immich sent ", items->Size(),
+                                   " items in one search page (at most ", limits.maxItems,
+                                   " expected)"));
     SearchPage page;
     page.itemsSeen = items->Size();
     std::size_t index = 0;
@@ -207,7 +212,8 @@ ServerVersion parseServerVersion(std::string_view body) {
     const char* names[] = {"major", "minor", "patch"};
     for (int i = 0; i < 3; ++i) {
         const Value* f = member(doc, names[i]);
-        if (!f || !f->IsInt64()) throw unavailableError("Immich sent a version without major/minor/patch");
+        if (!f || !f->IsInt64())
+            throw unavailableError("Immich sent a version without major/minor/patch");
         *fields[i] = f->GetInt64();
     }
     return v;
@@ -226,7 +232,8 @@ std::optional<ErrorBody> parseErrorBody(std::string_view body) noexcept {
         } else if (message->IsArray()) {
             std::vector<std::string> parts;
             for (const Value& m : message->GetArray())
-                if (m.IsString() && parts.size() < 20) parts.emplace_back(m.GetString(), m.GetStringLength());
+                if (m.IsString() && parts.size() < 20)
+                    parts.emplace_back(m.GetString(), m.GetStringLength());
             e.message = join(parts, "; ");
         } else {
             return std::nullopt;
@@ -287,7 +294,8 @@ std::optional<std::int64_t> parseTimestampMicros(std::string_view s) noexcept {
     if (p != s.size()) return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
-    std::int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    std::int64_t days =
+        daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
     return seconds * 1'000'000 + micros;
 }

@@ -23,7 +23,7 @@ struct ParseLimits {
 
 /// One page of POST /search/metadata, reduced to what pixsync needs.
 struct SearchPage {
-    std::vector<Asset> assets;      ///< usable IMAGE/VIDEO items, not trashed, valid ids
+    std::vector<Asset> assets;  ///< usable IMAGE/VIDEO items, not trashed, valid ids
     /// When an item changed: every item with a readable updatedAt (any owner, any type), for
     /// the cursor. `id` is empty when the item's id was not a UUID.
     struct Stamp {
@@ -32,10 +32,10 @@ struct SearchPage {
         std::int64_t micros = 0;
     };
     std::vector<Stamp> stamps;
-    std::optional<int> nextPage;    ///< the next page number, when there is one
-    std::size_t itemsSeen = 0;      ///< items in the answer, usable or not
-    std::size_t trashed = 0;        ///< items skipped because they are in the trash
-    std::size_t otherTypes = 0;     ///< items skipped because they are not IMAGE or VIDEO
+    std::optional<int> nextPage;        ///< the next page number, when there is one
+    std::size_t itemsSeen = 0;          ///< items in the answer, usable or not
+    std::size_t trashed = 0;            ///< items skipped because they are in the trash
+    std::size_t otherTypes = 0;         ///< items skipped because they are not IMAGE or VIDEO
     std::vector<std::string> problems;  ///< why malformed items were dropped (one line each)
 };
 

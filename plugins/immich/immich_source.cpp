@@ -98,10 +98,12 @@ const std::string& ImmichSource::userId() {
         api_.requireJson(r, "/users/me");
         User me = parseUser(r.body);
         if (!sameEmail(me.email, settings_.user))
-            throw unavailableError(cat(keyName(settings_, KeyRole::User), " belongs to the Immich user ",
-                                       me.email, ", not to ", settings_.user,
+            throw unavailableError(cat(keyName(settings_, KeyRole::User),
+                                       " belongs to the Immich user ", me.email, ", not to ",
+                                       settings_.user,
                                        ": using it would send one person's favorites to another's "
-                                       "frame; put ", settings_.user, "'s own key there"));
+                                       "frame; put ",
+                                       settings_.user, "'s own key there"));
         userId_ = me.id;
         return userId_;
     }
@@ -112,7 +114,8 @@ const std::string& ImmichSource::userId() {
             userId_ = *id;
             return userId_;
         }
-        throw unavailableError(cat("cannot find out which Immich user ", settings_.user, " is: ", problem,
+        throw unavailableError(cat("cannot find out which Immich user ", settings_.user,
+                                   " is: ", problem,
                                    "; grant user.read to that key, or set the admin key "
                                    "(IMMICH_API_KEY / immich_api_key) with user.read"));
     }
@@ -125,7 +128,8 @@ Listing ImmichSource::list(const std::string& cursorText) {
     if (!cursorText.empty()) {
         since = parseCursor(cursorText);
         if (!since)
-            log_.warning(cat("the stored cursor \"", cursorText.substr(0, 64), "\" for ", settings_.user,
+            log_.warning(cat("the stored cursor \"", cursorText.substr(0, 64), "\" for ",
+                             settings_.user,
                              " is not one this source wrote; listing all favorites instead"));
     }
     Listing out;
@@ -138,7 +142,8 @@ Listing ImmichSource::list(const std::string& cursorText) {
     ParseLimits limits;
     limits.maxItems = static_cast<std::size_t>(settings_.pageSize);
     for (int page = 1;;) {
-        std::string body = searchBody(page, settings_.pageSize, since ? since->updatedAt : std::string());
+        std::string body =
+            searchBody(page, settings_.pageSize, since ? since->updatedAt : std::string());
         SearchPage p = api_.retrying([&] {
             HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
             if (!r.ok()) api_.fail(r, "list the favorites", KeyRole::User);
@@ -161,7 +166,8 @@ Listing ImmichSource::list(const std::string& cursorText) {
                 continue;
             }
             // updatedAfter is inclusive: what the cursor already covered comes back unchanged.
-            if (since && since->ids.contains(toLower(a.id)) && sameMillisecond(a.updatedAt, since->micros)) {
+            if (since && since->ids.contains(toLower(a.id)) &&
+                sameMillisecond(a.updatedAt, since->micros)) {
                 ++unchanged;
                 continue;
             }
@@ -169,15 +175,18 @@ Listing ImmichSource::list(const std::string& cursorText) {
         }
         trashed += p.trashed;
         for (const auto& line : p.problems)
-            if (problems++ < kMaxProblemLines) log_.warning(cat("skipped an asset Immich sent: ", line));
+            if (problems++ < kMaxProblemLines)
+                log_.warning(cat("skipped an asset Immich sent: ", line));
         if (!p.nextPage) break;
         if (*p.nextPage <= page || *p.nextPage > kMaxPages)
-            throw unavailableError(cat("Immich's search paging for ", settings_.user, " went from page ",
-                                       page, " to ", *p.nextPage, "; not following it"));
+            throw unavailableError(cat("Immich's search paging for ", settings_.user,
+                                       " went from page ", page, " to ", *p.nextPage,
+                                       "; not following it"));
         page = *p.nextPage;
     }
     if (problems > kMaxProblemLines)
-        log_.warning(cat("skipped ", problems, " malformed assets in all (first ", kMaxProblemLines, " shown)"));
+        log_.warning(cat("skipped ", problems, " malformed assets in all (first ", kMaxProblemLines,
+                         " shown)"));
     // Nothing seen at all (no favorites yet): keep what the caller had.
     out.cursor = newest.updatedAt.empty() ? cursorText : formatCursor(newest);
     log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
@@ -186,8 +195,10 @@ Listing ImmichSource::list(const std::string& cursorText) {
     return out;
 }
 
-std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::string& path, bool preview) {
-    std::string name = cat(preview ? "the preview of " : "", "\"", asset.fileName, "\" (", asset.id, ")");
+std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::string& path,
+                                                bool preview) {
+    std::string name =
+        cat(preview ? "the preview of " : "", "\"", asset.fileName, "\" (", asset.id, ")");
     TempFile file = TempFile::create(tempDir_);
     HttpDownload d = api_.retrying([&] {
         HttpDownload got = api_.download(path, file);
@@ -197,10 +208,12 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
         return got;
     });
     if (d.overLimit) {
-        std::string size = d.announcedBytes ? cat("is ", megabytes(*d.announcedBytes))
-                                            : cat("is over ", megabytes(settings_.maxDownloadBytes));
-        throw mediaError(cat(name, " ", size, ", over the limit of ", megabytes(settings_.maxDownloadBytes),
-                             " (", settings_.maxDownloadWhere, ")"));
+        std::string size = d.announcedBytes
+                               ? cat("is ", megabytes(*d.announcedBytes))
+                               : cat("is over ", megabytes(settings_.maxDownloadBytes));
+        throw mediaError(cat(name, " ", size, ", over the limit of ",
+                             megabytes(settings_.maxDownloadBytes), " (",
+                             settings_.maxDownloadWhere, ")"));
     }
     std::string said = Api::immichMessage(d.errorBody);
     // Immich answers 400 "Not found or no asset.download access" for an id it does not know.
@@ -231,7 +244,8 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
         if (mime.empty() || preview) {
             mime = type;
         } else if (type != toLower(mime)) {
-            log_.warning(cat(name, " is listed as ", mime, " but Immich sent ", type, "; using ", type));
+            log_.warning(
+                cat(name, " is listed as ", mime, " but Immich sent ", type, "; using ", type));
             mime = type;
         }
     }
@@ -245,7 +259,8 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
 
 MediaFile ImmichSource::fetch(const Asset& asset) {
     if (!isUuid(asset.id))
-        throw mediaError(cat("\"", asset.id.substr(0, 64), "\" is not an Immich asset id; not downloading it"));
+        throw mediaError(
+            cat("\"", asset.id.substr(0, 64), "\" is not an Immich asset id; not downloading it"));
     auto media = download(asset, cat("/assets/", asset.id, "/original"), false);
     return std::move(*media);  // only previews come back empty
 }

@@ -13,7 +13,7 @@ namespace pixsync::immich {
 
 /// Lists a user's favorites (full or since a cursor) and downloads their originals.
 class ImmichSource final : public Source {
-public:
+  public:
     ImmichSource(Settings settings, const PluginContext& context);
 
     Listing list(const std::string& cursor) override;
@@ -21,7 +21,7 @@ public:
     std::optional<MediaFile> fetchPreview(const Asset& asset) override;
     void check(CheckReport& report) override;
 
-private:
+  private:
     /// The user's Immich id, resolved once (GET /users/me, else GET /users with the admin key).
     const std::string& userId();
     std::optional<std::string> userIdFromAdmin(std::string_view userKeyProblem);

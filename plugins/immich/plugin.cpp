@@ -1,7 +1,8 @@
 // The immich plugin's entry point: a Source per route.
 
-#include "immich_source.hpp"
 #include "pixsync/plugin.hpp"
+
+#include "immich_source.hpp"
 #include "settings.hpp"
 
 namespace {
@@ -18,4 +19,5 @@ std::unique_ptr<pixsync::Source> makeImmichSource(const pixsync::Options& option
 
 }  // namespace
 
-PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "An Immich user's favorites (Immich v2 API)", makeImmichSource)
+PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "An Immich user's favorites (Immich v2 API)",
+                      makeImmichSource)

@@ -17,16 +17,18 @@ Settings readSettings(const Options& options) {
     while (!s.baseUrl.empty() && s.baseUrl.back() == '/') s.baseUrl.pop_back();
     std::string lower = toLower(s.baseUrl);
     if (!lower.starts_with("http://") && !lower.starts_with("https://"))
-        throw configError(cat(s.baseUrlWhere, ": \"", s.baseUrl,
-                              "\" must start with http:// or https://, as in http://your-nas:2283/api"));
+        throw configError(
+            cat(s.baseUrlWhere, ": \"", s.baseUrl,
+                "\" must start with http:// or https://, as in http://your-nas:2283/api"));
     if (!lower.ends_with("/api"))
         throw configError(cat(s.baseUrlWhere, ": \"", s.baseUrl,
                               "\" must end with /api, as in http://your-nas:2283/api"));
 
     s.user = trim(options.string("user"));
     if (!isEmailAddress(s.user))
-        throw configError(cat(s.userWhere, ": \"", s.user,
-                              "\" is not an e-mail address; it must be the Immich user's login e-mail"));
+        throw configError(
+            cat(s.userWhere, ": \"", s.user,
+                "\" is not an e-mail address; it must be the Immich user's login e-mail"));
 
     s.apiKey = options.secret("api_key");
     if (s.apiKey.empty())
@@ -38,8 +40,8 @@ Settings readSettings(const Options& options) {
         s.caFile = options.path("immich_ca_file");
         std::error_code ec;
         if (!std::filesystem::is_regular_file(s.caFile, ec))
-            throw configError(cat(options.where("immich_ca_file"), ": the CA file ", s.caFile.string(),
-                                  " does not exist or is not a file"));
+            throw configError(cat(options.where("immich_ca_file"), ": the CA file ",
+                                  s.caFile.string(), " does not exist or is not a file"));
     }
     s.insecureTls = options.boolean("immich_insecure_tls", false);
     s.pageSize = static_cast<int>(options.integer("immich_page_size", 1000, 1, 1000));

@@ -11,10 +11,10 @@ namespace pixsync::immich {
 
 /// Everything an instance needs, with the places the values came from (for messages).
 struct Settings {
-    std::string baseUrl;     ///< ends with /api, no trailing slash
-    std::string user;        ///< the Immich user's e-mail address: whose favorites
-    std::string apiKey;      ///< that user's key
-    std::string adminKey;    ///< optional admin key for GET /users
+    std::string baseUrl;   ///< ends with /api, no trailing slash
+    std::string user;      ///< the Immich user's e-mail address: whose favorites
+    std::string apiKey;    ///< that user's key
+    std::string adminKey;  ///< optional admin key for GET /users
     std::filesystem::path caFile;
     bool insecureTls = false;
     int pageSize = 1000;

@@ -46,9 +46,9 @@ struct HttpClientOptions {
 
 /// An answer read into memory.
 struct HttpResponse {
-    long status = 0;       ///< HTTP status code
-    HttpHeaders headers;   ///< response headers, names in lower case, in arrival order
-    std::string body;      ///< the body, decompressed
+    long status = 0;      ///< HTTP status code
+    HttpHeaders headers;  ///< response headers, names in lower case, in arrival order
+    std::string body;     ///< the body, decompressed
 
     /// The first header with this (case-insensitive) name, if any.
     std::optional<std::string> header(std::string_view name) const;
@@ -88,7 +88,7 @@ enum class HttpFailure {
 /// A transport failure: an Error of kind Unavailable whose message says what happened, in
 /// words, and names the server (never a credential), plus the failure's category.
 class HttpError : public Error {
-public:
+  public:
     HttpError(HttpFailure failure, const std::string& message)
         : Error(ErrorKind::Unavailable, message), failure_(failure) {}
     /// What went wrong.
@@ -98,7 +98,7 @@ public:
         return failure_ == HttpFailure::Timeout || failure_ == HttpFailure::ConnectionLost;
     }
 
-private:
+  private:
     HttpFailure failure_;
 };
 
@@ -106,7 +106,7 @@ private:
 /// (per source instance). When the server closed an idle kept-alive connection, the request
 /// is sent again once on a fresh connection.
 class HttpClient {
-public:
+  public:
     /// Prepares the client; nothing is contacted until the first request.
     explicit HttpClient(HttpClientOptions options);
     ~HttpClient();
@@ -131,7 +131,7 @@ public:
     /// How many new connections this client has opened so far (reuse shows as no change).
     std::uint64_t connectionsOpened() const noexcept;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -14,10 +14,11 @@ HttpError failureFor(CURLcode code, const FailureContext& c) {
     switch (code) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            return HttpError(HttpFailure::HostNotFound,
-                             withDetail(cat("cannot find the host of ", c.server,
-                                            ": the DNS lookup failed; check the host name in the URL"),
-                                        c.detail));
+            return HttpError(
+                HttpFailure::HostNotFound,
+                withDetail(cat("cannot find the host of ", c.server,
+                               ": the DNS lookup failed; check the host name in the URL"),
+                           c.detail));
         case CURLE_COULDNT_CONNECT:
             return HttpError(HttpFailure::ConnectionRefused,
                              withDetail(cat("cannot connect to ", c.server,
@@ -29,8 +30,8 @@ HttpError failureFor(CURLcode code, const FailureContext& c) {
                 return HttpError(HttpFailure::Timeout,
                                  cat("cannot connect to ", c.server, ": no answer within ",
                                      c.timeoutSeconds, " s; is the host reachable from here?"));
-            return HttpError(HttpFailure::Timeout, cat(c.server, " did not answer within ",
-                                                       c.timeoutSeconds, " s"));
+            return HttpError(HttpFailure::Timeout,
+                             cat(c.server, " did not answer within ", c.timeoutSeconds, " s"));
         case CURLE_PEER_FAILED_VERIFICATION:
             return HttpError(
                 HttpFailure::Tls,
@@ -61,20 +62,21 @@ HttpError failureFor(CURLcode code, const FailureContext& c) {
                                         c.detail));
         case CURLE_PARTIAL_FILE:
         case CURLE_BAD_CONTENT_ENCODING:
-            return HttpError(HttpFailure::ConnectionLost,
-                             withDetail(cat("the answer from ", c.server, " was cut short"),
-                                        c.detail));
+            return HttpError(
+                HttpFailure::ConnectionLost,
+                withDetail(cat("the answer from ", c.server, " was cut short"), c.detail));
         case CURLE_URL_MALFORMAT:
         case CURLE_UNSUPPORTED_PROTOCOL:
-            return HttpError(HttpFailure::Other,
-                             withDetail(cat("the URL of ", c.server,
-                                            " is not valid; it must start with http:// or https://"),
-                                        c.detail));
+            return HttpError(
+                HttpFailure::Other,
+                withDetail(cat("the URL of ", c.server,
+                               " is not valid; it must start with http:// or https://"),
+                           c.detail));
         default:
-            return HttpError(HttpFailure::Other,
-                             withDetail(cat("the request to ", c.server, " failed: ",
-                                            curl_easy_strerror(code)),
-                                        c.detail));
+            return HttpError(
+                HttpFailure::Other,
+                withDetail(cat("the request to ", c.server, " failed: ", curl_easy_strerror(code)),
+                           c.detail));
     }
 }
 

@@ -77,7 +77,8 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
         // A new response starts (after "100 Continue" for instance): forget the previous one.
         t->headers.clear();
         auto sp = line.find(' ');
-        if (sp != std::string_view::npos) t->status = std::atol(std::string(line.substr(sp + 1, 3)).c_str());
+        if (sp != std::string_view::npos)
+            t->status = std::atol(std::string(line.substr(sp + 1, 3)).c_str());
         return line.size();
     }
     auto colon = line.find(':');
@@ -147,8 +148,10 @@ struct HttpClient::Impl {
 
     explicit Impl(HttpClientOptions o) : options(std::move(o)) {
         initCurlOnce();
-        while (!options.baseUrl.empty() && options.baseUrl.back() == '/') options.baseUrl.pop_back();
-        server = options.displayName.empty() ? withoutUserInfo(options.baseUrl) : options.displayName;
+        while (!options.baseUrl.empty() && options.baseUrl.back() == '/')
+            options.baseUrl.pop_back();
+        server =
+            options.displayName.empty() ? withoutUserInfo(options.baseUrl) : options.displayName;
         easy.reset(curl_easy_init());
         if (!easy) throw Error(ErrorKind::Internal, "libcurl could not create a handle");
     }
@@ -166,7 +169,8 @@ struct HttpClient::Impl {
         curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
         // Never follow redirects: a redirect to another host would carry the API key there.
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connectTimeout.count()));
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+                         static_cast<long>(options.connectTimeout.count()));
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
         if (!options.caFile.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.caFile.c_str());
@@ -238,7 +242,8 @@ struct HttpClient::Impl {
     }
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpClient::HttpClient(HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
@@ -249,8 +254,8 @@ std::string HttpClient::url(std::string_view path) const {
 
 std::uint64_t HttpClient::connectionsOpened() const noexcept { return impl_->connections; }
 
-HttpResponse HttpClient::request(std::string_view method, std::string_view path, std::string_view body,
-                                 const HttpHeaders& headers) {
+HttpResponse HttpClient::request(std::string_view method, std::string_view path,
+                                 std::string_view body, const HttpHeaders& headers) {
     for (int attempt = 0;; ++attempt) {
         Transfer t;
         t.maxBody = impl_->options.maxResponseBytes;
@@ -274,17 +279,20 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
                                 " is larger than ", humanBytes(impl_->options.maxResponseBytes),
                                 "; refusing to read it"));
         // An idle kept-alive connection the server had already closed: once more, fresh.
-        if (attempt == 0 && reused && t.status == 0 && http::looksLikeStaleConnection(code)) continue;
+        if (attempt == 0 && reused && t.status == 0 && http::looksLikeStaleConnection(code))
+            continue;
         throw impl_->failure(code, static_cast<long>(impl_->options.timeout.count()));
     }
 }
 
-HttpDownload HttpClient::download(std::string_view path, const TempFile& file, std::uint64_t maxBytes,
-                                  const HttpProgress& progress, const HttpHeaders& headers) {
+HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
+                                  std::uint64_t maxBytes, const HttpProgress& progress,
+                                  const HttpHeaders& headers) {
     for (int attempt = 0;; ++attempt) {
         FileHandle out(std::fopen(file.path().c_str(), "wb"));
         if (!out)
-            throw Error(ErrorKind::Unavailable, cat("cannot write the download to ", file.path().string()));
+            throw Error(ErrorKind::Unavailable,
+                        cat("cannot write the download to ", file.path().string()));
         Transfer t;
         t.file = out.get();
         t.maxFile = maxBytes;
@@ -293,7 +301,8 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file, s
         CURL* h = impl_->easy.get();
         // A big file on a slow line may take long; give up only when it stops moving.
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(impl_->options.timeout.count()));
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                         static_cast<long>(impl_->options.timeout.count()));
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBodyToFile);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
         bool reused = false;
@@ -316,8 +325,8 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file, s
             return d;
         }
         if (t.writeFailed || !flushed)
-            throw Error(ErrorKind::Unavailable,
-                        cat("cannot write the download to ", file.path().string(), " (disk full?)"));
+            throw Error(ErrorKind::Unavailable, cat("cannot write the download to ",
+                                                    file.path().string(), " (disk full?)"));
         if (code == CURLE_OK) return d;
         if (attempt == 0 && reused && t.status == 0 && t.written == 0 &&
             http::looksLikeStaleConnection(code))

@@ -39,7 +39,8 @@ TEST_F(ImmichTest, DownloadsTheOriginalIntoATemporaryFile) {
 }
 
 TEST_F(ImmichTest, AnOriginalOverTheCapIsAMediaError) {
-    start(manifest(R"([{"owner": "john@example.com", "size": 3145728, "originalFileName": "big.mov"}])"));
+    start(manifest(
+        R"([{"owner": "john@example.com", "size": 3145728, "originalFileName": "big.mov"}])"));
     auto o = options();
     o.set("immich_max_download_mb", "1");
     auto source = makeSource(o);
@@ -94,7 +95,8 @@ TEST_F(ImmichTest, MissingDownloadPermissionIsUnavailableAndQuoted) {
 }
 
 TEST_F(ImmichTest, FetchesAPreviewWhenAllowed) {
-    start(manifest(R"([{"owner": "john@example.com", "originalFileName": "IMG_1.HEIC", "size": 5000}])"));
+    start(manifest(
+        R"([{"owner": "john@example.com", "originalFileName": "IMG_1.HEIC", "size": 5000}])"));
     auto source = makeSource(options());
     Listing l = source->list("");
     auto preview = source->fetchPreview(l.assets[0]);

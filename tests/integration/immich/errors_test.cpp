@@ -32,7 +32,8 @@ TEST_F(ImmichTest, AKeyOfAnotherUserIsRefused) {
     auto source = makeSource(options("jane-key-all"));
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
-    EXPECT_THAT(e.what(), HasSubstr("belongs to the Immich user jane@example.com, not to john@example.com"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("belongs to the Immich user jane@example.com, not to john@example.com"));
     EXPECT_EQ(requests("POST /api/search/metadata"), 0);  // nothing of Jane's was listed
 }
 
@@ -101,7 +102,8 @@ TEST_F(ImmichTest, UnknownHostHasItsOwnMessage) {
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
     // Without any resolver the lookup can also time out; both name the host problem.
-    EXPECT_THAT(e.what(), ::testing::AnyOf(HasSubstr("DNS lookup failed"), HasSubstr("cannot connect")));
+    EXPECT_THAT(e.what(),
+                ::testing::AnyOf(HasSubstr("DNS lookup failed"), HasSubstr("cannot connect")));
 }
 
 TEST_F(ImmichTest, TimeoutHasItsOwnMessage) {
@@ -128,7 +130,9 @@ TEST_F(ImmichTest, TlsToAPlainHttpServerHasItsOwnMessage) {
 
 TEST_F(ImmichTest, ConfigErrorsNameTheKey) {
     Options o;
-    o.set("immich_base_url", "http://nas:2283").set("user", "john@example.com").set("api_key", "k-123456");
+    o.set("immich_base_url", "http://nas:2283")
+        .set("user", "john@example.com")
+        .set("api_key", "k-123456");
     o.describe("pixsync.json", KeyStyle::Json, dir());
     Error e = errorFrom([&] { makeSource(o); });
     EXPECT_EQ(e.kind(), ErrorKind::Config);
@@ -149,7 +153,8 @@ TEST_F(ImmichTest, KeysNeverReachTheLog) {
 namespace {
 std::vector<std::string> tlsArgs() {
     auto tls = supportDir() / "fake_immich" / "tls";
-    return {"--tls-cert", (tls / "test-cert.pem").string(), "--tls-key", (tls / "test-key.pem").string()};
+    return {"--tls-cert", (tls / "test-cert.pem").string(), "--tls-key",
+            (tls / "test-key.pem").string()};
 }
 }  // namespace
 

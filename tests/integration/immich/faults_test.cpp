@@ -14,6 +14,9 @@ struct FaultCase {
     const char* message;  // what the error says once retries are used up
 };
 
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const FaultCase& c, std::ostream* out) { *out << c.kind; }
+
 class ImmichFaultTest : public ImmichTest, public ::testing::WithParamInterface<FaultCase> {};
 
 }  // namespace
@@ -45,7 +48,8 @@ TEST_P(ImmichFaultTest, PersistentFaultsBecomeUnavailable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, ImmichFaultTest,
-                         ::testing::Values(FaultCase{"500", "HTTP 500"}, FaultCase{"503", "HTTP 503"},
+                         ::testing::Values(FaultCase{"500", "HTTP 500"},
+                                           FaultCase{"503", "HTTP 503"},
                                            FaultCase{"reset", "closed before a complete answer"},
                                            FaultCase{"close", "closed before a complete answer"},
                                            FaultCase{"invalid-json", "not valid JSON"},

@@ -1,9 +1,10 @@
 // libpixsync's HttpClient against the fake Immich: keep-alive, retries, caps, failures.
 
+#include "pixsync/http_client.hpp"
+
 #include <thread>
 
 #include "immich_fixture.hpp"
-#include "pixsync/http_client.hpp"
 
 using namespace pixsync;
 using namespace pixsync::test;
@@ -74,12 +75,14 @@ TEST_F(ImmichTest, HttpClientCapsAnswersReadIntoMemory) {
 }
 
 TEST_F(ImmichTest, HttpClientStreamsDownloadsAndStopsPastTheCap) {
-    start(manifest(R"([{"owner": "john@example.com", "size": 1048576, "id": "aaaaaaaa-0000-4000-8000-000000000001"}])"));
+    start(manifest(
+        R"([{"owner": "john@example.com", "size": 1048576, "id": "aaaaaaaa-0000-4000-8000-000000000001"}])"));
     HttpClient client(optionsFor(immich()));
     TempFile file = TempFile::create(dir());
     std::uint64_t lastProgress = 0;
-    HttpDownload d = client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 2 << 20,
-                                     [&](std::uint64_t got, std::uint64_t) { lastProgress = got; });
+    HttpDownload d =
+        client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 2 << 20,
+                        [&](std::uint64_t got, std::uint64_t) { lastProgress = got; });
     EXPECT_EQ(d.status, 200);
     EXPECT_EQ(d.bytes, 1048576u);
     EXPECT_EQ(file.size(), 1048576u);
@@ -87,16 +90,19 @@ TEST_F(ImmichTest, HttpClientStreamsDownloadsAndStopsPastTheCap) {
     EXPECT_EQ(d.contentType, "image/jpeg");
     ASSERT_TRUE(d.announcedBytes);
 
-    HttpDownload capped = client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 100000);
+    HttpDownload capped =
+        client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 100000);
     EXPECT_TRUE(capped.overLimit);
     EXPECT_LE(file.size(), 100000u);
 }
 
 TEST_F(ImmichTest, HttpClientKeepsErrorAnswersOutOfTheFile) {
-    start(manifest(R"([{"owner": "john@example.com", "size": 1000, "id": "aaaaaaaa-0000-4000-8000-000000000001"}])"));
+    start(manifest(
+        R"([{"owner": "john@example.com", "size": 1000, "id": "aaaaaaaa-0000-4000-8000-000000000001"}])"));
     HttpClient client(optionsFor(immich(), "john-key-nodownload"));
     TempFile file = TempFile::create(dir());
-    HttpDownload d = client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 1 << 20);
+    HttpDownload d =
+        client.download("/assets/aaaaaaaa-0000-4000-8000-000000000001/original", file, 1 << 20);
     EXPECT_EQ(d.status, 403);
     EXPECT_THAT(d.errorBody, HasSubstr("Missing required permission: asset.download"));
     EXPECT_EQ(file.size(), 0u);

@@ -24,7 +24,7 @@ inline const std::string kAdmin = "30000000-0000-4000-8000-000000000003";
 
 /// Keeps every log line for assertions.
 class CapturedLog final : public LogOutput {
-public:
+  public:
     void write(LogLevel, std::string_view line) override {
         std::lock_guard lock(mutex_);
         text_ += std::string(line) + "\n";
@@ -34,7 +34,7 @@ public:
         return text_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::string text_;
 };
@@ -59,22 +59,27 @@ inline rapidjson::Document parseJson(const std::string& text) {
 }
 
 class ImmichTest : public ::testing::Test {
-protected:
+  protected:
     /// The users and keys every test has; `assets` is a JSON array of asset specs.
     std::string manifest(const std::string& assets = "[]", const std::string& partners = "[]") {
         return R"({"users": [
-            {"id": ")" + kJohn + R"(", "email": "john@example.com", "name": "John", "apiKeys": [
+            {"id": ")" +
+               kJohn + R"(", "email": "john@example.com", "name": "John", "apiKeys": [
                 {"key": "john-key-all", "permissions": ["all"]},
                 {"key": "john-key-noread", "permissions": ["user.read", "asset.download"]},
                 {"key": "john-key-nouser", "permissions": ["asset.read", "asset.download"]},
                 {"key": "john-key-noview", "permissions": ["asset.read", "asset.download", "user.read"]},
                 {"key": "john-key-nodownload", "permissions": ["asset.read", "user.read"]}]},
-            {"id": ")" + kJane + R"(", "email": "jane@example.com", "name": "Jane", "apiKeys": [
+            {"id": ")" +
+               kJane + R"(", "email": "jane@example.com", "name": "Jane", "apiKeys": [
                 {"key": "jane-key-all", "permissions": ["all"]}]},
-            {"id": ")" + kAdmin + R"(", "email": "admin@example.com", "isAdmin": true, "apiKeys": [
+            {"id": ")" +
+               kAdmin + R"(", "email": "admin@example.com", "isAdmin": true, "apiKeys": [
                 {"key": "admin-key-users", "permissions": ["user.read"]}]}],
-          "partners": )" + partners + R"(,
-          "assets": )" + assets + "}";
+          "partners": )" +
+               partners + R"(,
+          "assets": )" +
+               assets + "}";
     }
 
     /// Starts the fake with this manifest.
@@ -87,9 +92,11 @@ protected:
     const std::filesystem::path& dir() const { return dir_.path(); }
 
     /// Options for John's route with his all-permissions key.
-    Options options(const std::string& key = "john-key-all", const std::string& user = "john@example.com") {
+    Options options(const std::string& key = "john-key-all",
+                    const std::string& user = "john@example.com") {
         Options o;
-        o.set("immich_base_url", immich_ ? immich_->baseUrl() : std::string("http://127.0.0.1:1/api"))
+        o.set("immich_base_url",
+              immich_ ? immich_->baseUrl() : std::string("http://127.0.0.1:1/api"))
             .set("user", user)
             .set("api_key", key);
         o.describe("pixsync.json", KeyStyle::Json, dir_.path());
@@ -116,8 +123,9 @@ protected:
     }
 
     void setFavorite(const std::string& id, bool favorite) {
-        immich_->admin("POST", "/favorite", cat(R"({"id": ")", id, R"(", "isFavorite": )",
-                                                 favorite ? "true" : "false", "}"));
+        immich_->admin(
+            "POST", "/favorite",
+            cat(R"({"id": ")", id, R"(", "isFavorite": )", favorite ? "true" : "false", "}"));
     }
 
     /// Requests the fake counted for an endpoint ("POST /api/search/metadata").
@@ -139,7 +147,7 @@ protected:
         log_.setLevel(LogLevel::Debug);
     }
 
-private:
+  private:
     TempDir dir_;
     FakeClock clock_;
     std::shared_ptr<CapturedLog> captured_ = std::make_shared<CapturedLog>();

@@ -157,7 +157,8 @@ TEST_F(ImmichTest, AsksForGzipAndReusesOneConnection) {
 }
 
 TEST_F(ImmichTest, SurvivesTheServerClosingAnIdleConnection) {
-    start(manifest(R"([{"owner": "john@example.com", "count": 2}])"), {"--keep-alive-seconds", "1"});
+    start(manifest(R"([{"owner": "john@example.com", "count": 2}])"),
+          {"--keep-alive-seconds", "1"});
     auto source = makeSource(options());
     Listing first = source->list("");
     std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // the server closes it

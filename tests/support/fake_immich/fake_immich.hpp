@@ -27,15 +27,17 @@ namespace pixsync::test {
 
 /// A running fake Immich server on 127.0.0.1, stopped when this object goes away.
 class FakeImmich {
-public:
+  public:
     /// Starts the server with a manifest (may be empty: no users, no assets) and extra
     /// command-line arguments (e.g. {"--keep-alive-seconds", "2"}). Waits until it listens.
     explicit FakeImmich(const std::filesystem::path& manifest = {},
                         const std::vector<std::string>& extraArgs = {}) {
         portFile_ = dir_ / "port";
         logFile_ = dir_ / "fake_immich.log";
-        std::vector<std::string> argv = {python(), (supportDir() / "fake_immich" / "fake_immich.py").string(),
-                                         "--port", "0", "--port-file", portFile_.string()};
+        std::vector<std::string> argv = {
+            python(),      (supportDir() / "fake_immich" / "fake_immich.py").string(),
+            "--port",      "0",
+            "--port-file", portFile_.string()};
         if (!manifest.empty()) {
             argv.push_back("--manifest");
             argv.push_back(manifest.string());
@@ -86,10 +88,13 @@ public:
     /// The port it listens on.
     int port() const { return port_; }
     /// "http://127.0.0.1:<port>/api" (https with --tls-cert), the value for immich_base_url.
-    std::string baseUrl() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_) + "/api"; }
+    std::string baseUrl() const {
+        return scheme_ + "://127.0.0.1:" + std::to_string(port_) + "/api";
+    }
 
     /// Calls the admin API (path below /__admin, e.g. "/counters"); throws unless 2xx.
-    std::string admin(const std::string& method, const std::string& path, const std::string& body = {}) {
+    std::string admin(const std::string& method, const std::string& path,
+                      const std::string& body = {}) {
         HttpResponse r = admin_->request(method, path, body);
         if (!r.ok())
             throw std::runtime_error("fake Immich admin " + method + " " + path + ": HTTP " +
@@ -102,7 +107,8 @@ public:
 
     /// Injects `count` faults of a kind ("500", "503", "delay", "reset", "close",
     /// "invalid-json", "truncate", "html") for requests whose path starts with `path`.
-    void injectFault(const std::string& kind, int count, const std::string& path = {}, double seconds = 0) {
+    void injectFault(const std::string& kind, int count, const std::string& path = {},
+                     double seconds = 0) {
         std::string body = "{\"kind\": \"" + kind + "\", \"count\": " + std::to_string(count);
         if (!path.empty()) body += ", \"path\": \"" + path + "\"";
         if (seconds > 0) body += ", \"seconds\": " + std::to_string(seconds);
@@ -133,7 +139,7 @@ public:
         pid_ = -1;
     }
 
-private:
+  private:
     TempDir dir_;
     std::filesystem::path portFile_, logFile_;
     pid_t pid_ = -1;

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "cursor.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pixsync::immich;
 
@@ -18,8 +18,9 @@ TEST(ImmichCursor, RoundTripsIdsSeenAtTheNewestTime) {
     c.micros = 1;
     c.ids = {"bbbbbbbb-0000-0000-0000-000000000002", "aaaaaaaa-0000-0000-0000-000000000001"};
     std::string text = formatCursor(c);
-    EXPECT_EQ(text, "2025-01-02T03:04:05.678Z aaaaaaaa-0000-0000-0000-000000000001,"
-                    "bbbbbbbb-0000-0000-0000-000000000002");
+    EXPECT_EQ(text,
+              "2025-01-02T03:04:05.678Z aaaaaaaa-0000-0000-0000-000000000001,"
+              "bbbbbbbb-0000-0000-0000-000000000002");
     auto back = parseCursor(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->ids, c.ids);

@@ -28,12 +28,9 @@ const std::string kValidPage =
 int feed(const std::string& input) {
     int errors = 0;
     const std::vector<std::function<void()>> parsers = {
-        [&] { parseSearchPage(input); },
-        [&] { parseUser(input); },
-        [&] { parseUsers(input); },
-        [&] { parseServerVersion(input); },
-        [&] { (void)parseErrorBody(input); },
-        [&] { (void)parseTimestampMicros(input); },
+        [&] { parseSearchPage(input); },      [&] { parseUser(input); },
+        [&] { parseUsers(input); },           [&] { parseServerVersion(input); },
+        [&] { (void)parseErrorBody(input); }, [&] { (void)parseTimestampMicros(input); },
     };
     for (const auto& parse : parsers) {
         try {
@@ -54,26 +51,43 @@ std::string repeat(const std::string& s, std::size_t n) {
 
 std::vector<std::string> corpus() {
     std::vector<std::string> c = {
-        "", " ", "null", "true", "0", "-0", "1e999", "-1e999", "\"\"", "[]", "{}", "[[]]",
-        "{\"assets\":null}", "{\"assets\":{\"items\":null}}", "{\"assets\":{\"items\":[null,1,\"x\",[],{}]}}",
+        "",
+        " ",
+        "null",
+        "true",
+        "0",
+        "-0",
+        "1e999",
+        "-1e999",
+        "\"\"",
+        "[]",
+        "{}",
+        "[[]]",
+        "{\"assets\":null}",
+        "{\"assets\":{\"items\":null}}",
+        "{\"assets\":{\"items\":[null,1,\"x\",[],{}]}}",
         "{\"assets\":{\"items\":[],\"nextPage\":\"99999999999999999999\"}}",
         "{\"assets\":{\"items\":[],\"nextPage\":-1}}",
         "{\"assets\":{\"items\":[],\"nextPage\":1.5}}",
-        "{\"assets\":{\"items\":[{\"id\":\"aaaaaaaa-0000-0000-0000-000000000001\",\"updatedAt\":\"9999-99-99T99:99:99Z\"}]}}",
+        "{\"assets\":{\"items\":[{\"id\":\"aaaaaaaa-0000-0000-0000-000000000001\",\"updatedAt\":"
+        "\"9999-99-99T99:99:99Z\"}]}}",
         "{\"assets\":{\"items\":[{\"exifInfo\":{\"fileSizeInByte\":-1}}]}}",
-        "{\"major\":9223372036854775807,\"minor\":-9223372036854775808,\"patch\":18446744073709551615}",
+        "{\"major\":9223372036854775807,\"minor\":-9223372036854775808,\"patch\":"
+        "18446744073709551615}",
         "{\"message\":[1,2,{\"a\":[]}]}",
         "{\"id\":\"11111111-1111-1111-1111-111111111111\",\"email\":\"\\u0000\"}",
         std::string("{\"message\":\"a\0b\"}", 16),
-        "{\"message\":\"\\ud800\"}",              // lone surrogate escape
-        "{\"message\":\"\xff\xfe\"}",             // invalid UTF-8 bytes
-        "{\"message\":\"\xc0\xaf\"}",             // overlong encoding of '/'
-        "{\"message\":\"\xed\xa0\x80\"}",         // UTF-8 encoded surrogate
-        "{\"a\":1,\"a\":2,\"a\":3}",              // duplicate keys
-        "\xef\xbb\xbf{}",                         // byte order mark
+        "{\"message\":\"\\ud800\"}",       // lone surrogate escape
+        "{\"message\":\"\xff\xfe\"}",      // invalid UTF-8 bytes
+        "{\"message\":\"\xc0\xaf\"}",      // overlong encoding of '/'
+        "{\"message\":\"\xed\xa0\x80\"}",  // UTF-8 encoded surrogate
+        "{\"a\":1,\"a\":2,\"a\":3}",       // duplicate keys
+        "\xef\xbb\xbf{}",                  // byte order mark
         "{\"assets\":{\"items\":[]}} trailing",
         "2025-01-02T03:04:05.1234567890123456789Z",
-        "0000-00-00T00:00:00Z", "9999-12-31T23:59:60.999999+23:59", "-001-01-01T00:00:00Z",
+        "0000-00-00T00:00:00Z",
+        "9999-12-31T23:59:60.999999+23:59",
+        "-001-01-01T00:00:00Z",
     };
     // Deep nesting: the parser must not recurse on the call stack.
     c.push_back(repeat("[", 200000) + repeat("]", 200000));
@@ -85,14 +99,16 @@ std::vector<std::string> corpus() {
     for (int i = 0; i < 200000; ++i) many += i ? ",{}" : "{}";
     c.push_back(many + "]}}");
     c.push_back("{\"message\":\"" + std::string(5 * 1024 * 1024, 'x') + "\"}");
-    c.push_back("{\"assets\":{\"items\":[{\"originalFileName\":\"" + std::string(100000, 'n') + "\"}]}}");
+    c.push_back("{\"assets\":{\"items\":[{\"originalFileName\":\"" + std::string(100000, 'n') +
+                "\"}]}}");
     // Every prefix of a valid page (truncated answers).
     for (std::size_t n = 0; n < kValidPage.size(); ++n) c.push_back(kValidPage.substr(0, n));
     // Each field replaced by each wrong type.
     for (const char* field : {"\"id\"", "\"ownerId\"", "\"type\"", "\"isTrashed\"", "\"checksum\"",
-                              "\"originalFileName\"", "\"updatedAt\"", "\"exifInfo\"", "\"nextPage\"",
-                              "\"items\"", "\"assets\""}) {
-        for (const char* value : {"null", "1", "-1.5e300", "true", "[]", "{}", "\"\"", "\"\\u0000\""}) {
+                              "\"originalFileName\"", "\"updatedAt\"", "\"exifInfo\"",
+                              "\"nextPage\"", "\"items\"", "\"assets\""}) {
+        for (const char* value :
+             {"null", "1", "-1.5e300", "true", "[]", "{}", "\"\"", "\"\\u0000\""}) {
             std::string doc = kValidPage;
             auto at = doc.find(field);
             auto colon = doc.find(':', at);
@@ -102,16 +118,21 @@ std::vector<std::string> corpus() {
             for (; end < doc.size(); ++end) {
                 char ch = doc[end];
                 if (inString) {
-                    if (ch == '\\') ++end;
-                    else if (ch == '"') inString = false;
+                    if (ch == '\\')
+                        ++end;
+                    else if (ch == '"')
+                        inString = false;
                     continue;
                 }
-                if (ch == '"') inString = true;
-                else if (ch == '{' || ch == '[') ++depth;
+                if (ch == '"')
+                    inString = true;
+                else if (ch == '{' || ch == '[')
+                    ++depth;
                 else if (ch == '}' || ch == ']') {
                     if (depth == 0) break;
                     --depth;
-                } else if (ch == ',' && depth == 0) break;
+                } else if (ch == ',' && depth == 0)
+                    break;
             }
             c.push_back(doc.substr(0, colon + 1) + value + doc.substr(end));
         }
@@ -125,9 +146,15 @@ std::vector<std::string> corpus() {
         for (int e = 0; e < edits; ++e) {
             std::size_t pos = rng() % doc.size();
             switch (rng() % 3) {
-                case 0: doc[pos] = static_cast<char>(byte(rng)); break;
-                case 1: doc.erase(pos, 1 + rng() % 4); break;
-                default: doc.insert(pos, 1, static_cast<char>(byte(rng))); break;
+                case 0:
+                    doc[pos] = static_cast<char>(byte(rng));
+                    break;
+                case 1:
+                    doc.erase(pos, 1 + rng() % 4);
+                    break;
+                default:
+                    doc.insert(pos, 1, static_cast<char>(byte(rng)));
+                    break;
             }
             if (doc.empty()) doc = "{";
         }
@@ -151,7 +178,8 @@ TEST(ImmichHostileJson, EveryInputEndsInAResultOrACleanError) {
 
 TEST(ImmichHostileJson, DeepNestingIsAnErrorNotAStackOverflow) {
     EXPECT_THROW(parseSearchPage(repeat("[", 1000000) + repeat("]", 1000000)), Error);
-    EXPECT_THROW(parseSearchPage(repeat("{\"assets\":", 500000) + "1" + repeat("}", 500000)), Error);
+    EXPECT_THROW(parseSearchPage(repeat("{\"assets\":", 500000) + "1" + repeat("}", 500000)),
+                 Error);
 }
 
 TEST(ImmichHostileJson, InvalidUtf8IsRejected) {

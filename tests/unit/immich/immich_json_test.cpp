@@ -1,7 +1,8 @@
+#include "immich_json.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "immich_json.hpp"
 #include "pixsync/error.hpp"
 
 using namespace pixsync;
@@ -12,7 +13,8 @@ namespace {
 
 const char* kOwner = "11111111-1111-1111-1111-111111111111";
 
-std::string item(const std::string& id, const std::string& type = "IMAGE", const std::string& extra = "") {
+std::string item(const std::string& id, const std::string& type = "IMAGE",
+                 const std::string& extra = "") {
     return R"({"id":")" + id + R"(","ownerId":")" + kOwner + R"(","type":")" + type +
            R"(","isTrashed":false,"checksum":"abc=","originalFileName":"IMG_1.HEIC",)"
            R"("originalMimeType":"image/heic","fileCreatedAt":"2024-05-01T10:00:00.000Z",)"
@@ -24,8 +26,8 @@ std::string page(const std::vector<std::string>& items, const std::string& next 
     std::string joined;
     for (const auto& i : items) joined += (joined.empty() ? "" : ",") + i;
     return R"({"albums":{"total":0,"count":0,"items":[],"facets":[]},"assets":{"total":)" +
-           std::to_string(items.size()) + R"(,"count":1,"items":[)" + joined + R"(],"facets":[],"nextPage":)" +
-           next + "}}";
+           std::to_string(items.size()) + R"(,"count":1,"items":[)" + joined +
+           R"(],"facets":[],"nextPage":)" + next + "}}";
 }
 
 }  // namespace
@@ -76,14 +78,16 @@ TEST(ImmichJson, SkipsTrashedItems) {
 }
 
 TEST(ImmichJson, DropsItemsWithInvalidIdsAndSaysWhy) {
-    auto p = parseSearchPage(page({item("../../etc/passwd"), item("aaaaaaaa-0000-0000-0000-000000000002")}));
+    auto p = parseSearchPage(
+        page({item("../../etc/passwd"), item("aaaaaaaa-0000-0000-0000-000000000002")}));
     ASSERT_EQ(p.assets.size(), 1u);
     ASSERT_EQ(p.problems.size(), 1u);
     EXPECT_THAT(p.problems[0], HasSubstr("no valid id"));
 }
 
 TEST(ImmichJson, DropsItemsWithWrongTypes) {
-    auto p = parseSearchPage(page({R"({"id":5,"ownerId":[],"type":{},"updatedAt":7})", "42", "null"}));
+    auto p =
+        parseSearchPage(page({R"({"id":5,"ownerId":[],"type":{},"updatedAt":7})", "42", "null"}));
     EXPECT_TRUE(p.assets.empty());
     EXPECT_EQ(p.problems.size(), 3u);
 }
@@ -111,10 +115,12 @@ TEST(ImmichJson, RejectsMorePagesItemsThanAsked) {
 }
 
 TEST(ImmichJson, ParsesUsers) {
-    auto me = parseUser(R"({"id":"11111111-1111-1111-1111-111111111111","email":"john@example.com","name":"John"})");
+    auto me = parseUser(
+        R"({"id":"11111111-1111-1111-1111-111111111111","email":"john@example.com","name":"John"})");
     EXPECT_EQ(me.email, "john@example.com");
     EXPECT_THROW(parseUser(R"({"id":"x","email":"john@example.com"})"), Error);
-    auto users = parseUsers(R"([{"id":"11111111-1111-1111-1111-111111111111","email":"a@b.c"},{"id":1},"x"])");
+    auto users = parseUsers(
+        R"([{"id":"11111111-1111-1111-1111-111111111111","email":"a@b.c"},{"id":1},"x"])");
     ASSERT_EQ(users.size(), 1u);
     EXPECT_THROW(parseUsers("{}"), Error);
 }
@@ -125,11 +131,13 @@ TEST(ImmichJson, ParsesTheServerVersion) {
 }
 
 TEST(ImmichJson, ParsesErrorBodiesWithStringOrArrayMessages) {
-    auto e = parseErrorBody(R"({"message":"Missing required permission: asset.read","error":"Forbidden","statusCode":403,"correlationId":"abc"})");
+    auto e = parseErrorBody(
+        R"({"message":"Missing required permission: asset.read","error":"Forbidden","statusCode":403,"correlationId":"abc"})");
     ASSERT_TRUE(e);
     EXPECT_EQ(e->message, "Missing required permission: asset.read");
     EXPECT_EQ(e->correlationId, "abc");
-    e = parseErrorBody(R"({"message":["size must not be greater than 1000","page must not be less than 1"]})");
+    e = parseErrorBody(
+        R"({"message":["size must not be greater than 1000","page must not be less than 1"]})");
     ASSERT_TRUE(e);
     EXPECT_EQ(e->message, "size must not be greater than 1000; page must not be less than 1");
     EXPECT_FALSE(parseErrorBody("<html>"));
@@ -151,8 +159,9 @@ TEST(ImmichTimestamps, ParsesTheFormsImmichWrites) {
 }
 
 TEST(ImmichTimestamps, RejectsNonDates) {
-    for (const char* bad : {"", "yesterday", "2025-13-01T00:00:00Z", "2025-01-02", "2025-01-02T03:04:05.Z",
-                            "2025-01-02T03:04:05Zjunk", "2025-01-02T25:00:00Z", "2025-01-02T03:04:05+99:00",
-                            "2025-01-02T03:04:05.1234567890Z"})
+    for (const char* bad :
+         {"", "yesterday", "2025-13-01T00:00:00Z", "2025-01-02", "2025-01-02T03:04:05.Z",
+          "2025-01-02T03:04:05Zjunk", "2025-01-02T25:00:00Z", "2025-01-02T03:04:05+99:00",
+          "2025-01-02T03:04:05.1234567890Z"})
         EXPECT_FALSE(parseTimestampMicros(bad)) << bad;
 }

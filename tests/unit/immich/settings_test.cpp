@@ -1,8 +1,9 @@
+#include "settings.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
-#include "settings.hpp"
 
 using namespace pixsync;
 using ::testing::HasSubstr;
@@ -11,7 +12,9 @@ namespace {
 
 Options valid() {
     Options o;
-    o.set("immich_base_url", "http://nas:2283/api/").set("user", "john@example.com").set("api_key", "k-123456");
+    o.set("immich_base_url", "http://nas:2283/api/")
+        .set("user", "john@example.com")
+        .set("api_key", "k-123456");
     o.describe("cfg.json", KeyStyle::Json, ".");
     return o;
 }
@@ -42,8 +45,11 @@ TEST(ImmichSettings, ReadsDefaults) {
 
 TEST(ImmichSettings, AcceptsStringValuesFromEnvFiles) {
     auto o = valid();
-    o.set("immich_page_size", "250").set("immich_insecure_tls", "true").set("immich_timeout_seconds", "5")
-        .set("immich_preview_fallback", "no").set("immich_max_download_mb", "15");
+    o.set("immich_page_size", "250")
+        .set("immich_insecure_tls", "true")
+        .set("immich_timeout_seconds", "5")
+        .set("immich_preview_fallback", "no")
+        .set("immich_max_download_mb", "15");
     auto s = immich::readSettings(o);
     EXPECT_EQ(s.pageSize, 250);
     EXPECT_TRUE(s.insecureTls);
