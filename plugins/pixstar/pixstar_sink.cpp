@@ -167,8 +167,6 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
 void PixstarSink::check(CheckReport& report) {
     const std::string subject = cat("pixstar: ", settings_.smtp.endpoint());
     SmtpClient probe(settings_.smtp, log_);
-    SmtpClient::Step reached = SmtpClient::Step::Connect;
-    bool anyPassed = false;
     auto name = [](SmtpClient::Step s) {
         switch (s) {
             case SmtpClient::Step::Connect:
@@ -183,22 +181,15 @@ void PixstarSink::check(CheckReport& report) {
     try {
         probe.open([&](SmtpClient::Step step, const std::string& detail) {
             report.pass(cat(subject, ": ", name(step)), detail);
-            anyPassed = true;
-            reached = step;
         });
         probe.close();
     } catch (const Error& e) {
-        SmtpClient::Step failed = SmtpClient::Step::Connect;
-        if (anyPassed)
-            failed = reached == SmtpClient::Step::Connect &&
-                             (settings_.smtp.useTls || settings_.smtp.implicitTls())
-                         ? SmtpClient::Step::Tls
-                         : SmtpClient::Step::Authenticate;
+        // Messages end with the fix after the last "; ".
         std::string fix = "see the reason";
         const std::string what = e.what();
         if (const auto semi = what.rfind("; "); semi != std::string::npos)
             fix = what.substr(semi + 2);
-        report.fail(cat(subject, ": ", name(failed)), log_.redact(what), fix);
+        report.fail(cat(subject, ": ", name(probe.lastStep())), log_.redact(what), fix);
     }
 }
 

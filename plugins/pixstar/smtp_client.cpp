@@ -176,6 +176,7 @@ SmtpReply SmtpClient::command(const std::string& line) {
 
 void SmtpClient::open(const StepReporter& report) {
     if (connection_) return;
+    step_ = Step::Connect;
     const std::string where = settings_.endpoint();
     const Poco::Timespan timeout(static_cast<long>(settings_.timeout.count()), 0);
     auto connection = std::make_unique<Connection>();
@@ -200,6 +201,7 @@ void SmtpClient::open(const StepReporter& report) {
         connection->session->setTimeout(timeout);
         connection->session->open();  // the greeting
     } catch (const Poco::Net::SSLException& e) {
+        step_ = Step::Tls;
         throw unavailableError(cat("TLS with ", where, " failed: ", pocoReason(e),
                                    "; if the server uses a private CA, set smtp_ca_file"));
     } catch (const Poco::Exception& e) {
@@ -222,8 +224,10 @@ void SmtpClient::open(const StepReporter& report) {
         if (connection_->encrypted) {
             if (report) report(Step::Tls, "implicit TLS (port 465), certificate verified");
         } else if (settings_.useTls) {
+            step_ = Step::Tls;
             startTls(report);
         }
+        step_ = Step::Authenticate;
         authenticate(report, connection_->encrypted);
     } catch (const ConnectionLost& e) {
         throw unavailableError(e.what());

@@ -59,6 +59,9 @@ class SmtpClient {
     std::vector<SmtpReply> send(const Poco::Net::MailMessage& message, const std::string& from,
                                 const std::vector<std::string>& recipients);
 
+    /// The step open() was at when it last failed (or reached when it succeeded).
+    Step lastStep() const noexcept { return step_; }
+
     /// Connections opened so far (for logs and tests).
     std::size_t connectionsOpened() const noexcept { return connectionsOpened_; }
 
@@ -74,6 +77,7 @@ class SmtpClient {
     Poco::Net::Context::Ptr tls_;
     std::unique_ptr<Connection> connection_;
     std::size_t connectionsOpened_ = 0;
+    Step step_ = Step::Connect;
 };
 
 }  // namespace pixsync::pixstar

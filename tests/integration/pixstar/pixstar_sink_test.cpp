@@ -616,6 +616,21 @@ TEST(PixstarSink, CheckReportsEachStepAndSendsNothing) {
     EXPECT_EQ(last.status, CheckResult::Status::Failed);
     EXPECT_NE(last.subject.find("TLS"), std::string::npos) << last.subject;
     EXPECT_NE(last.detail.find("does not offer STARTTLS"), std::string::npos) << last.detail;
+
+    SmtpTestServer refusing(configured([](SmtpServerOptions& o) {
+        o.starttls = true;
+        o.authUser = kUser;
+        o.authPassword = "another-password";
+    }));
+    Harness h3(sinkOptions(refusing));
+    CheckReport badLogin;
+    h3.sink().check(badLogin);
+    ASSERT_EQ(badLogin.results().size(), 3u) << "connection and TLS pass, authentication fails";
+    EXPECT_EQ(badLogin.results()[2].status, CheckResult::Status::Failed);
+    EXPECT_NE(badLogin.results()[2].subject.find("authentication"), std::string::npos);
+    EXPECT_NE(badLogin.results()[2].fix.find("app password"), std::string::npos)
+        << badLogin.results()[2].fix;
+    EXPECT_EQ(badLogin.results()[2].detail.find(kPassword), std::string::npos);
 }
 
 }  // namespace
