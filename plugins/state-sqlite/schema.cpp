@@ -65,9 +65,12 @@ CREATE TABLE deliveries (
   size_bytes   INTEGER NOT NULL DEFAULT 0,
   UNIQUE (route, asset_id, destination)
 );
-CREATE INDEX deliveries_due ON deliveries (status, next_attempt);
-CREATE INDEX deliveries_checksum ON deliveries (destination, checksum);
-CREATE INDEX deliveries_sink ON deliveries (sink, status, updated);
+-- Partial indexes: the outbox and the sent log are a small part of a large history. The
+-- queries repeat these WHERE terms word for word, which is what lets SQLite use them.
+CREATE INDEX deliveries_due ON deliveries (next_attempt) WHERE status = 'queued';
+CREATE INDEX deliveries_checksum ON deliveries (destination, checksum)
+  WHERE status IN ('queued', 'delivered') AND checksum <> '';
+CREATE INDEX deliveries_sink ON deliveries (sink, updated) WHERE status = 'delivered';
 CREATE INDEX deliveries_route ON deliveries (route, status, updated);
 
 CREATE TABLE cursors (
