@@ -101,14 +101,16 @@ DeliveryRecord delivered(std::uint64_t n, TimePoint at) {
 }
 
 class Bench {
-public:
-    Bench(fs::path pluginDir, fs::path workDir) : pluginDir_(std::move(pluginDir)), work_(std::move(workDir)) {}
+  public:
+    Bench(fs::path pluginDir, fs::path workDir)
+        : pluginDir_(std::move(pluginDir)), work_(std::move(workDir)) {}
 
     std::unique_ptr<StateStore> open(const std::string& store, const Options& options) {
         if (!plugin_) plugin_ = &registry_.load(pluginDir_ / ("pixsync-" + store + ".so"));
         return plugin_->descriptor->createStateStore(options, context_, OpenMode::ReadWrite);
     }
-    void add(const std::string& store, const std::string& name, double value, const std::string& unit) {
+    void add(const std::string& store, const std::string& name, double value,
+             const std::string& unit) {
         figures.push_back({store, name, value, unit});
     }
 
@@ -117,7 +119,7 @@ public:
 
     std::vector<Figure> figures;
 
-private:
+  private:
     void lookups(StateStore& s, const std::string& at, std::uint64_t size);
 
     fs::path pluginDir_;
@@ -138,7 +140,8 @@ void Bench::lookups(StateStore& s, const std::string& at, std::uint64_t size) {
     add("sqlite", "status() lookups at " + at, n / secondsSince(start), "/s");
     start = Stopwatch::now();
     for (int i = 0; i < n; ++i)
-        if (!s.findByChecksum(kFrame, checksumOf(pick(random)))) throw std::runtime_error("missing checksum");
+        if (!s.findByChecksum(kFrame, checksumOf(pick(random))))
+            throw std::runtime_error("missing checksum");
     add("sqlite", "findByChecksum() at " + at, n / secondsSince(start), "/s");
     start = Stopwatch::now();
     const int dueCalls = 200;
@@ -146,7 +149,8 @@ void Bench::lookups(StateStore& s, const std::string& at, std::uint64_t size) {
     add("sqlite", "due(now, 100) at " + at, dueCalls / secondsSince(start), "/s");
     start = Stopwatch::now();
     std::uint64_t counted = 0;
-    for (int i = 0; i < dueCalls; ++i) counted += s.countDelivered("gmail", clock_.now() - std::chrono::hours(24));
+    for (int i = 0; i < dueCalls; ++i)
+        counted += s.countDelivered("gmail", clock_.now() - std::chrono::hours(24));
     add("sqlite", "countDelivered(24 h window) at " + at, dueCalls / secondsSince(start), "/s");
     (void)counted;
 }
@@ -159,7 +163,8 @@ void Bench::sqlite(const std::vector<std::uint64_t>& sizes) {
     const TimePoint now = clock_.now();
     std::uint64_t have = 0;
     for (std::uint64_t size : sizes) {
-        const std::string at = size >= 1'000'000 ? cat(size / 1'000'000, "M") : cat(size / 1000, "k");
+        const std::string at =
+            size >= 1'000'000 ? cat(size / 1'000'000, "M") : cat(size / 1000, "k");
         // Every record starts queued: one in ten due now (a busy outbox), the rest far ahead,
         // so due() has real work and the indexes hold the whole table.
         auto start = Stopwatch::now();
@@ -168,7 +173,9 @@ void Bench::sqlite(const std::vector<std::uint64_t>& sizes) {
             Plan plan;
             plan.route = kRoutes[0];
             for (int i = 0; i < 10000 && have < size; ++i, ++have)
-                plan.queue.push_back(queued(have, have % 10 == 0 ? now - std::chrono::hours(1) : now + std::chrono::hours(24 * 365)));
+                plan.queue.push_back(queued(have, have % 10 == 0
+                                                      ? now - std::chrono::hours(1)
+                                                      : now + std::chrono::hours(24 * 365)));
             s->commit(plan);
         }
         add("sqlite", "bulk insert to " + at + " (10,000 per transaction)",
@@ -176,7 +183,8 @@ void Bench::sqlite(const std::vector<std::uint64_t>& sizes) {
         // Outcomes are durable one by one (a synced transaction per call): measured on a sample.
         start = Stopwatch::now();
         const int durable = 300;
-        for (int i = 0; i < durable; ++i) s->record(delivered(static_cast<std::uint64_t>(i) * 13 % size, now));
+        for (int i = 0; i < durable; ++i)
+            s->record(delivered(static_cast<std::uint64_t>(i) * 13 % size, now));
         add("sqlite", "record() durable calls at " + at, durable / secondsSince(start), "calls/s");
         lookups(*s, at, size);
         add("sqlite", "database size at " + at, static_cast<double>(fs::file_size(db)) / 1e6, "MB");
@@ -196,9 +204,11 @@ void Bench::json(std::uint64_t size) {
         for (std::uint64_t i = 0; i < size; ++i) s->record(delivered(i, now));
         auto start = Stopwatch::now();
         s->flush();
-        add("json", cat("one rewrite of ", size / 1000, "k records"), secondsSince(start) * 1000, "ms");
+        add("json", cat("one rewrite of ", size / 1000, "k records"), secondsSince(start) * 1000,
+            "ms");
     }
-    add("json", cat("file size at ", size / 1000, "k"), static_cast<double>(fs::file_size(file)) / 1e6, "MB");
+    add("json", cat("file size at ", size / 1000, "k"),
+        static_cast<double>(fs::file_size(file)) / 1e6, "MB");
     Options options;
     options.set("path", file.string());
     auto start = Stopwatch::now();
@@ -209,7 +219,8 @@ void Bench::json(std::uint64_t size) {
     for (std::uint64_t i = size; i < size + 1000; ++i) s->record(delivered(i, now));
     s->flush();
     const double passSeconds = secondsSince(start);
-    add("json", cat("pass of 1,000 outcomes over ", size / 1000, "k (batch 200)"), passSeconds * 1000, "ms");
+    add("json", cat("pass of 1,000 outcomes over ", size / 1000, "k (batch 200)"),
+        passSeconds * 1000, "ms");
     add("json", "bytes written by that pass",
         static_cast<double>(bytesWrittenByProcess() - writtenBefore) / 1e6, "MB");
     start = Stopwatch::now();
@@ -250,16 +261,19 @@ std::vector<Figure> isolated(Body body) {
     ::close(fds[1]);
     std::string text;
     char buffer[4096];
-    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+        text.append(buffer, static_cast<std::size_t>(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("a benchmark child failed");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("a benchmark child failed");
     std::vector<Figure> figures;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
         auto parts = split(line, '\t');
-        if (parts.size() == 4) figures.push_back({parts[0], parts[1], std::stod(parts[2]), parts[3]});
+        if (parts.size() == 4)
+            figures.push_back({parts[0], parts[1], std::stod(parts[2]), parts[3]});
     }
     return figures;
 }
@@ -284,10 +298,14 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
         std::string value = argv[i + 1];
-        if (flag == "--plugin-dir") pluginDir = value;
-        else if (flag == "--dir") workDir = value;
-        else if (flag == "--json") jsonOut = value;
-        else if (flag == "--json-size") jsonSize = std::stoull(value);
+        if (flag == "--plugin-dir")
+            pluginDir = value;
+        else if (flag == "--dir")
+            workDir = value;
+        else if (flag == "--json")
+            jsonOut = value;
+        else if (flag == "--json-size")
+            jsonSize = std::stoull(value);
         else if (flag == "--sqlite-sizes") {
             sqliteSizes.clear();
             for (const auto& s : split(value, ',')) sqliteSizes.push_back(std::stoull(s));
@@ -330,13 +348,15 @@ int main(int argc, char** argv) {
 
     std::printf("%-8s %-52s %14s  %s\n", "store", "measure", "value", "unit");
     for (const Figure& f : figures)
-        std::printf("%-8s %-52s %14.1f  %s\n", f.store.c_str(), f.name.c_str(), f.value, f.unit.c_str());
+        std::printf("%-8s %-52s %14.1f  %s\n", f.store.c_str(), f.name.c_str(), f.value,
+                    f.unit.c_str());
     if (!jsonOut.empty()) {
         std::ofstream out(jsonOut);
         out << "{\"benchmark\": \"state\", \"figures\": [\n";
         for (std::size_t i = 0; i < figures.size(); ++i)
-            out << "  {\"store\": \"" << figures[i].store << "\", \"measure\": \"" << jsonEscape(figures[i].name)
-                << "\", \"value\": " << figures[i].value << ", \"unit\": \"" << figures[i].unit << "\"}"
+            out << "  {\"store\": \"" << figures[i].store << "\", \"measure\": \""
+                << jsonEscape(figures[i].name) << "\", \"value\": " << figures[i].value
+                << ", \"unit\": \"" << figures[i].unit << "\"}"
                 << (i + 1 < figures.size() ? ",\n" : "\n");
         out << "]}\n";
     }

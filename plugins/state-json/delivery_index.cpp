@@ -22,7 +22,8 @@ std::uint64_t DeliveryIndex::checksumSlot(const std::string& destination,
 }
 
 void DeliveryIndex::add(const DeliveryKey& key, const Delivery& d) {
-    if (d.status == DeliveryStatus::Queued) queue_.emplace(std::pair(d.nextAttempt, d.sequence), &key);
+    if (d.status == DeliveryStatus::Queued)
+        queue_.emplace(std::pair(d.nextAttempt, d.sequence), &key);
     if (countsForChecksum(d)) byChecksum_.emplace(checksumSlot(key.destination, d.checksum), &key);
     if (d.status == DeliveryStatus::Delivered && !d.sink.empty())
         deliveredBySink_[d.sink].insert(d.updated);

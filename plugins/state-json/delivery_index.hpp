@@ -18,7 +18,7 @@ namespace pixsync::jsonstate {
 /// Indexes over StateModel::deliveries. Holds pointers to the map's keys, which std::map
 /// keeps stable; a record must be removed before it changes and added back after.
 class DeliveryIndex {
-public:
+  public:
     void add(const DeliveryKey& key, const Delivery& d);
     void remove(const DeliveryKey& key, const Delivery& d);
 
@@ -32,7 +32,7 @@ public:
     /// Delivered records of a sink updated at or after `since`.
     std::uint64_t countDelivered(const std::string& sink, std::int64_t since) const;
 
-private:
+  private:
     static std::uint64_t checksumSlot(const std::string& destination, const std::string& checksum);
 
     std::map<std::pair<std::int64_t, std::uint64_t>, const DeliveryKey*> queue_;

@@ -4,6 +4,8 @@
 /// the original service's: `by_user` is what the original reads, `pixsync` holds the rest.
 /// Other top-level keys are carried through unchanged.
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -11,8 +13,6 @@
 #include <memory>
 #include <set>
 #include <string>
-
-#include <rapidjson/document.h>
 
 #include "pixsync/state_store.hpp"
 

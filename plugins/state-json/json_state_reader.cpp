@@ -1,9 +1,9 @@
 // Strict reading of the JSON state: every field is type-checked, and any surprise is an
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
-#include <limits>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <limits>
 
 #include "common/original_state.hpp"
 #include "common/state_files.hpp"
@@ -19,7 +19,7 @@ using rapidjson::Value;
 
 /// Field access that reports the field's path on any type mismatch.
 class FieldReader {
-public:
+  public:
     explicit FieldReader(const fs::path& file) : file_(file) {}
 
     [[noreturn]] void fail(const std::string& where, const std::string& what) const {
@@ -76,7 +76,7 @@ public:
         return v->GetBool();
     }
 
-private:
+  private:
     const fs::path& file_;
 };
 
@@ -93,7 +93,9 @@ Value deepCopy(const Value& v, rapidjson::Document::AllocatorType& allocator) {
     return result;
 }
 
-std::string nameOf(const Value& name) { return std::string(name.GetString(), name.GetStringLength()); }
+std::string nameOf(const Value& name) {
+    return std::string(name.GetString(), name.GetStringLength());
+}
 
 Asset readAsset(const FieldReader& in, const Value& v, const std::string& where) {
     in.object(v, where);
@@ -226,8 +228,9 @@ void readSection(const FieldReader& in, const fs::path& file, const Value& secti
     const Value* version = in.member(section, "version");
     if (!version || !version->IsInt()) in.fail("pixsync.version", "is missing or not an integer");
     if (version->GetInt() > kFormatVersion)
-        throw stateError(cat("state file ", file.string(), " was written by a newer pixsync (format ",
-                             version->GetInt(), ", this one knows up to ", kFormatVersion,
+        throw stateError(cat("state file ", file.string(),
+                             " was written by a newer pixsync (format ", version->GetInt(),
+                             ", this one knows up to ", kFormatVersion,
                              "): upgrade pixsync, or restore a backup"));
     if (version->GetInt() < 1) in.fail("pixsync.version", "is not a known format version");
     readDeliveries(in, section, model);
@@ -252,8 +255,10 @@ StateModel parseState(const fs::path& file, std::string text) {
             continue;
         }
         auto& allocator = model.extra.GetAllocator();
-        model.extra.AddMember(rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()), allocator),
-                              deepCopy(member.value, allocator), allocator);
+        model.extra.AddMember(
+            rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()),
+                             allocator),
+            deepCopy(member.value, allocator), allocator);
     }
     // An id in by_user that pixsync holds no record for was sent by the original service
     // (or by it again, after pixsync last wrote): it covers every destination of the route.
@@ -266,8 +271,8 @@ StateModel parseState(const fs::path& file, std::string text) {
             Delivery d;
             d.status = DeliveryStatus::Delivered;
             d.sequence = model.nextSequence++;
-            model.deliveries.emplace(DeliveryKey{route, std::move(id), std::string(kAllDestinations)},
-                                     std::move(d));
+            model.deliveries.emplace(
+                DeliveryKey{route, std::move(id), std::string(kAllDestinations)}, std::move(d));
         }
     }
     return model;

@@ -18,7 +18,8 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
     if (std::optional<std::string> text = state::readStateFile(settings_.path)) {
         model_ = parseState(settings_.path, std::move(*text));
     } else {
-        log_.info(cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
+        log_.info(
+            cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
     }
     for (const auto& [key, delivery] : model_.deliveries) index_.add(key, delivery);
 }
@@ -28,7 +29,8 @@ void JsonStateStore::removeLeftoverTemporaryFiles() {
     // with the lock held, no live writer can own one.
     const std::string prefix = settings_.path.filename().string() + ".tmp-";
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(state::folderOf(settings_.path), ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(state::folderOf(settings_.path), ec)) {
         const std::string name = entry.path().filename().string();
         if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0) {
             std::error_code ignored;
@@ -47,8 +49,9 @@ JsonStateStore::~JsonStateStore() {
 
 void JsonStateStore::requireWritable(const char* operation) const {
     if (mode_ == OpenMode::ReadOnly)
-        throw Error(ErrorKind::Internal, cat("state file ", settings_.path.string(),
-                                             " was opened read-only; ", operation, " needs a writer"));
+        throw Error(ErrorKind::Internal,
+                    cat("state file ", settings_.path.string(), " was opened read-only; ",
+                        operation, " needs a writer"));
 }
 
 template <class Change>
@@ -85,7 +88,8 @@ std::optional<DeliveryStatus> JsonStateStore::status(const DeliveryKey& key) {
     std::lock_guard guard(mutex_);
     auto it = model_.deliveries.find(key);
     if (it == model_.deliveries.end())
-        it = model_.deliveries.find(DeliveryKey{key.route, key.assetId, std::string(kAllDestinations)});
+        it = model_.deliveries.find(
+            DeliveryKey{key.route, key.assetId, std::string(kAllDestinations)});
     if (it == model_.deliveries.end()) return std::nullopt;
     return it->second.status;
 }
@@ -210,16 +214,20 @@ RouteSummary JsonStateStore::summarizeRoute(const std::string& route) const {
     RouteSummary s;
     s.route = route;
     if (auto known = model_.favorites.find(route); known != model_.favorites.end())
-        s.favorites = static_cast<std::uint64_t>(std::count_if(
-            known->second.begin(), known->second.end(),
-            [](const auto& entry) { return entry.second.present; }));
+        s.favorites = static_cast<std::uint64_t>(
+            std::count_if(known->second.begin(), known->second.end(),
+                          [](const auto& entry) { return entry.second.present; }));
     std::vector<FailureRecord> failures;
     for (auto it = model_.deliveries.lower_bound(DeliveryKey{route, "", ""});
          it != model_.deliveries.end() && it->first.route == route; ++it) {
         const Delivery& d = it->second;
         switch (d.status) {
-            case DeliveryStatus::Delivered: ++s.delivered; break;
-            case DeliveryStatus::Skipped: ++s.skipped; break;
+            case DeliveryStatus::Delivered:
+                ++s.delivered;
+                break;
+            case DeliveryStatus::Skipped:
+                ++s.skipped;
+                break;
             case DeliveryStatus::Queued:
                 ++s.queued;
                 if (!s.nextAttempt || fromUnixMillis(d.nextAttempt) < *s.nextAttempt)

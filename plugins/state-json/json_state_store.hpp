@@ -24,13 +24,13 @@ namespace pixsync::jsonstate {
 
 /// Settings of the store (the plugin's options).
 struct JsonStoreSettings {
-    std::filesystem::path path;    ///< the state file
-    std::size_t batchSize = 200;   ///< outcomes buffered before a rewrite
+    std::filesystem::path path;   ///< the state file
+    std::size_t batchSize = 200;  ///< outcomes buffered before a rewrite
 };
 
 /// StateStore kept in one JSON file. Thread-safe.
 class JsonStateStore final : public StateStore {
-public:
+  public:
     /// Opens (or, when the file does not exist, starts) the state. See StateStore's contract.
     JsonStateStore(JsonStoreSettings settings, const PluginContext& context, OpenMode mode);
     /// Writes anything pending; a failure is logged (a destructor cannot report it).
@@ -55,7 +55,7 @@ public:
     /// Bytes written by all rewrites so far (for the benchmark).
     std::uint64_t bytesWritten() const;
 
-private:
+  private:
     void requireWritable(const char* operation) const;
     void removeLeftoverTemporaryFiles();
     /// Applies `change` to the record of `key` (created when missing) keeping the indexes true.

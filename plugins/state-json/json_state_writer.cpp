@@ -1,15 +1,14 @@
 // Writing the JSON state: streamed (no second copy of the state in memory) into a temporary
 // file that replaces the old one only once it is complete and on disk.
 #include <fcntl.h>
+#include <rapidjson/filewritestream.h>
+#include <rapidjson/writer.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-
-#include <rapidjson/filewritestream.h>
-#include <rapidjson/writer.h>
 
 #include "common/state_files.hpp"
 #include "json_state_model.hpp"
@@ -118,7 +117,8 @@ void writeDeliveries(Writer& w, const StateModel& model) {
             optionalText(w, "checksum", d.checksum);
             optionalText(w, "sink", d.sink);
             optionalNumber(w, "attempts", d.attempts);
-            if (d.status == DeliveryStatus::Queued) optionalNumber(w, "next_attempt", d.nextAttempt);
+            if (d.status == DeliveryStatus::Queued)
+                optionalNumber(w, "next_attempt", d.nextAttempt);
             optionalText(w, "detail", d.detail);
             optionalUnsigned(w, "bytes", d.bytes);
             optionalNumber(w, "updated", d.updated);
@@ -222,7 +222,7 @@ void writeDocument(Writer& w, const StateModel& model) {
 
 /// The temporary file being written; removed unless it was renamed into place.
 class PendingFile {
-public:
+  public:
     explicit PendingFile(const fs::path& target) {
         std::string pattern = target.string() + ".tmp-XXXXXX";
         fd_ = ::mkstemp(pattern.data());
@@ -259,7 +259,7 @@ public:
         return size < 0 ? 0 : static_cast<std::uint64_t>(size);
     }
 
-private:
+  private:
     static Error failure(const fs::path& target, const std::string& what) {
         return stateError(cat("cannot save the state file ", target.string(), ": ", what, " (",
                               std::strerror(errno), "); the previous version is intact"));
@@ -276,10 +276,14 @@ bool belongsInSentList(DeliveryIt first, DeliveryIt last) {
     bool delivered = false;
     for (auto it = first; it != last; ++it) {
         switch (it->second.status) {
-            case DeliveryStatus::Delivered: delivered = true; break;
+            case DeliveryStatus::Delivered:
+                delivered = true;
+                break;
             case DeliveryStatus::Queued:
-            case DeliveryStatus::Failed: return false;
-            case DeliveryStatus::Skipped: break;
+            case DeliveryStatus::Failed:
+                return false;
+            case DeliveryStatus::Skipped:
+                break;
         }
     }
     return delivered;

@@ -1,6 +1,7 @@
 // The "json" state store plugin: state kept in the original service's JSON file.
-#include "json_state_store.hpp"
 #include "pixsync/plugin.hpp"
+
+#include "json_state_store.hpp"
 
 namespace {
 

@@ -1,5 +1,6 @@
 // The "sqlite" state store plugin: pixsync's default state, in one SQLite database.
 #include "pixsync/plugin.hpp"
+
 #include "sqlite_state_store.hpp"
 
 namespace {
@@ -19,5 +20,4 @@ std::unique_ptr<pixsync::StateStore> makeSqliteStore(const pixsync::Options& opt
 
 }  // namespace
 
-PIXSYNC_STATE_PLUGIN("sqlite", "1.0.0", "State in a SQLite database (the default)",
-                     makeSqliteStore)
+PIXSYNC_STATE_PLUGIN("sqlite", "1.0.0", "State in a SQLite database (the default)", makeSqliteStore)

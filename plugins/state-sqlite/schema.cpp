@@ -135,7 +135,8 @@ void inspectDatabaseFile(const fs::path& file) {
                                             : "";
         throw state::unusableState(file, cat("is not a SQLite database", hint));
     }
-    if (got < header.size()) throw state::unusableState(file, cat("is truncated (", size, " bytes)"));
+    if (got < header.size())
+        throw state::unusableState(file, cat("is truncated (", size, " bytes)"));
     std::uint32_t pageSize = bigEndian(&header[16], 2);
     if (pageSize == 1) pageSize = 65536;
     const std::uint32_t pages = bigEndian(&header[28], 4);
@@ -146,8 +147,10 @@ void inspectDatabaseFile(const fs::path& file) {
         throw state::unusableState(file, "is damaged (its header names an impossible page size)");
     if (size % pageSize != 0 ||
         (countValid && pages > 0 && size < std::uintmax_t{pages} * pageSize))
-        throw state::unusableState(file, cat("is truncated (", size, " bytes where the database "
-                                             "needs ", std::uintmax_t{pages} * pageSize, ")"));
+        throw state::unusableState(file, cat("is truncated (", size,
+                                             " bytes where the database "
+                                             "needs ",
+                                             std::uintmax_t{pages} * pageSize, ")"));
     // user_version lives in the header too (offset 60): a newer schema is refused before
     // SQLite opens the file, so even a read-only look leaves no -wal/-shm files beside it.
     refuseNewerSchema(file, static_cast<std::int32_t>(bigEndian(&header[60], 4)));
@@ -165,8 +168,9 @@ int checkSchema(Database& db) {
     refuseNewerSchema(db.file(), version);
     if (version < 0) throw state::unusableState(db.file(), "has a negative schema version");
     if (version == 0 && tables > 0)
-        throw state::unusableState(db.file(), "is a SQLite database of another program (it has "
-                                              "tables but no pixsync schema version)");
+        throw state::unusableState(db.file(),
+                                   "is a SQLite database of another program (it has "
+                                   "tables but no pixsync schema version)");
     if (version > 0 &&
         db.queryInteger("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                         "('meta', 'favorites', 'deliveries', 'cursors', 'passes')") != 5)

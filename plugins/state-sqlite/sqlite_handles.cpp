@@ -21,8 +21,8 @@ Database::Database(const std::filesystem::path& file, int flags) : file_(file) {
 Database::~Database() { sqlite3_close_v2(db_); }
 
 void Database::fail(std::string_view doing) const {
-    throw stateError(cat("state database ", file_.string(), ": ", doing, " failed (",
-                         sqlite3_errmsg(db_), ")"));
+    throw stateError(
+        cat("state database ", file_.string(), ": ", doing, " failed (", sqlite3_errmsg(db_), ")"));
 }
 
 void Database::exec(std::string_view sql) {

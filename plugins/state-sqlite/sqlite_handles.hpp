@@ -16,7 +16,7 @@ namespace pixsync::sqlitestate {
 
 /// An open connection.
 class Database {
-public:
+  public:
     /// Opens `file` with sqlite3_open_v2 `flags`; `file` may be ":memory:".
     Database(const std::filesystem::path& file, int flags);
     ~Database();
@@ -34,14 +34,14 @@ public:
     /// Error(State) for the last failure on this connection.
     [[noreturn]] void fail(std::string_view doing) const;
 
-private:
+  private:
     std::filesystem::path file_;
     sqlite3* db_ = nullptr;
 };
 
 /// A prepared statement, reused across calls.
 class Statement {
-public:
+  public:
     Statement(Database& db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -50,7 +50,7 @@ public:
     /// One execution: binds parameters in order, steps through rows, and resets the statement
     /// when it goes away (so no read transaction is left open between calls).
     class Use {
-    public:
+      public:
         explicit Use(Statement& statement) : s_(statement) {}
         ~Use();
         Use(const Use&) = delete;
@@ -68,19 +68,19 @@ public:
         std::int64_t integer(int column) const;
         bool isNull(int column) const;
 
-    private:
+      private:
         Statement& s_;
         int index_ = 0;
     };
 
-private:
+  private:
     Database& db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 /// BEGIN ... COMMIT; rolled back when destroyed uncommitted (an exception).
 class Transaction {
-public:
+  public:
     /// Writing transactions take the write lock up front (BEGIN IMMEDIATE), so they never
     /// fail half-way on a lock upgrade; reading ones (a snapshot) work on read-only files.
     enum class Kind { Write, Read };
@@ -90,7 +90,7 @@ public:
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Database& db_;
     bool open_ = true;
 };

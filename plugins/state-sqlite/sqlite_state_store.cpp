@@ -208,8 +208,9 @@ void SqliteStateStore::createDatabase() {
         migrate(db);
     }  // closing checkpoints the WAL into the file and removes it
     if (::rename(fresh.c_str(), settings_.path.c_str()) != 0)
-        throw stateError(cat("state database ", settings_.path.string(), ": cannot move the new "
-                             "database into place (", std::strerror(errno), ")"));
+        throw stateError(cat("state database ", settings_.path.string(),
+                             ": cannot move the new database into place (", std::strerror(errno),
+                             ")"));
     state::syncFolder(settings_.path);
 }
 
@@ -251,9 +252,9 @@ void SqliteStateStore::importOriginal(const state::SentByRoute& sent) {
 
 void SqliteStateStore::requireWritable(const char* operation) const {
     if (mode_ == OpenMode::ReadOnly)
-        throw Error(ErrorKind::Internal, cat("state database ", settings_.path.string(),
-                                             " was opened read-only; ", operation,
-                                             " needs a writer"));
+        throw Error(ErrorKind::Internal,
+                    cat("state database ", settings_.path.string(), " was opened read-only; ",
+                        operation, " needs a writer"));
 }
 
 std::optional<RouteCursor> SqliteStateStore::cursor(const std::string& route) {
@@ -286,10 +287,21 @@ void SqliteStateStore::putQueued(const QueuedDelivery& q, int attempts, const st
                                  std::int64_t now) {
     const Asset& a = q.asset;
     Statement::Use use(sql_->queuePut);
-    use.bind(q.key.route).bind(q.key.assetId).bind(q.key.destination).bind(a.checksum)
-        .bind(std::int64_t{attempts}).bind(toUnixMillis(q.nextAttempt)).bind(detail).bind(now)
-        .bind(a.fileName).bind(a.mimeType).bind(toString(a.kind)).bind(a.takenAt)
-        .bind(a.updatedAt).bind(a.owner).bind(static_cast<std::int64_t>(a.sizeBytes));
+    use.bind(q.key.route)
+        .bind(q.key.assetId)
+        .bind(q.key.destination)
+        .bind(a.checksum)
+        .bind(std::int64_t{attempts})
+        .bind(toUnixMillis(q.nextAttempt))
+        .bind(detail)
+        .bind(now)
+        .bind(a.fileName)
+        .bind(a.mimeType)
+        .bind(toString(a.kind))
+        .bind(a.takenAt)
+        .bind(a.updatedAt)
+        .bind(a.owner)
+        .bind(static_cast<std::int64_t>(a.sizeBytes));
     use.run();
 }
 
@@ -301,20 +313,35 @@ void SqliteStateStore::commit(const Plan& plan) {
     if (plan.fullListing) Statement::Use(sql_->favoritesHide).bind(plan.route).run();
     for (const Asset& a : plan.listed) {
         Statement::Use use(sql_->favoritePut);
-        use.bind(plan.route).bind(a.id).bind(a.checksum).bind(a.fileName).bind(a.mimeType)
-            .bind(toString(a.kind)).bind(a.takenAt).bind(a.updatedAt).bind(a.owner)
-            .bind(static_cast<std::int64_t>(a.sizeBytes)).bind(now);
+        use.bind(plan.route)
+            .bind(a.id)
+            .bind(a.checksum)
+            .bind(a.fileName)
+            .bind(a.mimeType)
+            .bind(toString(a.kind))
+            .bind(a.takenAt)
+            .bind(a.updatedAt)
+            .bind(a.owner)
+            .bind(static_cast<std::int64_t>(a.sizeBytes))
+            .bind(now);
         use.run();
     }
     for (const QueuedDelivery& q : plan.queue) putQueued(q, q.attempts, q.lastError, now);
     for (const SkippedDelivery& s : plan.skipped) {
         Statement::Use use(sql_->skipPut);
-        use.bind(s.key.route).bind(s.key.assetId).bind(s.key.destination).bind(s.checksum)
-            .bind(s.reason).bind(now);
+        use.bind(s.key.route)
+            .bind(s.key.assetId)
+            .bind(s.key.destination)
+            .bind(s.checksum)
+            .bind(s.reason)
+            .bind(now);
         use.run();
     }
-    Statement::Use(sql_->cursorPut).bind(plan.route).bind(plan.cursor.value)
-        .bind(toUnixMillis(plan.cursor.lastFullListing)).run();
+    Statement::Use(sql_->cursorPut)
+        .bind(plan.route)
+        .bind(plan.cursor.value)
+        .bind(toUnixMillis(plan.cursor.lastFullListing))
+        .run();
     transaction.commit();
 }
 
@@ -356,9 +383,16 @@ void SqliteStateStore::record(const DeliveryRecord& r) {
     requireWritable("record");
     // One statement is its own transaction: committed (and synced) when it returns.
     Statement::Use use(sql_->recordPut);
-    use.bind(r.key.route).bind(r.key.assetId).bind(r.key.destination).bind(toString(r.status))
-        .bind(r.checksum).bind(r.sink).bind(std::int64_t{r.attempts})
-        .bind(toUnixMillis(r.nextAttempt)).bind(r.detail).bind(static_cast<std::int64_t>(r.bytes))
+    use.bind(r.key.route)
+        .bind(r.key.assetId)
+        .bind(r.key.destination)
+        .bind(toString(r.status))
+        .bind(r.checksum)
+        .bind(r.sink)
+        .bind(std::int64_t{r.attempts})
+        .bind(toUnixMillis(r.nextAttempt))
+        .bind(r.detail)
+        .bind(static_cast<std::int64_t>(r.bytes))
         .bind(toUnixMillis(r.at));
     use.run();
 }
@@ -383,11 +417,17 @@ void SqliteStateStore::recordPass(const PassRecord& p) {
     std::lock_guard guard(mutex_);
     requireWritable("recordPass");
     Transaction transaction(*db_);
-    Statement::Use(sql_->passPut).bind(p.route).bind(toUnixMillis(p.started))
-        .bind(toUnixMillis(p.finished)).bind(std::int64_t{p.fullListing ? 1 : 0})
-        .bind(static_cast<std::int64_t>(p.listed)).bind(static_cast<std::int64_t>(p.queued))
-        .bind(static_cast<std::int64_t>(p.delivered)).bind(static_cast<std::int64_t>(p.failed))
-        .bind(p.error).run();
+    Statement::Use(sql_->passPut)
+        .bind(p.route)
+        .bind(toUnixMillis(p.started))
+        .bind(toUnixMillis(p.finished))
+        .bind(std::int64_t{p.fullListing ? 1 : 0})
+        .bind(static_cast<std::int64_t>(p.listed))
+        .bind(static_cast<std::int64_t>(p.queued))
+        .bind(static_cast<std::int64_t>(p.delivered))
+        .bind(static_cast<std::int64_t>(p.failed))
+        .bind(p.error)
+        .run();
     Statement::Use(sql_->passTrim).bind(p.route).run();
     transaction.commit();
 }
@@ -406,9 +446,15 @@ RouteSummary SqliteStateStore::summarizeRoute(const std::string& route) {
         while (use.next()) {
             auto n = static_cast<std::uint64_t>(use.integer(1));
             switch (deliveryStatusFromString(use.text(0))) {
-                case DeliveryStatus::Delivered: s.delivered = n; break;
-                case DeliveryStatus::Failed: s.failed = n; break;
-                case DeliveryStatus::Skipped: s.skipped = n; break;
+                case DeliveryStatus::Delivered:
+                    s.delivered = n;
+                    break;
+                case DeliveryStatus::Failed:
+                    s.failed = n;
+                    break;
+                case DeliveryStatus::Skipped:
+                    s.skipped = n;
+                    break;
                 case DeliveryStatus::Queued:
                     s.queued = n;
                     s.nextAttempt = fromUnixMillis(use.integer(2));

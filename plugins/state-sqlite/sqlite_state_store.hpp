@@ -29,7 +29,7 @@ struct SqliteStoreSettings {
 
 /// StateStore kept in a SQLite database. Thread-safe.
 class SqliteStateStore final : public StateStore {
-public:
+  public:
     /// Opens (creating and migrating when needed) the database. See StateStore's contract.
     SqliteStateStore(SqliteStoreSettings settings, const PluginContext& context, OpenMode mode);
     ~SqliteStateStore() override;
@@ -50,7 +50,7 @@ public:
     void setMeta(const std::string& key, const std::string& value) override;
     void flush() override;
 
-private:
+  private:
     struct Statements;
     void openForWriting();
     void openForReading();
@@ -68,7 +68,8 @@ private:
     std::unique_ptr<state::WriterLock> lock_;
     std::mutex mutex_;
     std::unique_ptr<Database> db_;
-    std::unique_ptr<Statements> sql_;  // after db_: statements finalize before the connection closes
+    std::unique_ptr<Statements>
+        sql_;  // after db_: statements finalize before the connection closes
 };
 
 }  // namespace pixsync::sqlitestate

@@ -26,9 +26,9 @@ rapidjson::Document parseStateJson(const std::filesystem::path& file, std::strin
         if (offset >= size || document.GetParseError() == rapidjson::kParseErrorDocumentEmpty)
             throw unusableState(file, cat("is truncated (the JSON ends after ", size,
                                           " bytes before it is complete)"));
-        throw unusableState(file, cat("is not valid JSON (",
-                                      rapidjson::GetParseError_En(document.GetParseError()),
-                                      " at byte ", offset, ")"));
+        throw unusableState(
+            file, cat("is not valid JSON (", rapidjson::GetParseError_En(document.GetParseError()),
+                      " at byte ", offset, ")"));
     }
     if (!document.IsObject())
         throw unusableState(file, "does not hold a JSON object at the top level");

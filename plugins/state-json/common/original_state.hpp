@@ -4,12 +4,12 @@
 /// read strictly: the SQLite store imports it and the JSON store is a superset of it, and
 /// both must refuse (never half-read) a file that is not exactly that shape.
 
+#include <rapidjson/document.h>
+
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 namespace pixsync::state {
 

@@ -11,7 +11,7 @@ namespace pixsync::state {
 /// dies, so a crashed writer never leaves a stale lock behind; the file itself is left in
 /// place (removing it would let two writers lock two different files).
 class WriterLock {
-public:
+  public:
     /// Takes the lock. Throws Error(Locked) naming the holder's pid when another process
     /// (or another store in this process) holds it, and then writes nothing.
     explicit WriterLock(const std::filesystem::path& stateFile);
@@ -22,7 +22,7 @@ public:
     /// The lock file's path.
     const std::filesystem::path& path() const noexcept { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
     int fd_ = -1;
 };

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class WriterAndOthers : public ::testing::TestWithParam<std::string> {
-protected:
+  protected:
     WriterAndOthers()
         : plugin(GetParam()),
           state(dir / test::stateFileName(GetParam())),

@@ -84,13 +84,13 @@ TEST_P(KilledWriter, LosesNothingItAcknowledged) {
     EXPECT_GT(iterationsWithAcks, static_cast<std::size_t>(kIterations / 4))
         << "the kills came too early to test anything";
     EXPECT_EQ(finalState->summarize({kRoute})[0].delivered >= all.delivered.size(), true);
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - started);
     RecordProperty("acknowledged", static_cast<int>(all.delivered.size()));
     RecordProperty("seconds", static_cast<int>(seconds.count()));
     std::cout << store << ": " << kIterations << " kills, " << all.delivered.size()
-              << " acknowledged deliveries, " << all.queued.size() << " queue entries, all present ("
-              << seconds.count() << " s)\n";
+              << " acknowledged deliveries, " << all.queued.size()
+              << " queue entries, all present (" << seconds.count() << " s)\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, KilledWriter, ::testing::Values("sqlite", "json"),

@@ -19,7 +19,7 @@ namespace pixsync::test {
 /// Starts `program args...` with stdout on a pipe and stderr in `errorFile`. Killed (SIGKILL)
 /// and reaped on destruction if still running.
 class WriterProcess {
-public:
+  public:
     WriterProcess(const std::vector<std::string>& argv, const std::filesystem::path& errorFile) {
         int fds[2];
         if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -71,7 +71,8 @@ public:
         }
         std::vector<std::string> lines;
         std::size_t start = 0;
-        for (auto nl = buffer_.find('\n'); nl != std::string::npos; nl = buffer_.find('\n', start)) {
+        for (auto nl = buffer_.find('\n'); nl != std::string::npos;
+             nl = buffer_.find('\n', start)) {
             lines.push_back(buffer_.substr(start, nl - start));
             start = nl + 1;
         }
@@ -79,7 +80,7 @@ public:
         return lines;
     }
 
-private:
+  private:
     /// Reads what is available; false at end of output or on timeout.
     bool fill(int timeoutMs) {
         pollfd p{out_, POLLIN, 0};

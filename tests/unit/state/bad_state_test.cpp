@@ -1,12 +1,11 @@
 // A state that cannot be read is never treated as empty: each bad file is refused with
 // Error(State) naming the file and the way out, and left exactly as it was.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <functional>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "state_test_support.hpp"
 
@@ -34,7 +33,8 @@ void writeRealState(const std::string& store, const fs::path& file) {
     auto state = plugin.open(file);
     for (int i = 0; i < 300; ++i) {
         DeliveryRecord r;
-        r.key = {"john.doe@example.com", cat("asset-", i, "-with-a-long-enough-id"), "frame@mypixstar.com"};
+        r.key = {"john.doe@example.com", cat("asset-", i, "-with-a-long-enough-id"),
+                 "frame@mypixstar.com"};
         r.checksum = cat("checksum-", i);
         r.sink = "gmail";
         r.detail = std::string(200, 'x');
@@ -89,10 +89,12 @@ std::vector<BadState> badStates() {
         {"json_pixsync_section_is_not_an_object", "json", text(R"({"by_user": {}, "pixsync": 1})"),
          "is not an object"},
         {"json_delivery_status_unknown", "json",
-         text(R"({"pixsync": {"version": 1, "deliveries": {"r": [{"asset_id": "a", "destination": "d", "status": "lost"}]}}})"),
+         text(
+             R"({"pixsync": {"version": 1, "deliveries": {"r": [{"asset_id": "a", "destination": "d", "status": "lost"}]}}})"),
          "pixsync.deliveries[\"r\"][0].status is not a delivery status"},
         {"json_delivery_field_wrong_type", "json",
-         text(R"({"pixsync": {"version": 1, "deliveries": {"r": [{"asset_id": "a", "destination": "d", "status": "queued", "attempts": "3"}]}}})"),
+         text(
+             R"({"pixsync": {"version": 1, "deliveries": {"r": [{"asset_id": "a", "destination": "d", "status": "queued", "attempts": "3"}]}}})"),
          "pixsync.deliveries[\"r\"][0].attempts is not an integer"},
         {"json_newer_format", "json", text(R"({"by_user": {}, "pixsync": {"version": 7}})"),
          "was written by a newer pixsync (format 7, this one knows up to 1)", true},
@@ -109,7 +111,9 @@ std::vector<BadState> badStates() {
          },
          "is truncated"},
         {"sqlite_other_program", "sqlite",
-         [](const fs::path& p) { sql(p, "CREATE TABLE photos (id TEXT); INSERT INTO photos VALUES ('x');"); },
+         [](const fs::path& p) {
+             sql(p, "CREATE TABLE photos (id TEXT); INSERT INTO photos VALUES ('x');");
+         },
          "another program"},
         {"sqlite_newer_schema", "sqlite",
          [](const fs::path& p) {

@@ -15,7 +15,7 @@ namespace {
 const std::string kRoute = "john.doe@example.com";
 
 class JsonFile : public ::testing::Test {
-protected:
+  protected:
     std::unique_ptr<StateStore> open(std::int64_t batchSize = 200) {
         Options options;
         options.set("path", file.string());
@@ -72,7 +72,8 @@ TEST_F(JsonFile, AnAssetIsListedAsSentOnceNoFrameIsWaitingForIt) {
 }
 
 TEST_F(JsonFile, OriginalIdsStayListedAndNewOnesAreAdded) {
-    test::writeFile(file, R"({"by_user": {"john.doe@example.com": ["old1", "old2"], "jane@example.com": []}})");
+    test::writeFile(
+        file, R"({"by_user": {"john.doe@example.com": ["old1", "old2"], "jane@example.com": []}})");
     {
         auto store = open();
         store->record(delivered("new1", "f1@mypixstar.com"));
@@ -101,7 +102,8 @@ TEST_F(JsonFile, IdsTheOriginalServiceAddedLaterCoverEveryFrame) {
 }
 
 TEST_F(JsonFile, KeysOfOtherProgramsAreKept) {
-    test::writeFile(file, R"({"by_user": {}, "last_run": "2025-01-01", "extra": {"n": [1, 2.5, null]}})");
+    test::writeFile(file,
+                    R"({"by_user": {}, "last_run": "2025-01-01", "extra": {"n": [1, 2.5, null]}})");
     {
         auto store = open();
         store->record(delivered("a1", "f1@mypixstar.com"));

@@ -40,7 +40,7 @@ std::string originalState(int count, std::map<std::string, std::vector<std::stri
 }
 
 class ImportOriginal : public ::testing::Test {
-protected:
+  protected:
     std::unique_ptr<StateStore> open() {
         Options options;
         options.set("path", db.string());
@@ -63,7 +63,8 @@ TEST_F(ImportOriginal, EveryIdIsDeliveredToEveryFrameAndTheOriginalIsUntouched) 
         std::size_t checked = 0;
         for (const auto& [user, list] : ids) {
             for (const auto& id : list) {
-                ASSERT_EQ(store->status({user, id, "any-frame@mypixstar.com"}), DeliveryStatus::Delivered)
+                ASSERT_EQ(store->status({user, id, "any-frame@mypixstar.com"}),
+                          DeliveryStatus::Delivered)
                     << user << " " << id;
                 ++checked;
             }

@@ -1,11 +1,11 @@
 #pragma once
 // Opening the built state store plugins from disk, the way the CLI does.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
 #include "pixsync/plugin.hpp"
@@ -17,7 +17,7 @@ namespace pixsync::test {
 
 /// Loads one state plugin ("sqlite" or "json") from pluginDir() and opens stores with it.
 class StatePlugin {
-public:
+  public:
     explicit StatePlugin(const std::string& name)
         : name_(name),
           plugin_(registry_.load(pluginDir() / ("pixsync-" + name + ".so"))),
@@ -38,7 +38,7 @@ public:
         return open(options, mode);
     }
 
-private:
+  private:
     std::string name_;
     PluginRegistry registry_;
     const LoadedPlugin& plugin_;

@@ -6,8 +6,8 @@
 
 using namespace pixsync;
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using test::StatePlugin;
+using ::testing::HasSubstr;
 
 namespace {
 
@@ -53,7 +53,7 @@ DeliveryRecord outcome(const DeliveryKey& key, DeliveryStatus status, TimePoint 
 }
 
 class StateStoreContract : public ::testing::TestWithParam<std::string> {
-protected:
+  protected:
     StateStoreContract() : plugin(GetParam()), path(dir / test::stateFileName(GetParam())) {}
 
     std::unique_ptr<StateStore> open(OpenMode mode = OpenMode::ReadWrite) {
@@ -78,8 +78,8 @@ TEST_P(StateStoreContract, NewStateIsEmpty) {
     auto summary = store->summarize({kRoute});
     ASSERT_EQ(summary.size(), 1u);
     EXPECT_EQ(summary[0].route, kRoute);
-    EXPECT_EQ(summary[0].favorites + summary[0].delivered + summary[0].queued +
-                  summary[0].failed + summary[0].skipped,
+    EXPECT_EQ(summary[0].favorites + summary[0].delivered + summary[0].queued + summary[0].failed +
+                  summary[0].skipped,
               0u);
     EXPECT_FALSE(summary[0].nextAttempt);
     EXPECT_FALSE(summary[0].lastPass);
@@ -91,7 +91,8 @@ TEST_P(StateStoreContract, CommitRecordsFavoritesQueueSkipsAndCursor) {
     plan.route = kRoute;
     plan.listed = {photo("a1"), photo("a2"), photo("a3")};
     plan.fullListing = true;
-    plan.queue = {queued(kRoute, photo("a1"), kFrame, now()), queued(kRoute, photo("a2"), kFrame, now())};
+    plan.queue = {queued(kRoute, photo("a1"), kFrame, now()),
+                  queued(kRoute, photo("a2"), kFrame, now())};
     plan.skipped = {SkippedDelivery{{kRoute, "a3", kFrame}, "sum-a3", "already sent via jane"}};
     plan.cursor = RouteCursor{"2025-06-02T10:00:00.000Z", now()};
     store->commit(plan);
@@ -145,8 +146,7 @@ TEST_P(StateStoreContract, DueIsEarliestFirstThenInInsertionOrderUpToTheLimit) {
     Plan plan;
     plan.route = kRoute;
     plan.queue = {queued(kRoute, photo("late"), kFrame, t0 + 10min),
-                  queued(kRoute, photo("b"), kFrame, t0),
-                  queued(kRoute, photo("c"), kFrame, t0),
+                  queued(kRoute, photo("b"), kFrame, t0), queued(kRoute, photo("c"), kFrame, t0),
                   queued(kRoute, photo("early"), kFrame, t0 - 5min),
                   queued(kRoute, photo("future"), kFrame, t0 + 1h)};
     store->commit(plan);
@@ -222,7 +222,8 @@ TEST_P(StateStoreContract, RecordForAKeyWithoutARecordCreatesIt) {
 TEST_P(StateStoreContract, AnExactRecordWinsOverTheRoutesWildcard) {
     auto store = open();
     const TimePoint t0 = now();
-    store->record(outcome({kRoute, "a1", std::string(kAllDestinations)}, DeliveryStatus::Delivered, t0));
+    store->record(
+        outcome({kRoute, "a1", std::string(kAllDestinations)}, DeliveryStatus::Delivered, t0));
     EXPECT_EQ(store->status({kRoute, "a1", kFrame}), DeliveryStatus::Delivered);
     EXPECT_EQ(store->status({kRoute, "a1", kFrame2}), DeliveryStatus::Delivered);
     EXPECT_FALSE(store->status({kOtherRoute, "a1", kFrame}));
@@ -294,10 +295,12 @@ TEST_P(StateStoreContract, SummaryListsRecentFailuresNewestFirst) {
     const TimePoint t0 = now();
     Plan plan;
     plan.route = kRoute;
-    for (int i = 0; i < 25; ++i) plan.queue.push_back(queued(kRoute, photo(cat("f", i)), kFrame, t0));
+    for (int i = 0; i < 25; ++i)
+        plan.queue.push_back(queued(kRoute, photo(cat("f", i)), kFrame, t0));
     store->commit(plan);
     for (int i = 0; i < 25; ++i) {
-        DeliveryRecord r = outcome({kRoute, cat("f", i), kFrame}, DeliveryStatus::Failed, t0 + std::chrono::seconds(i));
+        DeliveryRecord r = outcome({kRoute, cat("f", i), kFrame}, DeliveryStatus::Failed,
+                                   t0 + std::chrono::seconds(i));
         r.detail = cat("reason ", i);
         store->record(r);
     }
@@ -362,12 +365,14 @@ TEST_P(StateStoreContract, EverythingSurvivesClosingAndReopening) {
         plan.route = kRoute;
         plan.fullListing = true;
         plan.listed = {photo("a1"), photo("a2"), photo("a3")};
-        plan.queue = {queued(kRoute, photo("a1"), kFrame, t0), queued(kRoute, photo("a2"), kFrame, t0 + 1min)};
+        plan.queue = {queued(kRoute, photo("a1"), kFrame, t0),
+                      queued(kRoute, photo("a2"), kFrame, t0 + 1min)};
         plan.skipped = {SkippedDelivery{{kRoute, "a3", kFrame}, "sum-a3", "duplicate"}};
         plan.cursor = RouteCursor{"cursor-1", t0};
         store->commit(plan);
         store->record(outcome({kRoute, "a1", kFrame}, DeliveryStatus::Delivered, t0 + 5s));
-        store->record(outcome({kRoute, "old", std::string(kAllDestinations)}, DeliveryStatus::Delivered, t0));
+        store->record(
+            outcome({kRoute, "old", std::string(kAllDestinations)}, DeliveryStatus::Delivered, t0));
         PassRecord pass;
         pass.route = kRoute;
         pass.listed = 3;
@@ -414,7 +419,9 @@ TEST_P(StateStoreContract, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
     writer->flush();
     auto reader = open(OpenMode::ReadOnly);  // while the writer holds the lock
     EXPECT_EQ(reader->summarize({kRoute})[0].delivered, 1u);
-    Error e = test::errorFrom([&] { reader->record(outcome({kRoute, "a2", kFrame}, DeliveryStatus::Delivered, now())); });
+    Error e = test::errorFrom([&] {
+        reader->record(outcome({kRoute, "a2", kFrame}, DeliveryStatus::Delivered, now()));
+    });
     EXPECT_EQ(e.kind(), ErrorKind::Internal);
     EXPECT_THAT(e.what(), HasSubstr("read-only"));
     EXPECT_THROW(reader->setMeta("k", "v"), Error);
