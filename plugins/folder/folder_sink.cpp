@@ -1,0 +1,207 @@
+#include "folder_sink.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "atomic_file.hpp"
+#include "file_names.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/media_transform.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::folder {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Index changes written together; bounds both the rewrite cost and what a crash can lose.
+constexpr std::size_t kIndexBatch = 32;
+constexpr auto kIndexInterval = std::chrono::seconds(5);
+
+/// The file system refuses writes as a whole: nothing will work until someone acts.
+bool isOutage(int error) { return error == EROFS; }
+bool isFull(int error) { return error == ENOSPC || error == EDQUOT; }
+
+/// A file name from the index is only trusted to name a plain file in its folder.
+bool isSafeIndexedName(const std::string& name) {
+    return !name.empty() && name.front() != '.' && name.find('/') == std::string::npos;
+}
+
+}  // namespace
+
+FolderSink::FolderSink(FolderSettings settings, const PluginContext& context)
+    : settings_(std::move(settings)),
+      log_(context.log),
+      clock_(context.clock),
+      tempDir_(context.tempDir),
+      lastIndexSave_(context.clock.now()) {}
+
+FolderSink::~FolderSink() {
+    try {
+        saveIndexes();
+    } catch (const std::exception& e) {
+        log_.warning(cat("cannot save the folder index: ", e.what()));
+    }
+}
+
+const FrameProfile& FolderSink::profileFor(const std::string& name) const {
+    if (name.empty()) return settings_.defaultProfile;
+    const auto it = settings_.profiles.find(name);
+    if (it == settings_.profiles.end())
+        throw configError(
+            cat("unknown frame profile '", name, "'"));  // validateDestination() prevents this
+    return it->second;
+}
+
+fs::path FolderSink::folderFor(const Destination& destination) const {
+    return settings_.root / destination.address;
+}
+
+std::string FolderSink::validateDestination(const Destination& destination) const {
+    if (auto problem = addressProblem(destination.address); !problem.empty()) return problem;
+    if (!destination.profile.empty() && !settings_.profiles.contains(destination.profile)) {
+        std::vector<std::string> names;
+        for (const auto& [name, profile] : settings_.profiles) names.push_back(name);
+        return cat(
+            "unknown frame profile '", destination.profile, "' for ", destination.address, "; ",
+            names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
+                          : "configured profiles: " + join(names, ", "));
+    }
+    return {};
+}
+
+void FolderSink::requireRoot() const {
+    std::error_code ec;
+    if (!fs::is_directory(settings_.root, ec))
+        throw unavailableError(cat("the folder root ", settings_.root.string(),
+                                   " does not exist or is not a folder; mount the share or USB "
+                                   "stick, or create the folder"));
+}
+
+void FolderSink::ensureFolder(const fs::path& folder) const {
+    std::error_code ec;
+    if (fs::is_directory(folder, ec)) return;
+    fs::create_directories(folder, ec);
+    if (ec)
+        throw unavailableError(cat("cannot create ", folder.string(), ": ", ec.message(), "; make ",
+                                   settings_.root.string(),
+                                   " writable for the user pixsync runs as"));
+}
+
+FolderIndex& FolderSink::indexFor(const fs::path& folder) {
+    auto it = indexes_.find(folder);
+    if (it == indexes_.end()) it = indexes_.try_emplace(folder, folder, log_).first;
+    return it->second;
+}
+
+std::vector<Outcome> FolderSink::deliver(const DeliveryRequest& request,
+                                         const std::vector<Destination>& destinations) {
+    requireRoot();
+
+    // Transform once per profile; Error(Media) goes to the engine.
+    std::map<std::string, FrameMedia> prepared;
+    for (const auto& d : destinations)
+        if (!prepared.contains(d.profile))
+            prepared.emplace(d.profile,
+                             prepareForFrame(request.media, profileFor(d.profile), tempDir_));
+
+    std::vector<Outcome> outcomes;
+    for (const auto& destination : destinations) {
+        const FrameMedia& media = prepared.at(destination.profile);
+        const fs::path folder = folderFor(destination);
+        const std::string fileName = deliveredFileName(
+            request.asset,
+            media.passedThrough ? videoExtension(request.asset, media.mimeType) : ".jpg");
+        try {
+            ensureFolder(folder);
+            copyFileAtomically(media.path, folder / fileName);
+            FolderIndex& index = indexFor(folder);
+            // A renamed asset keeps one file: the old name goes once the new one is in place.
+            if (const auto old = index.fileFor(request.asset.id);
+                old && *old != fileName && isSafeIndexedName(*old)) {
+                std::error_code ignored;
+                fs::remove(folder / *old, ignored);
+            }
+            index.set(request.asset.id, fileName);
+            outcomes.push_back(
+                Outcome::delivered(media.size, cat("written to ", (folder / fileName).string())));
+        } catch (const std::system_error& e) {
+            const int error = e.code().value();
+            if (isOutage(error) && outcomes.empty()) throw unavailableError(e.what());
+            if (isFull(error)) {
+                log_.warning(cat(e.what(), "; free some space, delivery will be retried"));
+                outcomes.push_back(Outcome::retryLater(cat("no space left: ", e.what())));
+            } else {
+                log_.warning(e.what());
+                outcomes.push_back(Outcome::retryLater(e.what()));
+            }
+        } catch (const Error& e) {
+            // Earlier destinations already have outcomes: keep them, retry this one.
+            if (e.kind() != ErrorKind::Unavailable || outcomes.empty()) throw;
+            outcomes.push_back(Outcome::retryLater(e.what()));
+        }
+    }
+    try {
+        saveIndexesIfDue();
+    } catch (const std::system_error& e) {
+        log_.warning(cat("cannot save the folder index: ", e.what()));
+    }
+    return outcomes;
+}
+
+void FolderSink::saveIndexesIfDue() {
+    const bool timeUp = clock_.now() - lastIndexSave_ >= kIndexInterval;
+    for (auto& [folder, index] : indexes_)
+        if (index.pending() >= kIndexBatch || (timeUp && index.pending() > 0)) index.save();
+    if (timeUp) lastIndexSave_ = clock_.now();
+}
+
+void FolderSink::saveIndexes() {
+    for (auto& [folder, index] : indexes_) index.save();
+    lastIndexSave_ = clock_.now();
+}
+
+std::size_t FolderSink::removeAllExcept(const Destination& destination,
+                                        const std::set<std::string>& keepAssetIds) {
+    const fs::path folder = folderFor(destination);
+    FolderIndex& index = indexFor(folder);
+    std::vector<std::string> gone;
+    for (const auto& [id, name] : index.entries())
+        if (!keepAssetIds.contains(id)) gone.push_back(id);
+    std::size_t removed = 0;
+    for (const auto& id : gone) {
+        const std::string name = *index.fileFor(id);
+        std::error_code ec;
+        if (isSafeIndexedName(name) && fs::remove(folder / name, ec)) ++removed;
+        index.erase(id);
+    }
+    index.save();
+    return removed;
+}
+
+void FolderSink::check(CheckReport& report) {
+    const std::string subject = cat("folder: ", settings_.root.string());
+    std::error_code ec;
+    if (!fs::is_directory(settings_.root, ec)) {
+        report.fail(subject, "does not exist or is not a folder",
+                    "mount the share or USB stick, or create the folder");
+        return;
+    }
+    if (::faccessat(AT_FDCWD, settings_.root.c_str(), W_OK, AT_EACCESS) != 0) {
+        report.fail(subject, cat("not writable: ", std::strerror(errno)),
+                    "make it writable for the user pixsync runs as");
+        return;
+    }
+    report.pass(subject, "writable");
+}
+
+std::unique_ptr<Sink> createFolderSink(const Options& options, const PluginContext& context) {
+    return std::make_unique<FolderSink>(readSettings(options), context);
+}
+
+}  // namespace pixsync::folder

@@ -1,0 +1,23 @@
+#pragma once
+// The folder sink's configuration, read and checked once when the sink is created.
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "pixsync/media_transform.hpp"
+#include "pixsync/options.hpp"
+
+namespace pixsync::folder {
+
+/// All of the sink's settings.
+struct FolderSettings {
+    std::filesystem::path root;  ///< destination folders are created below it; never itself
+    FrameProfile defaultProfile;
+    std::map<std::string, FrameProfile> profiles;  ///< named profiles from "profiles"
+};
+
+/// Reads the options. Throws Error(Config) naming the key.
+FolderSettings readSettings(const Options& options);
+
+}  // namespace pixsync::folder
