@@ -68,9 +68,11 @@ StateModel parseState(const std::filesystem::path& file, std::string text);
 /// Throws Error(State) (the old file is then intact).
 std::uint64_t saveState(const StateModel& model, const std::filesystem::path& file);
 
-/// True when an asset id belongs in `by_user[route]`: delivered to at least one destination
-/// (or imported, destination "*") and not waiting for or failed at any other destination of
-/// the route. The original service, run again on this file, then resends nothing it should not.
+/// True when an asset id belongs in `by_user[route]`: the route holds records for it and
+/// every one is settled, Delivered (or imported, destination "*") or Skipped (a "start from
+/// now" baseline, or the same photo already sent to that frame through another route), with
+/// none Queued or Failed. The original service, run again on this file, then resends nothing
+/// pixsync sent or chose not to send, and still sends what pixsync owes.
 bool belongsInSentList(std::map<DeliveryKey, Delivery>::const_iterator first,
                        std::map<DeliveryKey, Delivery>::const_iterator last);
 

@@ -273,20 +273,19 @@ class PendingFile {
 }  // namespace
 
 bool belongsInSentList(DeliveryIt first, DeliveryIt last) {
-    bool delivered = false;
+    bool settled = false;
     for (auto it = first; it != last; ++it) {
         switch (it->second.status) {
             case DeliveryStatus::Delivered:
-                delivered = true;
+            case DeliveryStatus::Skipped:
+                settled = true;
                 break;
             case DeliveryStatus::Queued:
             case DeliveryStatus::Failed:
                 return false;
-            case DeliveryStatus::Skipped:
-                break;
         }
     }
-    return delivered;
+    return settled;
 }
 
 std::uint64_t saveState(const StateModel& model, const fs::path& file) {

@@ -71,6 +71,25 @@ TEST_F(JsonFile, AnAssetIsListedAsSentOnceNoFrameIsWaitingForIt) {
     EXPECT_EQ(sentAsThePythonServiceReadsIt(kRoute), "a1,a2");
 }
 
+TEST_F(JsonFile, SkippedAssetsAreListedSoTheOriginalDoesNotSendThemEither) {
+    auto store = open(1);
+    Plan plan;
+    plan.route = kRoute;
+    plan.skipped = {SkippedDelivery{{kRoute, "baseline", std::string(kAllDestinations)},
+                                    "s1",
+                                    "favorited before pixsync started (start from now)"},
+                    SkippedDelivery{{kRoute, "dup", "f1@mypixstar.com"}, "s2", "sent via jane"}};
+    QueuedDelivery q;
+    q.key = {kRoute, "dup", "f2@mypixstar.com"};
+    q.asset.id = "dup";
+    plan.queue = {q};
+    store->commit(plan);
+    store->flush();
+    EXPECT_EQ(sentAsThePythonServiceReadsIt(kRoute), "baseline");  // "dup" still owed to f2
+    store->record(delivered("dup", "f2@mypixstar.com"));
+    EXPECT_EQ(sentAsThePythonServiceReadsIt(kRoute), "baseline,dup");
+}
+
 TEST_F(JsonFile, OriginalIdsStayListedAndNewOnesAreAdded) {
     test::writeFile(
         file, R"({"by_user": {"john.doe@example.com": ["old1", "old2"], "jane@example.com": []}})");
