@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pixsync/clock.hpp"
+#include "pixsync/error.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/route.hpp"
 #include "pixsync/state_store.hpp"
@@ -132,7 +133,14 @@ private:
     void countDelivery(const std::string& sinkName);
     Duration jittered(Duration d);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
+    /// A download's result, carried from the prefetch thread to the delivering one.
+    struct Fetched {
+        std::optional<MediaFile> media;
+        std::optional<Error> error;
+    };
+    static Fetched fetchMedia(Source& source, const Asset& asset);
     void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
+                      Fetched fetched, const std::function<void()>& quiesceSource,
                       DeliverReport& report);
     void apply(const QueuedDelivery& q, const Route& route, const Outcome& o, DeliverReport& report);
     void reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,

@@ -1,5 +1,6 @@
 // The sync engine: delivering the outbox with retries, backoff, pauses and rate limits.
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -146,7 +147,20 @@ void Engine::apply(const QueuedDelivery& q, const Route& route, const Outcome& o
     }
 }
 
+Engine::Fetched Engine::fetchMedia(Source& source, const Asset& asset) {
+    Fetched f;
+    try {
+        f.media = source.fetch(asset);
+    } catch (const Error& e) {
+        f.error = e;
+    } catch (const std::exception& e) {
+        f.error = Error(ErrorKind::Internal, cat("downloading ", asset.fileName, ": ", e.what()));
+    }
+    return f;
+}
+
 void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
+                          Fetched fetched, const std::function<void()>& quiesceSource,
                           DeliverReport& report) {
     const Asset& asset = items.front()->asset;
     std::vector<Destination> dests;
@@ -162,17 +176,16 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         for (const auto* q : items) fail(*q, route, why, report);
     };
 
-    MediaFile media;
-    try {
-        media = route.source->fetch(asset);
-        if (outages_.erase("source:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
-    } catch (const Error& e) {
+    if (fetched.error) {
+        const Error& e = *fetched.error;
         if (e.kind() == ErrorKind::Media) return failAll(e.what());
         report.sourceUnavailable = true;
         if (outages_.insert("source:" + route.id).second)
             log_.warning(cat(route.id, ": cannot download ", asset.fileName, ": ", e.what()));
         return retryAll(e.what());
     }
+    if (outages_.erase("source:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
+    MediaFile& media = *fetched.media;
 
     std::vector<Outcome> outcomes;
     auto send = [&](const MediaFile& m) {
@@ -186,6 +199,7 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
             // The original cannot be decoded; a source-rendered preview may still show the photo.
             std::optional<MediaFile> preview;
             try {
+                quiesceSource();  // a prefetch may be using this source
                 preview = route.source->fetchPreview(asset);
             } catch (const Error&) {
             }
@@ -231,7 +245,30 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
             if (!groups.count(id)) order.push_back(id);
             groups[id].push_back(&q);
         }
-        for (const auto& id : order) {
+        // The next group's download runs while the current one is transformed and sent.
+        // A source instance is still used by one thread at a time: the prefetch is always
+        // collected before that source is called again.
+        std::optional<std::pair<std::size_t, std::future<Fetched>>> prefetch;
+        auto startPrefetch = [&](std::size_t from) {
+            for (std::size_t j = from; j < order.size(); ++j) {
+                const Route* r = findRoute(order[j].first);
+                if (!r || downSinks_.count(r->sinkName) || pausedUntil(r->sinkName)) continue;
+                const Asset* asset = &groups[order[j]].front()->asset;
+                prefetch.emplace(j, std::async(std::launch::async, [r, asset] { return fetchMedia(*r->source, *asset); }));
+                return;
+            }
+        };
+        auto takeFetched = [&](std::size_t i, const Route& r, const Asset& asset) {
+            if (prefetch && prefetch->first == i) {
+                Fetched f = prefetch->second.get();
+                prefetch.reset();
+                return f;
+            }
+            if (prefetch) prefetch->second.wait();  // never two calls into one source at once
+            return fetchMedia(*r.source, asset);
+        };
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            const auto& id = order[i];
             if (done >= limit || (stop && stop->load())) break;
             auto& items = groups[id];
             for (const auto* q : items) attempted.insert(q->key);
@@ -256,7 +293,10 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 report.paused += items.size();
                 continue;
             }
-            deliverGroup(*route, items, report);
+            Fetched fetched = takeFetched(i, *route, items.front()->asset);
+            if (done + items.size() < limit) startPrefetch(i + 1);
+            deliverGroup(*route, items, std::move(fetched),
+                         [&] { if (prefetch) prefetch->second.wait(); }, report);
             done += items.size();
             if (progress) progress(done, 0);
         }

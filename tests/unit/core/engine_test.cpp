@@ -372,3 +372,23 @@ TEST_F(EngineTest, RejectsBadRoutes) {
     EXPECT_THROW(e.addRoute(Route{"john@example.com", "", &source, &sink, "pixstar", {{"x@y.com", ""}}}), Error);
     EXPECT_THROW(e.addRoute(Route{"other", "", &source, &sink, "pixstar", {}}), Error);
 }
+
+TEST_F(EngineTest, PrefetchedDownloadsReachTheRightDelivery) {
+    auto& e = engine();
+    std::vector<Asset> assets;
+    for (int i = 0; i < 40; ++i) assets.push_back(photo("p" + std::to_string(i)));
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing(assets, "c1", true)));
+    e.pollAll();
+    std::atomic<int> inFetch{0};
+    ON_CALL(source, fetch(_)).WillByDefault([&](const Asset& a) {
+        EXPECT_EQ(++inFetch, 1) << "one call at a time into a source";
+        MediaFile m = mediaFor(a);
+        --inFetch;
+        return m;
+    });
+    EXPECT_CALL(sink, deliver(_, _)).Times(40).WillRepeatedly([](const DeliveryRequest& r, const std::vector<Destination>& d) {
+        EXPECT_EQ(readFile(r.media.file.path()), "bytes of " + r.asset.id);
+        return allDelivered(r, d);
+    });
+    EXPECT_EQ(e.deliverDue().delivered, 40u);
+}
