@@ -156,6 +156,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.engine.reconcileInterval = std::chrono::hours(root.integer("reconcile_hours", 24, 1, 24 * 365));
     config.engine.maxAttempts = static_cast<int>(root.integer("max_attempts", 10, 1, 1000));
     config.engine.startFromNow = root.boolean("start_from_now", false);
+    config.engine.backoffBase = std::chrono::seconds(root.integer("retry_base_seconds", 60, 1, 24 * 3600));
     Options log = root.object("log");
     config.logFile = log.path("file", "");
     config.logLevel = log.string("level", "info");

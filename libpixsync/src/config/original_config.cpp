@@ -178,6 +178,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
         std::chrono::hours(envInteger(env, "RECONCILE_HOURS", 24, 1, 24 * 365, envOrigin));
     config.engine.maxAttempts = static_cast<int>(envInteger(env, "MAX_ATTEMPTS", 10, 1, 1000, envOrigin));
     config.engine.startFromNow = envBoolean(env, "START_FROM_NOW", false, envOrigin);
+    config.engine.backoffBase =
+        std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 60, 1, 24 * 3600, envOrigin));
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));
     config.logLevel = get(env, "LOG_LEVEL", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;

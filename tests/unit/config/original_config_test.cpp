@@ -79,8 +79,9 @@ TEST_F(OriginalConfig, DefaultsMatchTheOriginal) {
 TEST_F(OriginalConfig, TheEnvironmentWinsOverTheFile) {
     env();
     mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
-    Config c = load({{"SMTP_HOST", "relay.local"}, {"POLL_INTERVAL_SECONDS", "60"}});
+    Config c = load({{"SMTP_HOST", "relay.local"}, {"POLL_INTERVAL_SECONDS", "60"}, {"RETRY_BASE_SECONDS", "5"}});
     EXPECT_EQ(c.sinks[0].options.string("smtp_host"), "relay.local");
+    EXPECT_EQ(c.engine.backoffBase, std::chrono::seconds(5));
     EXPECT_EQ(c.pollInterval, std::chrono::seconds(60));
 }
 
