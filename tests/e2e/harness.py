@@ -329,7 +329,7 @@ class Harness:
         self.seen = set()
         self.images = ImageChecker(os.path.join(self.work, "scratch"))
         self.smtp_user, self.smtp_password = "photos@example.com", "app-password-1234"
-        self.library = None
+        self.catalog = None
         self.immich_url = None
         self.smtp_port = None
         self.smtp_ca = None
@@ -405,7 +405,7 @@ class Harness:
         self.write_config()
 
     def start(self, library, fail_first=0, env=None):
-        self.library = library
+        self.catalog = library
         self.env_extra = dict(env or {})
         self.start_immich(library.manifest())
         self.start_smtp(fail_first=fail_first)
@@ -415,7 +415,7 @@ class Harness:
         """The original service's configuration files, as its README describes them."""
         env = {
             "IMMICH_BASE_URL": self.immich_url,
-            "IMMICH_API_KEY": self.library.admin_key,
+            "IMMICH_API_KEY": self.catalog.admin_key,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(self.smtp_port),
             "SMTP_USER": self.smtp_user,
@@ -437,7 +437,7 @@ class Harness:
         os.chmod(os.path.join(self.config_dir, ".env"), 0o600)
         path = os.path.join(self.config_dir, "pixstar_mapping.json")
         with open(path, "w") as f:
-            json.dump(self.library.mapping(), f, indent=2)
+            json.dump(self.catalog.mapping(), f, indent=2)
         os.chmod(path, 0o600)
 
     def write_original_state(self, sent_by_user):
@@ -480,8 +480,8 @@ class Harness:
 
     def add_assets(self, assets):
         for a in assets:
-            self.admin("POST", "assets", a.manifest(100000 + len(self.library.assets)))
-            self.library.assets.append(a)
+            self.admin("POST", "assets", a.manifest(100000 + len(self.catalog.assets)))
+            self.catalog.assets.append(a)
 
     # -- mail --
     def all_messages(self):
@@ -513,7 +513,7 @@ class Harness:
             problems.append(f"{len(missing)} missing, e.g. {missing[:5]}")
         if extra:
             problems.append(f"{len(extra)} unexpected (misrouted or not a favorite), e.g. {extra[:5]}")
-        by_name = {a.attachment_name: a for a in self.library.assets}
+        by_name = {a.attachment_name: a for a in self.catalog.assets}
         for m in messages:
             a = by_name.get(m.attachment_name)
             if a is None:

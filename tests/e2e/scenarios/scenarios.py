@@ -25,7 +25,7 @@ FAVORITES = max(30, int(300 * SCALE))
 def first_sync(h):
     """Everything is sent once to the right frames; a second pass sends nothing."""
     h.pixsync("once")
-    h.verify(h.new_messages(), h.library.expected(), "first pass")
+    h.verify(h.new_messages(), h.catalog.expected(), "first pass")
     h.pixsync("once")
     h.verify(h.new_messages(), set(), "second pass")
     check_status(h, queued=0, failed=0)
@@ -43,7 +43,7 @@ def new_favorites(h):
     """After the first sync only the new favorites arrive, each at its owner's frames."""
     h.pixsync("once")
     h.new_messages()
-    lib = h.library
+    lib = h.catalog
     alice, bob, carol = lib.users[0], lib.users[1], lib.users[2]
     spare = [a for a in lib.assets if a.owner == alice.email and not a.favorite][:2]
     spare += [a for a in lib.assets if a.owner == carol.email and not a.favorite][:1]
@@ -63,7 +63,7 @@ def unfavorite(h):
     """Unfavoriting sends nothing; favoriting the same photos again does not resend them."""
     h.pixsync("once")
     h.new_messages()
-    lib = h.library
+    lib = h.catalog
     picks = lib.favorites_of(lib.users[0].email)[:5] + lib.favorites_of(lib.users[2].email)[:3]
     h.set_favorite(picks, False)
     h.pixsync("once")
@@ -78,11 +78,11 @@ def resend_user(h):
     the other users' frames nothing."""
     h.pixsync("once")
     h.new_messages()
-    alice = h.library.users[0]
+    alice = h.catalog.users[0]
     h.pixsync("resend", "--user", alice.email)
     h.verify(h.new_messages(), set(), "resend itself (it only queues)")
     h.pixsync("once")
-    h.verify(h.new_messages(), h.library.expected(users={alice.email}), "pass after resend")
+    h.verify(h.new_messages(), h.catalog.expected(users={alice.email}), "pass after resend")
     h.pixsync("once")
     h.verify(h.new_messages(), set(), "pass after that")
 
@@ -115,7 +115,7 @@ def until_delivered(h, expected, what, budget_seconds=240):
 def smtp_temporary_failures(h):
     """The SMTP server answers 451 to the first messages: they are retried and every photo
     arrives exactly once."""
-    until_delivered(h, h.library.expected(), "passes with 451 answers")
+    until_delivered(h, h.catalog.expected(), "passes with 451 answers")
     events = open(os.path.join(h.work, "smtp-events.log")).read()
     if events.count("TEMPFAIL") != 25:
         raise HarnessError(f"the server answered 451 {events.count('TEMPFAIL')} times, expected 25")
@@ -130,7 +130,7 @@ def immich_outage(h):
     h.verify(h.new_messages(), set(), "pass during the outage")
     h.admin("DELETE", "faults")
     h.admin("POST", "faults", {"kind": "reset", "count": 15, "path": "/api/assets/"})
-    until_delivered(h, h.library.expected(), "passes after the outage")
+    until_delivered(h, h.catalog.expected(), "passes after the outage")
     remaining = h.admin("GET", "faults")
     if remaining and any(f.get("remaining", 0) for f in remaining):
         raise HarnessError(f"not every injected reset was met: {remaining}")
@@ -139,7 +139,7 @@ def immich_outage(h):
 def original_state(h):
     """The original's pixstar_sync_state.json lists what it sent: those photos are never
     sent, everything else is."""
-    lib = h.library
+    lib = h.catalog
     sent = {}
     for n, u in zip((40, 25, 10), lib.users):
         sent[u.email] = [a.id for a in lib.favorites_of(u.email)[:n]]
