@@ -1,0 +1,96 @@
+// `pixsync check` and `pixsync status` on a healthy setup and on broken ones.
+#include <gmock/gmock.h>
+
+#include "daemon_fixture.hpp"
+
+using namespace pixsync::test;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace {
+
+class CheckStatusTest : public DaemonTest {
+  protected:
+    void SetUp() override {
+        startImmich(2);
+        startSmtp();
+    }
+};
+
+TEST_F(CheckStatusTest, CheckPassesEveryLineOnAHealthySetup) {
+    writeConfig();
+    const auto r = pixsync({"check"});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] configuration:"));
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] plugins:"));
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] immich: john@example.com: server: reachable at"));
+    EXPECT_THAT(
+        r.out,
+        HasSubstr("[ok  ] immich: john@example.com: API key: valid, belongs to john@example.com"));
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] pixstar: "));
+    EXPECT_THAT(r.out, HasSubstr(": connection"));
+    EXPECT_THAT(r.out, HasSubstr(": authentication"));
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] state:"));
+    EXPECT_THAT(r.out, Not(HasSubstr("FAIL")));
+    EXPECT_THAT(r.out, HasSubstr("all checks passed"));
+    EXPECT_TRUE(smtp->messages().empty()) << "check sends nothing";
+}
+
+TEST_F(CheckStatusTest, CheckNamesTheAccountWhoseKeyImmichRejects) {
+    writeConfig({}, "not-johns-key");
+    const auto r = pixsync({"check"});
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("[FAIL] immich: john@example.com: API key: the key was rejected"));
+    EXPECT_THAT(r.out, HasSubstr("fix: create a new key in Immich"));
+    EXPECT_THAT(r.out, HasSubstr("some checks failed"));
+}
+
+TEST_F(CheckStatusTest, CheckFailsTheSmtpLineWithAFixWhenTheServerIsDown) {
+    smtp.reset();
+    writeConfig({{"SMTP_PORT", std::to_string(freePort())}});
+    const auto r = pixsync({"check"});
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("[FAIL] pixstar: "));
+    EXPECT_THAT(r.out, HasSubstr(": connection:"));
+    EXPECT_THAT(r.out, HasSubstr("fix: "));
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] immich: john@example.com: API key"))
+        << "the other checks still run";
+}
+
+TEST_F(CheckStatusTest, StatusAfterAPassShowsTheRouteAndItsCounts) {
+    writeConfig();
+    const auto once = pixsync({"once"});
+    ASSERT_EQ(once.exitCode, 0) << once.out << once.err;
+    EXPECT_EQ(smtp->messages().size(), 2 * kJohnFrames.size());
+
+    const auto text = pixsync({"status"});
+    EXPECT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_THAT(text.out, HasSubstr(kJohn));
+
+    const auto json = pixsync({"status", "--json"});
+    EXPECT_EQ(json.exitCode, 0) << json.err;
+    const std::string compact = [&] {
+        std::string s;
+        for (char c : json.out)
+            if (c != ' ' && c != '\n') s += c;
+        return s;
+    }();
+    EXPECT_THAT(compact, HasSubstr("\"ok\":true"));
+    EXPECT_THAT(compact, HasSubstr("\"route\":\"john@example.com\""));
+    EXPECT_THAT(compact, HasSubstr("\"favorites\":2"));
+    EXPECT_THAT(compact, HasSubstr("\"delivered\":4"));
+    EXPECT_THAT(compact, HasSubstr("\"queued\":0"));
+    EXPECT_THAT(compact, HasSubstr("\"failed\":0"));
+}
+
+TEST_F(CheckStatusTest, StatusExitsOneWhenTheLastPollFailed) {
+    writeConfig();
+    immich->stop();
+    const auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 1) << once.out << once.err;
+    const auto status = pixsync({"status"});
+    EXPECT_EQ(status.exitCode, 1) << status.out << status.err;
+    EXPECT_THAT(status.out + status.err, HasSubstr(kJohn));
+}
+
+}  // namespace
