@@ -6,11 +6,9 @@ Used by the scenario suite (tests/e2e/scenarios) and by scripts/demo.sh. Standar
 only; pictures are checked with the `vips` command line tools (libvips-tools).
 
     with Harness(pixsync, source_dir, work_dir) as h:
-        library = Library(h.media)            # users, frames and favorites
-        h.start(library.manifest(), library)  # servers + configuration files
+        h.start(Library(favorites=300))       # servers + the original's configuration files
         h.pixsync("once")
-        for message in h.new_messages():
-            ...
+        h.verify(h.new_messages(), h.catalog.expected(), "first pass")
 """
 
 import base64
@@ -393,16 +391,6 @@ class Harness:
         proc = self._spawn("smtp-server", argv)
         self.smtp_port = int(wait_for_file(port_file, proc, "the SMTP server", timeout=120))
         self.smtp_ca = wait_for_file(ca_out, proc, "the SMTP server's CA file", timeout=30)
-
-    def restart_smtp(self, **kwargs):
-        """Stops the SMTP server only (messages stay in the maildir) and starts a new one."""
-        for name, proc in list(self.procs):
-            if name == "smtp-server":
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=10)
-                self.procs.remove((name, proc))
-        self.start_smtp(**kwargs)
-        self.write_config()
 
     def start(self, library, fail_first=0, env=None):
         self.catalog = library

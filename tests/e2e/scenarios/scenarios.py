@@ -147,7 +147,6 @@ def original_state(h):
     already = {i for ids in sent.values() for i in ids}
     rest = {a.id for a in lib.assets if a.favorite and a.id not in already}
     expected = lib.expected(only=rest)
-    # The shared photo counts as sent to the family frame once either owner sent it.
     h.pixsync("once")
     h.verify(h.new_messages(), expected, "first pass after the switch")
     h.pixsync("once")
