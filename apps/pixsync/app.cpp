@@ -30,8 +30,16 @@ void App::loadPlugins(const std::vector<std::filesystem::path>& configDirs) {
             throw usageError(cat("--plugin-dir ", d, ": no such folder"));
     auto it = environment.find("PIXSYNC_PLUGIN_PATH");
     auto path = pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str());
+    registry.setSearchPath(path);
+}
+
+void App::loadAllPlugins(const std::vector<std::filesystem::path>& configDirs) {
+    loadPlugins(configDirs);
+    auto it = environment.find("PIXSYNC_PLUGIN_PATH");
+    std::vector<std::filesystem::path> dirs(options.pluginDirs.begin(), options.pluginDirs.end());
+    dirs.insert(dirs.end(), configDirs.begin(), configDirs.end());
     std::vector<std::string> problems;
-    registry.loadAll(path, &problems);
+    registry.loadAll(pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str()), &problems);
     for (const auto& p : problems) log.warning(p);
 }
 

@@ -35,9 +35,11 @@ struct App {
 
     /// Loads the configuration, applies its log level and secrets, prints its warnings.
     Config loadConfig();
-    /// Loads plugins from --plugin-dir, the config's plugin_dirs, PIXSYNC_PLUGIN_PATH and the
-    /// installed folder. Problems (a file that is not a plugin, ...) are logged as warnings.
+    /// Sets where plugins are looked for: --plugin-dir, the config's plugin_dirs,
+    /// PIXSYNC_PLUGIN_PATH and the installed folder. Plugins load when first needed.
     void loadPlugins(const std::vector<std::filesystem::path>& configDirs);
+    /// Loads every plugin in those folders (for `pixsync plugins`); refused files are logged.
+    void loadAllPlugins(const std::vector<std::filesystem::path>& configDirs);
     /// Adds the rotating log file of the configuration.
     void openLogFile(const Config& config);
 };

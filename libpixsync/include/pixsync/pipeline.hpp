@@ -20,7 +20,7 @@ namespace pixsync {
 
 /// Opens the configured state store. Throws Error(Plugin) for an unknown plugin,
 /// Error(State) for unusable state and Error(Locked) when another process holds it.
-std::unique_ptr<StateStore> openStateStore(const Config& config, const PluginRegistry& registry,
+std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry& registry,
                                            const Logger& log, const Clock& clock, OpenMode mode);
 
 /// Sources, sinks, store and engine made from a Config. Owns every plugin instance; the
@@ -30,7 +30,7 @@ public:
     /// Creates every instance and validates every destination with its sink, before anything
     /// is contacted, then opens the state store in `stateMode` (none: no store and no engine,
     /// for `pixsync check`). Throws Error(Config/Plugin/State/Locked).
-    Pipeline(const Config& config, const PluginRegistry& registry, Logger log, const Clock& clock,
+    Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,
              std::optional<OpenMode> stateMode = OpenMode::ReadWrite);
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;

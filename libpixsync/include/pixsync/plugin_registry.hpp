@@ -3,6 +3,7 @@
 /// Finds, loads and checks plugins, then hands out their factories.
 
 #include <filesystem>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,17 +52,24 @@ public:
     /// Registers a descriptor linked into the program (embedding, tests).
     const LoadedPlugin& add(const PluginDescriptor* descriptor, std::filesystem::path origin = "<built-in>");
 
-    /// The plugin called `name` of the given kind. Throws Error(Plugin) when there is none
-    /// (listing the ones that exist) or when it is of another kind.
-    const LoadedPlugin& find(const std::string& name, PluginKind kind) const;
+    /// Where find() looks for plugins that are not loaded yet (see pluginSearchPath()).
+    void setSearchPath(std::vector<std::filesystem::path> dirs);
+
+    /// The plugin called `name` of the given kind. A plugin not loaded yet is looked for in
+    /// the search path as `pixsync-<name>.so` first (so a command loads only the plugins its
+    /// configuration names), then among every plugin there. Throws Error(Plugin) when there is
+    /// none (listing the ones that exist), when it is of another kind, or when its file is refused.
+    const LoadedPlugin& find(const std::string& name, PluginKind kind);
 
     /// Every loaded plugin in load order.
-    const std::vector<LoadedPlugin>& plugins() const noexcept { return plugins_; }
+    const std::deque<LoadedPlugin>& plugins() const noexcept { return plugins_; }
 
 private:
     struct Library;
     std::vector<std::unique_ptr<Library>> libraries_;
-    std::vector<LoadedPlugin> plugins_;
+    std::deque<LoadedPlugin> plugins_;  // deque: references stay valid as plugins load
+    std::vector<std::filesystem::path> searchPath_;
+    const LoadedPlugin* loaded(const std::string& name, PluginKind kind) const;
     const LoadedPlugin& accept(const PluginDescriptor* d, const std::filesystem::path& file);
 };
 

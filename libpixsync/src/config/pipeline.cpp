@@ -20,7 +20,7 @@ PluginContext contextFor(const std::string& name, const Logger& log, const Clock
 
 }  // namespace
 
-std::unique_ptr<StateStore> openStateStore(const Config& config, const PluginRegistry& registry,
+std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry& registry,
                                            const Logger& log, const Clock& clock, OpenMode mode) {
     const LoadedPlugin* plugin = nullptr;
     try {
@@ -34,7 +34,7 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, const PluginReg
     return store;
 }
 
-Pipeline::Pipeline(const Config& config, const PluginRegistry& registry, Logger log, const Clock& clock,
+Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,
                    std::optional<OpenMode> stateMode)
     : config_(config) {
     for (const auto& s : config_.secrets) log.addSecret(s);

@@ -132,21 +132,57 @@ const LoadedPlugin& PluginRegistry::add(const PluginDescriptor* descriptor, fs::
     return accept(descriptor, origin);
 }
 
-const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kind) const {
+void PluginRegistry::setSearchPath(std::vector<fs::path> dirs) { searchPath_ = std::move(dirs); }
+
+const LoadedPlugin* PluginRegistry::loaded(const std::string& name, PluginKind kind) const {
     for (const auto& p : plugins_) {
         if (p.name() != name) continue;
         if (p.kind() != kind)
             throw pluginError(cat("plugin '", name, "' (", p.file.string(), ") is a ",
                                   toString(p.kind()), " plugin, but is configured as a ",
                                   toString(kind)));
-        return p;
+        return &p;
     }
+    return nullptr;
+}
+
+const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kind) {
+    if (const auto* p = loaded(name, kind)) return *p;
+    // By convention a plugin's file is named after it: try that before opening everything.
+    for (const auto& dir : searchPath_) {
+        fs::path file = dir / ("pixsync-" + name + ".so");
+        std::error_code ec;
+        if (!fs::exists(file, ec)) continue;
+        bool already = std::any_of(plugins_.begin(), plugins_.end(), [&](const LoadedPlugin& p) { return p.file == file; });
+        if (!already) load(file);
+        if (const auto* p = loaded(name, kind)) return *p;
+    }
+    std::vector<std::string> problems;
+    for (const auto& dir : searchPath_) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            if (entry.path().extension() != ".so") continue;
+            bool already = std::any_of(plugins_.begin(), plugins_.end(),
+                                       [&](const LoadedPlugin& p) { return p.file == entry.path(); });
+            if (already) continue;
+            try {
+                load(entry.path());
+            } catch (const Error& e) {
+                problems.push_back(e.what());
+            }
+        }
+    }
+    if (const auto* p = loaded(name, kind)) return *p;
     std::vector<std::string> names;
     for (const auto& p : plugins_)
         if (p.kind() == kind) names.push_back(p.name());
+    std::vector<std::string> dirs;
+    for (const auto& d : searchPath_) dirs.push_back(d.string());
     throw pluginError(cat("no ", toString(kind), " plugin named '", name, "' (available: ",
-                          names.empty() ? std::string("none") : join(names, ", "),
-                          "; see `pixsync plugins` and --plugin-dir)"));
+                          names.empty() ? std::string("none") : join(names, ", "), "; searched ",
+                          dirs.empty() ? std::string("nothing") : join(dirs, ":"),
+                          "; see `pixsync plugins` and --plugin-dir)",
+                          problems.empty() ? "" : "; refused: " + join(problems, "; ")));
 }
 
 }  // namespace pixsync
