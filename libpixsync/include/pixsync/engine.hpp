@@ -124,13 +124,22 @@ private:
     std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
     std::map<std::string, RateWindow> windows_;
     std::set<std::string> outages_;    ///< "source:<route>" / "sink:<name>" currently failing
-    std::set<std::string> downSinks_;  ///< sinks that failed during the current deliverDue()
+    /// Sources and sinks found unreachable ("source:<route>", "sink:<name>"), held back with
+    /// a growing delay until they answer again.
+    struct Hold {
+        int failures = 0;
+        TimePoint until{};
+    };
+    std::map<std::string, Hold> holds_;
 
     bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
     Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
               PollReport& report);
     bool rateLimited(const Route& route, TimePoint now, TimePoint* until);
     void countDelivery(const std::string& sinkName);
+    TimePoint hold(const std::string& key);
+    std::optional<TimePoint> heldUntil(const std::string& key) const;
+    bool blocked(const Route& route);
     Duration jittered(Duration d);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
     /// A download's result, carried from the prefetch thread to the delivering one.

@@ -169,6 +169,16 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
                                [&](const Destination& d) { return d.address == q->key.destination; });
         dests.push_back(it != route.destinations.end() ? *it : Destination{q->key.destination, {}});
     }
+    // An unreachable source or sink is nobody's fault with these photos: they wait without
+    // using up attempts, and the whole source or sink is held back with a growing delay
+    // (in memory only) so that it is not hammered.
+    auto holdAll = [&](const std::string& key, const std::string& why) {
+        const TimePoint until = hold(key);
+        for (const auto* q : items)
+            store_.record({q->key, DeliveryStatus::Queued, q->asset.checksum, route.sinkName, q->attempts,
+                           clock_.now(), until, why, 0});
+        report.retrying += items.size();
+    };
     auto retryAll = [&](const std::string& why) {
         for (const auto* q : items) reschedule(*q, &route, why, Duration{0}, report);
     };
@@ -182,9 +192,10 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         report.sourceUnavailable = true;
         if (outages_.insert("source:" + route.id).second)
             log_.warning(cat(route.id, ": cannot download ", asset.fileName, ": ", e.what()));
-        return retryAll(e.what());
+        return holdAll("source:" + route.id, e.what());
     }
     if (outages_.erase("source:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
+    holds_.erase("source:" + route.id);
     MediaFile& media = *fetched.media;
 
     std::vector<Outcome> outcomes;
@@ -209,13 +220,13 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         }
         if (outages_.erase("sink:" + route.sinkName))
             log_.info(cat("sink '", route.sinkName, "' reachable again"));
+        holds_.erase("sink:" + route.sinkName);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Media) return failAll(e.what());
         if (outages_.insert("sink:" + route.sinkName).second)
             log_.warning(cat("sink '", route.sinkName, "' unavailable: ", e.what()));
-        downSinks_.insert(route.sinkName);
         report.sinkUnavailable = true;
-        return retryAll(e.what());
+        return holdAll("sink:" + route.sinkName, e.what());
     }
     if (outcomes.size() != items.size()) {
         return retryAll(cat("sink '", route.sinkName, "' returned ", outcomes.size(),
@@ -229,7 +240,6 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
     DeliverReport report;
     std::set<DeliveryKey> attempted;  // this call never tries a delivery twice
     std::set<std::string> unknownRoutes;
-    downSinks_.clear();
     std::uint64_t done = 0;
     bool progressed = true;
     while (progressed && done < limit && !(stop && stop->load())) {
@@ -252,7 +262,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
         auto startPrefetch = [&](std::size_t from) {
             for (std::size_t j = from; j < order.size(); ++j) {
                 const Route* r = findRoute(order[j].first);
-                if (!r || downSinks_.count(r->sinkName) || pausedUntil(r->sinkName)) continue;
+                if (!r || blocked(*r)) continue;
                 const Asset* asset = &groups[order[j]].front()->asset;
                 prefetch.emplace(j, std::async(std::launch::async, [r, asset] { return fetchMedia(*r->source, *asset); }));
                 return;
@@ -281,7 +291,10 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 continue;
             }
             TimePoint until{};
-            if (downSinks_.count(route->sinkName)) continue;  // retried after the backoff
+            if (heldUntil("sink:" + route->sinkName) || heldUntil("source:" + route->id)) {
+                report.paused += items.size();  // waiting for the outage to end
+                continue;
+            }
             if (!pausedUntil(route->sinkName) && rateLimited(*route, clock_.now(), &until)) {
                 // Held in memory only: the limit is recomputed from the store after a restart.
                 pauses_[route->sinkName] = until;
@@ -305,18 +318,40 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
     return report;
 }
 
+TimePoint Engine::hold(const std::string& key) {
+    auto& h = holds_[key];
+    ++h.failures;
+    Duration delay = std::min(backoff(h.failures), Duration(std::chrono::minutes(30)));
+    h.until = clock_.now() + jittered(delay);
+    return h.until;
+}
+
+std::optional<TimePoint> Engine::heldUntil(const std::string& key) const {
+    auto it = holds_.find(key);
+    if (it == holds_.end() || it->second.until <= clock_.now()) return std::nullopt;
+    return it->second.until;
+}
+
+bool Engine::blocked(const Route& route) {
+    return pausedUntil(route.sinkName) || heldUntil("sink:" + route.sinkName) ||
+           heldUntil("source:" + route.id);
+}
+
 std::optional<TimePoint> Engine::nextDue() {
     auto next = store_.nextDue();
-    if (!next) return next;
-    // When every sink is paused, nothing can happen before the earliest pause ends.
-    std::optional<TimePoint> earliestResume;
+    if (!next || *next > clock_.now()) return next;
+    // Deliveries still due right after deliverDue() are waiting for a pause or an outage to
+    // end: nothing can happen before the earliest of those ends.
+    std::optional<TimePoint> earliest;
+    auto consider = [&](std::optional<TimePoint> t) {
+        if (t && (!earliest || *t < *earliest)) earliest = t;
+    };
     for (const auto& r : routes_) {
-        auto p = pausedUntil(r.sinkName);
-        if (!p) return next;
-        if (!earliestResume || *p < *earliestResume) earliestResume = p;
+        consider(pausedUntil(r.sinkName));
+        consider(heldUntil("sink:" + r.sinkName));
+        consider(heldUntil("source:" + r.id));
     }
-    if (earliestResume && *earliestResume > *next) return earliestResume;
-    return next;
+    return earliest ? earliest : next;
 }
 
 }  // namespace pixsync

@@ -392,3 +392,26 @@ TEST_F(EngineTest, PrefetchedDownloadsReachTheRightDelivery) {
     });
     EXPECT_EQ(e.deliverDue().delivered, 40u);
 }
+
+TEST_F(EngineTest, AnOutageNeverUsesUpAttempts) {
+    EngineSettings s;
+    s.maxAttempts = 2;
+    auto& e = engine(s);
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    int calls = 0;
+    EXPECT_CALL(sink, deliver(_, _)).WillRepeatedly([&](const DeliveryRequest& r, const std::vector<Destination>& d) -> std::vector<Outcome> {
+        if (++calls <= 6) throw unavailableError("smtp down");
+        return allDelivered(r, d);
+    });
+    for (int i = 0; i < 6; ++i) {
+        auto r = e.deliverDue();
+        EXPECT_EQ(r.failed, 0u);
+        EXPECT_EQ(calls, i + 1) << "one try per outage step, not one per photo";
+        ASSERT_TRUE(e.nextDue().has_value());
+        EXPECT_GT(*e.nextDue(), clock.now()) << "the runner sleeps until the hold ends";
+        clock.set(*e.nextDue());
+    }
+    EXPECT_EQ(rec("a").attempts, 0);
+    EXPECT_EQ(e.deliverDue().delivered, 2u);
+}
