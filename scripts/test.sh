@@ -28,4 +28,13 @@ if [ $quick -eq 0 ]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPIXSYNC_SANITIZE=ON -DPIXSYNC_BUILD_BENCH=OFF
 fi
+if [ $quick -eq 0 ]; then
+  # The Immich response parser under libFuzzer (clang), for a bounded time.
+  echo "== fuzz: immich response parser, 30 s"
+  cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+  cmake --build build-fuzz
+  mkdir -p build-fuzz/corpus
+  build-fuzz/pixsync-fuzz-immich-json -max_total_time=30 -rss_limit_mb=2048 \
+    build-fuzz/corpus tests/fuzz/corpus/immich_json 2>&1 | tail -n 3
+fi
 echo "== all tests passed"
