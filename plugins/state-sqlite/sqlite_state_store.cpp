@@ -218,10 +218,14 @@ void SqliteStateStore::openForReading() {
     const fs::path& path = settings_.path;
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-        // Nothing written yet: an empty state, without creating the file.
+        // Nothing written yet: an empty state, without creating the file. The original
+        // service's history is imported into it too, so a dry run before the first real start
+        // shows what that start would send, not every favorite.
         db_ = std::make_unique<Database>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY);
         migrate(*db_);
         sql_ = std::make_unique<Statements>(*db_);
+        if (!settings_.importOriginal.empty() && fs::exists(settings_.importOriginal, ec))
+            importOriginal(state::loadOriginalState(settings_.importOriginal));
         return;
     }
     inspectDatabaseFile(path);

@@ -160,3 +160,16 @@ TEST_F(ImportOriginal, TheJsonStoreReadsTheSameFileTheSameWay) {
 }
 
 }  // namespace
+
+TEST_F(ImportOriginal, AReadOnlyOpenBeforeTheFirstStartSeesTheOriginalsHistory) {
+    // What `pixsync once --dry-run` does before the first real start.
+    std::map<std::string, std::vector<std::string>> ids;
+    test::writeFile(original, originalState(30, &ids));
+    Options options;
+    options.set("path", db.string());
+    options.set("import_original", original.string());
+    auto store = plugin.open(options, OpenMode::ReadOnly);
+    const auto& [user, list] = *ids.begin();
+    EXPECT_EQ(store->status({user, list.front(), "f@mypixstar.com"}), DeliveryStatus::Delivered);
+    EXPECT_FALSE(fs::exists(db)) << "a read-only open creates nothing";
+}
