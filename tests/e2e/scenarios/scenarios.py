@@ -87,14 +87,17 @@ def resend_user(h):
     h.verify(h.new_messages(), set(), "pass after that")
 
 
-def until_delivered(h, expected, what, budget_seconds=240):
+def until_delivered(h, expected, what, budget_seconds=240, exits=(0,)):
     """Runs passes until every expected message arrived. Between passes it sleeps until the
     earliest `next_attempt` that `status --json` reports (retries wait for their backoff)."""
     got = []
     deadline = time.monotonic() + budget_seconds
     passes = 0
     while True:
-        h.pixsync("once")  # deferred deliveries still make a completed pass: exit 0
+        # A pass with deferred deliveries completed: exit 0 (see `exits` for exceptions).
+        r = h.pixsync("once", expect=None)
+        if r.returncode not in exits:
+            raise HarnessError(f"pass {passes + 1} exited {r.returncode}, expected one of {exits}:\n{r.stderr[-2000:]}")
         passes += 1
         got += h.new_messages()
         if {(m.recipient, m.attachment_name) for m in got} >= expected:
@@ -130,7 +133,9 @@ def immich_outage(h):
     h.verify(h.new_messages(), set(), "pass during the outage")
     h.admin("DELETE", "faults")
     h.admin("POST", "faults", {"kind": "reset", "count": 15, "path": "/api/assets/"})
-    until_delivered(h, h.catalog.expected(), "passes after the outage")
+    # A pass in which downloads were reset reports the source as failing (exit 1) even when
+    # it recovered within the pass; what matters is that nothing is lost or doubled.
+    until_delivered(h, h.catalog.expected(), "passes after the outage", exits=(0, 1))
     remaining = h.admin("GET", "faults")
     if remaining and any(f.get("remaining", 0) for f in remaining):
         raise HarnessError(f"not every injected reset was met: {remaining}")
