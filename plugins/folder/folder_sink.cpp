@@ -50,12 +50,7 @@ FolderSink::~FolderSink() {
 }
 
 const FrameProfile& FolderSink::profileFor(const std::string& name) const {
-    if (name.empty()) return settings_.defaultProfile;
-    const auto it = settings_.profiles.find(name);
-    if (it == settings_.profiles.end())
-        throw configError(
-            cat("unknown frame profile '", name, "'"));  // validateDestination() prevents this
-    return it->second;
+    return settings_.profiles.find(name);
 }
 
 fs::path FolderSink::folderFor(const Destination& destination) const {
@@ -64,15 +59,7 @@ fs::path FolderSink::folderFor(const Destination& destination) const {
 
 std::string FolderSink::validateDestination(const Destination& destination) const {
     if (auto problem = addressProblem(destination.address); !problem.empty()) return problem;
-    if (!destination.profile.empty() && !settings_.profiles.contains(destination.profile)) {
-        std::vector<std::string> names;
-        for (const auto& [name, profile] : settings_.profiles) names.push_back(name);
-        return cat(
-            "unknown frame profile '", destination.profile, "' for ", destination.address, "; ",
-            names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
-                          : "configured profiles: " + join(names, ", "));
-    }
-    return {};
+    return settings_.profiles.problemWith(destination.profile, destination.address);
 }
 
 void FolderSink::requireRoot() const {

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "pixsync/frame_profiles.hpp"
 #include "pixsync/media_transform.hpp"
 #include "pixsync/options.hpp"
 
@@ -13,8 +14,7 @@ namespace pixsync::folder {
 /// All of the sink's settings.
 struct FolderSettings {
     std::filesystem::path root;  ///< destination folders are created below it; never itself
-    FrameProfile defaultProfile;
-    std::map<std::string, FrameProfile> profiles;  ///< named profiles from "profiles"
+    FrameProfiles profiles;  ///< the default profile and the named ones
 };
 
 /// Reads the options. Throws Error(Config) naming the key.

@@ -32,26 +32,13 @@ PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
 }
 
 const FrameProfile& PixstarSink::profileFor(const std::string& name) const {
-    if (name.empty()) return settings_.defaultProfile;
-    const auto it = settings_.profiles.find(name);
-    if (it == settings_.profiles.end())
-        throw configError(
-            cat("unknown frame profile '", name, "'"));  // validateDestination() prevents this
-    return it->second;
+    return settings_.profiles.find(name);
 }
 
 std::string PixstarSink::validateDestination(const Destination& destination) const {
     if (!isEmailAddress(destination.address))
         return cat("'", destination.address, "' is not an e-mail address");
-    if (!destination.profile.empty() && !settings_.profiles.contains(destination.profile)) {
-        std::vector<std::string> names;
-        for (const auto& [name, profile] : settings_.profiles) names.push_back(name);
-        return cat(
-            "unknown frame profile '", destination.profile, "' for ", destination.address, "; ",
-            names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
-                          : "configured profiles: " + join(names, ", "));
-    }
-    return {};
+    return settings_.profiles.problemWith(destination.profile, destination.address);
 }
 
 std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,

@@ -11,24 +11,6 @@ namespace {
 
 constexpr std::int64_t kMiB = 1024 * 1024;
 
-RgbColor readColor(const Options& options, std::string_view key, std::string_view fallback) {
-    const std::string text = options.string(key, fallback);
-    const auto color = parseRgbColor(text);
-    if (!color)
-        throw configError(cat(options.where(key), ": '", text,
-                              "' is not a colour; write it as #rrggbb, e.g. #ffffff"));
-    return *color;
-}
-
-/// A profile's size and quality, starting from `base`.
-FrameProfile readProfile(const Options& options, FrameProfile base, std::string_view widthKey,
-                         std::string_view heightKey, std::string_view qualityKey) {
-    base.maxWidth = static_cast<int>(options.integer(widthKey, base.maxWidth, 16, 16384));
-    base.maxHeight = static_cast<int>(options.integer(heightKey, base.maxHeight, 16, 16384));
-    base.jpegQuality = static_cast<int>(options.integer(qualityKey, base.jpegQuality, 1, 100));
-    return base;
-}
-
 }  // namespace
 
 SinkSettings readSettings(const Options& options) {
@@ -83,19 +65,10 @@ SinkSettings readSettings(const Options& options) {
         static_cast<unsigned>(options.integer("smtp_max_per_minute", 20, 0, 100000));
     s.limits.perDay = static_cast<unsigned>(options.integer("smtp_max_per_day", 450, 0, 10000000));
 
-    FrameProfile base;
-    base.background = readColor(options, "pixstar_background", "#ffffff");
-    base.maxVideoBytes =
-        static_cast<std::uint64_t>(options.integer("pixstar_max_video_mb", 15, 1, 1024)) * kMiB;
-    s.defaultProfile = readProfile(options, base, "pixstar_max_width", "pixstar_max_height",
-                                   "pixstar_jpeg_quality");
-
-    const Options profiles = options.object("profiles");
-    for (const auto& name : profiles.keys()) {
-        const Options profile = profiles.object(name);
-        s.profiles[name] =
-            readProfile(profile, s.defaultProfile, "max_width", "max_height", "jpeg_quality");
-    }
+    FrameProfile base;  // 1024x768, quality 85, white background, 15 MB videos
+    s.profiles = FrameProfiles::read(options, base,
+                                     {"pixstar_max_width", "pixstar_max_height", "pixstar_jpeg_quality",
+                                      "pixstar_background", "pixstar_max_video_mb"});
     return s;
 }
 

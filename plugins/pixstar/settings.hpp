@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "pixsync/frame_profiles.hpp"
 #include "pixsync/media_transform.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/sink.hpp"
@@ -48,8 +49,7 @@ struct SinkSettings {
     SmtpSettings smtp;
     MessageSettings message;
     RateLimits limits;
-    FrameProfile defaultProfile;
-    std::map<std::string, FrameProfile> profiles;  ///< named profiles from "profiles"
+    FrameProfiles profiles;  ///< the default profile (pixstar_*) and the named ones
 };
 
 /// The original service's subject and body.

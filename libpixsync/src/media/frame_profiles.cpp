@@ -1,0 +1,58 @@
+#include "pixsync/frame_profiles.hpp"
+
+#include <vector>
+
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync {
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+FrameProfile readSizeAndQuality(const Options& o, FrameProfile p, const FrameProfileKeys& keys) {
+    p.maxWidth = static_cast<int>(o.integer(keys.maxWidth, p.maxWidth, 16, 16384));
+    p.maxHeight = static_cast<int>(o.integer(keys.maxHeight, p.maxHeight, 16, 16384));
+    p.jpegQuality = static_cast<int>(o.integer(keys.jpegQuality, p.jpegQuality, 1, 100));
+    return p;
+}
+
+}  // namespace
+
+FrameProfiles FrameProfiles::read(const Options& options, FrameProfile base, const FrameProfileKeys& keys) {
+    FrameProfiles result;
+    if (auto text = options.optionalString(keys.background)) {
+        auto color = parseRgbColor(*text);
+        if (!color)
+            throw configError(cat(options.where(keys.background), ": '", *text,
+                                  "' is not a colour; write it as #rrggbb, e.g. #ffffff"));
+        base.background = *color;
+    }
+    base.maxVideoBytes = static_cast<std::uint64_t>(options.integer(
+                             keys.maxVideoMb, static_cast<std::int64_t>(base.maxVideoBytes / kMiB), 1, 100000)) *
+                         kMiB;
+    result.default_ = readSizeAndQuality(options, base, keys);
+    const Options profiles = options.object("profiles");
+    for (const auto& name : profiles.keys())
+        result.named_[name] = readSizeAndQuality(profiles.object(name), result.default_, FrameProfileKeys{});
+    return result;
+}
+
+const FrameProfile& FrameProfiles::find(const std::string& name) const {
+    if (name.empty()) return default_;
+    auto it = named_.find(name);
+    if (it == named_.end()) throw configError(cat("unknown frame profile '", name, "'"));
+    return it->second;
+}
+
+std::string FrameProfiles::problemWith(const std::string& name, const std::string& address) const {
+    if (name.empty() || named_.contains(name)) return {};
+    std::vector<std::string> names;
+    for (const auto& [n, profile] : named_) names.push_back(n);
+    return cat("unknown frame profile '", name, "' for ", address, "; ",
+               names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
+                             : "configured profiles: " + join(names, ", "));
+}
+
+}  // namespace pixsync
