@@ -40,8 +40,9 @@ int runOnce(App& app, bool dryRun) {
     progress.finish();
     app.log.info(cat("pass complete: ", report.delivered, " delivered, ", report.retrying,
                      " to retry, ", report.failed, " failed, ", report.paused, " waiting for a quota or rate limit"));
-    // Deliveries that wait are fine; a source or sink that could not be reached is not.
-    if (report.sourceUnavailable || report.sinkUnavailable) unavailable = true;
+    // Deliveries that wait are fine; a source or sink that could not be used at all during
+    // the pass is not (one that recovered and delivered is only a hiccup).
+    if ((report.sourceUnavailable || report.sinkUnavailable) && report.delivered == 0) unavailable = true;
     return unavailable ? kExitFailure : kExitOk;
 }
 

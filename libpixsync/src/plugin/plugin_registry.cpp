@@ -20,8 +20,7 @@ struct PluginRegistry::Library {
     void* handle = nullptr;
     explicit Library(void* h) : handle(h) {}
     ~Library() {
-        // Plugins are never unloaded under sanitizers or while objects might live; closing at
-        // registry destruction is safe because the registry outlives every instance it made.
+        // With RTLD_NODELETE this only drops the reference; the code stays mapped.
         if (handle) ::dlclose(handle);
     }
 };
@@ -90,7 +89,10 @@ const LoadedPlugin& PluginRegistry::accept(const PluginDescriptor* d, const fs::
 
 const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
     ::dlerror();
-    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    // RTLD_NODELETE: a plugin stays mapped until the process ends. Libraries it pulled in
+    // (libvips) may have started threads that outlive every object the plugin made;
+    // unmapping their code under them would crash the process at exit.
+    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!handle) {
         const char* err = ::dlerror();
         throw pluginError(cat(file.string(), ": cannot load: ", err ? err : "unknown dlopen error"));

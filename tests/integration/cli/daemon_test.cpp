@@ -15,45 +15,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-/// A pixsync process started in the background, killed if still running at the end.
-class Background {
-public:
-    Background(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-            std::vector<char*> argv;
-            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-    }
-    ~Background() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    pid_t pid() const { return pid_; }
-    void signal(int sig) { ::kill(pid_, sig); }
-    /// Exit code, or -1 if it did not exit in time.
-    int wait(std::chrono::milliseconds timeout) {
-        auto end = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < end) {
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-        return -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
+using Background = BackgroundProcess;
 
 bool waitFor(const std::function<bool()>& condition, std::chrono::seconds timeout = 20s) {
     auto end = std::chrono::steady_clock::now() + timeout;

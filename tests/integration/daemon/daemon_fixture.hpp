@@ -48,55 +48,12 @@ inline bool waitFor(const std::function<bool()>& condition, std::chrono::seconds
     return condition();
 }
 
-/// A pixsync process in the background (stdout+stderr to a file), SIGKILLed if still running
-/// when this object goes away.
-class PixsyncProcess {
-  public:
+/// `pixsync` in the background, its output appended to a file.
+class PixsyncProcess : public BackgroundProcess {
+public:
     PixsyncProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                   const std::filesystem::path& output) {
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-            const int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-            if (fd >= 0) {
-                ::dup2(fd, 1);
-                ::dup2(fd, 2);
-                ::close(fd);
-            }
-            std::vector<char*> argv;
-            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-    }
-    ~PixsyncProcess() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    PixsyncProcess(const PixsyncProcess&) = delete;
-    PixsyncProcess& operator=(const PixsyncProcess&) = delete;
-
-    void signal(int sig) const { ::kill(pid_, sig); }
-    /// The exit code (128 + signal when killed), or -1 if it did not exit within `timeout`.
-    int wait(std::chrono::milliseconds timeout) {
-        const auto end = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < end) {
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-        return -1;
-    }
-
-  private:
-    pid_t pid_ = -1;
+                   const std::filesystem::path& output)
+        : BackgroundProcess(args, cwd, output) {}
 };
 
 /// One Immich user (john) with `photos` favorites, two frames, and the original's files.

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the C++ tests.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -63,6 +64,26 @@ struct CommandResult {
 CommandResult run(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env = {},
                   const std::filesystem::path& cwd = {}, int timeoutSeconds = 120);
+
+/// A program started in the background (a daemon under test); killed if still running when
+/// the object goes away.
+class BackgroundProcess {
+public:
+    /// Starts `argv` in `cwd`; with `output`, stdout and stderr are appended to that file.
+    BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                      const std::filesystem::path& output = {});
+    ~BackgroundProcess();
+    BackgroundProcess(const BackgroundProcess&) = delete;
+    BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+    int pid() const { return pid_; }
+    void signal(int sig) const;
+    /// The exit code (128 + signal when killed), or -1 if it did not exit within `timeout`.
+    int wait(std::chrono::milliseconds timeout);
+
+private:
+    int pid_ = -1;
+};
 
 /// A free TCP port on 127.0.0.1.
 int freePort();
