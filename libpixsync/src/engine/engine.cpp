@@ -137,32 +137,42 @@ Plan Engine::plan(const Route& route, const Listing& listing,
 std::uint64_t Engine::resend(const Route& route, const ProgressFn& progress) {
     const TimePoint now = clock_.now();
     Listing listing = route.source->list(std::string());
-    std::vector<QueuedDelivery> queue;
     Plan p;
     p.route = route.id;
     p.fullListing = true;
     p.cursor = {listing.cursor, now};
     std::set<std::string> seen;
-    for (const Asset& asset : listing.assets) {
-        if (!seen.insert(asset.id).second) continue;
-        p.listed.push_back(asset);
-        if (!deliverable(asset)) continue;
-        for (const Destination& dest : route.destinations)
-            queue.push_back(QueuedDelivery{{route.id, asset.id, dest.address}, asset, 0, now, {}});
-    }
+    for (Asset& asset : listing.assets)
+        if (seen.insert(asset.id).second) p.listed.push_back(std::move(asset));
+    listing.assets = {};
     store_.commit(p);
-    // Re-queue in chunks so progress can be shown for thousands of favorites.
+
+    // Queued in chunks built as they go, so memory does not grow with the number of
+    // favorites times frames, and progress can be shown for thousands of them.
     constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < queue.size(); i += kChunk) {
-        std::vector<QueuedDelivery> chunk(queue.begin() + static_cast<std::ptrdiff_t>(i),
-                                          queue.begin() + static_cast<std::ptrdiff_t>(std::min(queue.size(), i + kChunk)));
+    std::uint64_t total = 0;
+    for (const Asset& asset : p.listed)
+        if (deliverable(asset)) total += route.destinations.size();
+    std::uint64_t queued = 0;
+    std::vector<QueuedDelivery> chunk;
+    auto flushChunk = [&] {
         store_.requeue(chunk);
-        if (progress) progress(i + chunk.size(), queue.size());
+        queued += chunk.size();
+        chunk.clear();
+        if (progress) progress(queued, total);
+    };
+    for (const Asset& asset : p.listed) {
+        if (!deliverable(asset)) continue;
+        for (const Destination& dest : route.destinations) {
+            chunk.push_back(QueuedDelivery{{route.id, asset.id, dest.address}, asset, 0, now, {}});
+            if (chunk.size() >= kChunk) flushChunk();
+        }
     }
+    if (!chunk.empty()) flushChunk();
     store_.flush();
-    log_.info(cat(route.id, ": resend queued ", queue.size(), " deliveries (", seen.size(),
+    log_.info(cat(route.id, ": resend queued ", queued, " deliveries (", seen.size(),
                   " favorites x ", route.destinations.size(), " frames)"));
-    return queue.size();
+    return queued;
 }
 
 Duration Engine::backoff(int attempts) const {
