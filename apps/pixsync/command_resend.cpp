@@ -7,6 +7,7 @@
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
 #include "progress.hpp"
+#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -15,6 +16,16 @@ int runResend(App& app, const std::string& user, bool allUsers) {
         throw usageError("resend needs exactly one of --user EMAIL or --all-users");
     Config config = app.loadConfig();
     app.loadPlugins(config.pluginDirs);
+    // A running daemon holds the state: it is asked to do the re-queuing itself.
+    if (auto pid = lockHolder(statePath(config))) {
+        bool known = allUsers;
+        for (const auto& r : config.routes) known = known || r.id == user;
+        if (!known) throw usageError(cat("no route for '", user, "'"));
+        requestResend(statePath(config), *pid, {allUsers ? std::string("*") : user});
+        std::printf("asked the running pixsync (pid %s) to queue them again; it sends them within the "
+                    "rate limits (see its log and `pixsync status`)\n", pid->c_str());
+        return kExitOk;
+    }
     app.openLogFile(config);
     Pipeline pipeline(config, app.registry, app.log, app.clock);
     Engine& engine = pipeline.engine();

@@ -1,5 +1,6 @@
 // `pixsync run`: the daemon. Polls and delivers until SIGTERM/SIGINT (exit 0), reloads the
-// configuration on SIGHUP (an invalid new one is refused and the old one kept).
+// configuration on SIGHUP (an invalid new one is refused and the old one kept), and carries
+// out `pixsync resend` requests on SIGUSR1.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "pixsync/pipeline.hpp"
 #include "pixsync/runner.hpp"
 #include "pixsync/strings.hpp"
+#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -33,7 +35,7 @@ class SignalWatcher {
 public:
     SignalWatcher() {
         sigemptyset(&set_);
-        for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set_, s);
+        for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set_, s);
         pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     }
     /// Waits for the next signal.
@@ -119,10 +121,12 @@ int runDaemon(App& app, const RunOptions& options) {
     }
     std::unique_ptr<Pipeline> pipeline;
     std::unique_ptr<PidFile> pidFile;
+    std::unique_ptr<PidFile> daemonMarkerFile;  // tells `pixsync resend` a daemon takes requests
     try {
         app.openLogFile(config);
         pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
         pidFile = std::make_unique<PidFile>(options.pidFile);
+        daemonMarkerFile = std::make_unique<PidFile>(daemonMarker(statePath(config)).string());
     } catch (const Error& e) {
         app.log.error(e.what());
         report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
@@ -159,8 +163,14 @@ int runDaemon(App& app, const RunOptions& options) {
         bool done = false;
         std::atomic<bool> releasing{false};
         std::atomic<bool> reload{false};
+        // Requests left while no daemon ran, or while this one was reloading.
+        runner.post([&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
         std::thread watcher([&] {
             int sig = signals.wait();
+            while (sig == SIGUSR1 && !releasing) {  // `pixsync resend` asks for work
+                runner.post([&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
+                sig = signals.wait();
+            }
             if (releasing) return;
             if (sig == SIGHUP) {
                 reload = true;

@@ -13,6 +13,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
+#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -20,27 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Every state plugin keeps its data at the option `path` and its writer lock at `<path>.lock`.
-fs::path statePath(const Config& config) {
-    fs::path p = config.state.options.path("path");
-    if (p.empty()) throw configError(config.state.options.where("path") + " is missing");
-    return p;
-}
-
 /// Refuses when a pixsync holds the state, naming its pid.
 void requireUnlocked(const fs::path& state) {
-    fs::path lock = state.string() + ".lock";
-    int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
-    ::close(fd);
-    if (held) {
-        std::ifstream in(lock);
-        std::string pid;
-        in >> pid;
-        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", pid,
+    if (auto pid = lockHolder(state))
+        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", *pid,
                                            "); stop it first (./stop.sh)"));
-    }
 }
 
 std::string stamp() {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <vector>
 
 #include "pixsync/engine.hpp"
 #include "pixsync/log.hpp"
@@ -32,6 +33,9 @@ public:
     void stop();
     /// Makes run() poll now instead of waiting for the interval. Thread-safe.
     void wake();
+    /// Runs `task` on the run() thread before its next cycle (the engine is not thread-safe,
+    /// so work on it from elsewhere goes through here), and wakes run(). Thread-safe.
+    void post(std::function<void()> task);
     bool stopping() const { return stop_.load(); }
 
 private:
@@ -41,6 +45,7 @@ private:
     std::function<void(const CycleReport&)> onCycle_;
     std::atomic<bool> stop_{false};
     bool wakeRequested_ = false;
+    std::vector<std::function<void()>> tasks_;
     std::mutex mutex_;
     std::condition_variable cv_;
 };

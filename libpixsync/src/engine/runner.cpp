@@ -22,12 +22,24 @@ void Runner::wake() {
     cv_.notify_all();
 }
 
+void Runner::post(std::function<void()> task) {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+    cv_.notify_all();
+}
+
 void Runner::run() {
     using std::chrono::steady_clock;
     auto nextPoll = steady_clock::now();
     log_.info(cat("running: polling every ", std::chrono::duration_cast<std::chrono::seconds>(interval_).count(),
                   " s, ", engine_.routes().size(), " routes"));
     while (!stop_) {
+        std::vector<std::function<void()>> tasks;
+        {
+            std::lock_guard lock(mutex_);
+            tasks.swap(tasks_);
+        }
+        for (auto& task : tasks) task();
         CycleReport cycle;
         if (steady_clock::now() >= nextPoll) {
             cycle.polls = engine_.pollAll();
@@ -44,7 +56,7 @@ void Runner::run() {
             wakeAt = std::min(wakeAt, steady_clock::now() + std::max(untilDue, steady_clock::duration(std::chrono::seconds(1))));
         }
         std::unique_lock lock(mutex_);
-        cv_.wait_until(lock, wakeAt, [&] { return stop_.load() || wakeRequested_; });
+        cv_.wait_until(lock, wakeAt, [&] { return stop_.load() || wakeRequested_ || !tasks_.empty(); });
         if (wakeRequested_) {
             wakeRequested_ = false;
             nextPoll = steady_clock::now();

@@ -154,3 +154,20 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0);
 }
+
+TEST_F(DaemonTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {
+    favorite("a");
+    Background daemon(runArgs(), dir.path());
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
+    auto r = pixsync({"resend", "--user", "john@example.com"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("asked the running pixsync (pid " + std::to_string(daemon.pid()) + ")"));
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 4; })) << log();
+    EXPECT_THAT(log(), HasSubstr("john@example.com: resend queued 2 deliveries"));
+    auto original = pixsync({"--resend-all", "--all-users"});
+    EXPECT_EQ(original.exitCode, 0) << original.err;
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 6; })) << log();
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+    EXPECT_FALSE(std::filesystem::exists(dir / "state.db.daemon"));
+}
