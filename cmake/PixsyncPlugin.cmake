@@ -15,9 +15,12 @@ function(pixsync_add_plugin name)
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE pixsync::pixsync ${ARG_LIBRARIES})
   target_compile_features(${target} PRIVATE cxx_std_20)
+  # Installed plugins live in <libdir>/pixsync/plugins and find libpixsync's libraries two
+  # folders up; out-of-tree plugins also keep the path of the pixsync they were built against.
   set_target_properties(${target} PROPERTIES
     PREFIX "" OUTPUT_NAME "pixsync-${name}"
-    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    INSTALL_RPATH "$ORIGIN/../.." INSTALL_RPATH_USE_LINK_PATH ON)
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
   elseif(DEFINED PIXSYNC_PLUGIN_OUTPUT_DIR)

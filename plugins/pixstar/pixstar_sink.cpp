@@ -82,7 +82,10 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
                          const std::vector<std::size_t>& recipients,
                          std::vector<std::optional<Outcome>>& outcomes) {
     auto settle = [&](const Outcome& outcome) {
-        for (auto i : recipients) outcomes[i] = outcome;
+        for (auto i : recipients) {
+            outcomes[i] = outcome;
+            notifyOutcome(i, outcome);
+        }
     };
     if (clock_.now() < pausedUntil_) {
         settle(Outcome::paused(pauseReason_,
@@ -147,6 +150,7 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
         } else if (outcome.kind != Outcome::Kind::Delivered) {
             log_.info(cat(destinations[recipients[k]].address, ": ", outcome.detail));
         }
+        notifyOutcome(recipients[k], outcome);  // recorded before the next message goes out
         outcomes[recipients[k]] = std::move(outcome);
     }
 }

@@ -3,6 +3,7 @@
 /// The interface every sink plugin implements: where media is delivered.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,21 @@ public:
 
     /// Adds the results of `pixsync check` (connect, TLS, authentication). Sends nothing.
     virtual void check(CheckReport& /*report*/) {}
+
+    /// Receives outcomes a sink reports early (see notifyOutcome()). Set by the engine.
+    using OutcomeListener = std::function<void(std::size_t index, const Outcome& outcome)>;
+    void setOutcomeListener(OutcomeListener listener) { listener_ = std::move(listener); }
+
+protected:
+    /// Reports the outcome for destinations[index] as soon as it is known, so the engine
+    /// records it before the next message goes out: after a crash, at most the message in
+    /// flight is sent again. Optional; deliver() must still return every outcome.
+    void notifyOutcome(std::size_t index, const Outcome& outcome) const {
+        if (listener_) listener_(index, outcome);
+    }
+
+private:
+    OutcomeListener listener_;
 };
 
 }  // namespace pixsync

@@ -172,18 +172,26 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
     // An unreachable source or sink is nobody's fault with these photos: they wait without
     // using up attempts, and the whole source or sink is held back with a growing delay
     // (in memory only) so that it is not hammered.
+    // Outcomes the sink reports while it works are recorded at once (see notifyOutcome());
+    // whatever happens afterwards leaves those records alone.
+    std::vector<bool> recorded(items.size(), false);
     auto holdAll = [&](const std::string& key, const std::string& why) {
         const TimePoint until = hold(key);
-        for (const auto* q : items)
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (recorded[i]) continue;
+            const auto* q = items[i];
             store_.record({q->key, DeliveryStatus::Queued, q->asset.checksum, route.sinkName, q->attempts,
                            clock_.now(), until, why, 0});
-        report.retrying += items.size();
+            ++report.retrying;
+        }
     };
     auto retryAll = [&](const std::string& why) {
-        for (const auto* q : items) reschedule(*q, &route, why, Duration{0}, report);
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!recorded[i]) reschedule(*items[i], &route, why, Duration{0}, report);
     };
     auto failAll = [&](const std::string& why) {
-        for (const auto* q : items) fail(*q, route, why, report);
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!recorded[i]) fail(*items[i], route, why, report);
     };
 
     if (fetched.error) {
@@ -199,6 +207,16 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
     MediaFile& media = *fetched.media;
 
     std::vector<Outcome> outcomes;
+    route.sink->setOutcomeListener([&](std::size_t i, const Outcome& o) {
+        if (i < items.size() && !recorded[i]) {
+            recorded[i] = true;
+            apply(*items[i], route, o, report);
+        }
+    });
+    struct ClearListener {
+        Sink* sink;
+        ~ClearListener() { sink->setOutcomeListener({}); }
+    } clearListener{route.sink};
     auto send = [&](const MediaFile& m) {
         outcomes = route.sink->deliver(DeliveryRequest{asset, m, route.id, route.label}, dests);
     };
@@ -232,7 +250,8 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         return retryAll(cat("sink '", route.sinkName, "' returned ", outcomes.size(),
                             " outcomes for ", items.size(), " destinations (a plugin bug)"));
     }
-    for (std::size_t i = 0; i < items.size(); ++i) apply(*items[i], route, outcomes[i], report);
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (!recorded[i]) apply(*items[i], route, outcomes[i], report);
 }
 
 DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,

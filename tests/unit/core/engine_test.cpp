@@ -415,3 +415,27 @@ TEST_F(EngineTest, AnOutageNeverUsesUpAttempts) {
     EXPECT_EQ(rec("a").attempts, 0);
     EXPECT_EQ(e.deliverDue().delivered, 2u);
 }
+
+namespace {
+/// A sink that reports each frame's outcome while it works, then fails before returning.
+class EarlyReportingSink : public Sink {
+public:
+    std::vector<Outcome> deliver(const DeliveryRequest&, const std::vector<Destination>& d) override {
+        notifyOutcome(0, Outcome::delivered(10));
+        if (d.size() > 1) throw unavailableError("connection lost after the first frame");
+        return {Outcome::delivered(10)};
+    }
+};
+}  // namespace
+
+TEST_F(EngineTest, OutcomesReportedEarlyAreRecordedEvenIfTheSinkFailsLater) {
+    EarlyReportingSink early;
+    engine_ = std::make_unique<Engine>(store, clock, Logger(), EngineSettings{});
+    engine_->addRoute(Route{"john@example.com", "", &source, &early, "pixstar",
+                            {{"john-frame@mypixstar.com", ""}, {"kitchen@mypixstar.com", ""}}});
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    engine_->pollAll();
+    engine_->deliverDue();
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered) << "the first frame's message is never sent again";
+    EXPECT_EQ(statusOf("a", "kitchen@mypixstar.com"), DeliveryStatus::Queued);
+}
