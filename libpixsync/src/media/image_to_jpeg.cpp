@@ -25,8 +25,8 @@ std::string vipsReason(const vips::VError& error) {
     return lines.empty() ? std::string("unknown libvips error") : join(lines, "; ");
 }
 
-/// Refuses images whose header claims too many pixels; only the header is read.
-void checkPixelLimit(const std::filesystem::path& source, const FrameProfile& profile) {
+/// Opens only the header and refuses images that claim too many pixels.
+VImage checkedHeader(const std::filesystem::path& source, const FrameProfile& profile) {
     VImage header = VImage::new_from_file(source.c_str(),
                                           VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
     const auto width = static_cast<std::uint64_t>(header.width());
@@ -35,6 +35,7 @@ void checkPixelLimit(const std::filesystem::path& source, const FrameProfile& pr
         throw mediaError(cat("image is ", width, "\u00d7", height, ", over the limit of ",
                              profile.maxPixels / 1'000'000, " megapixels"));
     }
+    return header;
 }
 
 }  // namespace
@@ -44,16 +45,19 @@ FrameMedia imageToJpeg(const std::filesystem::path& source, const FrameProfile& 
     ensureVipsStarted();
     FrameMedia result;
     try {
-        checkPixelLimit(source, profile);
-        // thumbnail() shrinks while loading (JPEG DCT scaling, HEIC's embedded thumbnails),
-        // applies the EXIF orientation, and converts through the embedded ICC profile.
-        // fail_on=error makes a truncated file an error instead of a grey-padded picture.
-        VImage image = VImage::thumbnail(source.c_str(), profile.maxWidth,
-                                         VImage::option()
-                                             ->set("height", profile.maxHeight)
-                                             ->set("size", VIPS_SIZE_DOWN)
-                                             ->set("export_profile", "srgb")
-                                             ->set("fail_on", VIPS_FAIL_ON_ERROR));
+        const bool hasProfile = checkedHeader(source, profile).get_typeof("icc-profile-data") != 0;
+        // thumbnail() shrinks while loading (JPEG DCT scaling, HEIC's embedded thumbnails)
+        // and applies the EXIF orientation. fail_on=error makes a truncated file an error
+        // instead of a grey-padded picture.
+        auto options = VImage::option()
+                           ->set("height", profile.maxHeight)
+                           ->set("size", VIPS_SIZE_DOWN)
+                           ->set("fail_on", VIPS_FAIL_ON_ERROR);
+        // Only an embedded ICC profile needs a colour transform to sRGB. Without one the
+        // pixels already are sRGB (or another space colourspace() converts below), and an
+        // sRGB-to-sRGB ICC pass would cost more CPU than the decode and resize together.
+        if (hasProfile) options->set("export_profile", "srgb");
+        VImage image = VImage::thumbnail(source.c_str(), profile.maxWidth, options);
         if (image.interpretation() != VIPS_INTERPRETATION_sRGB)
             image = image.colourspace(VIPS_INTERPRETATION_sRGB);
         if (image.has_alpha()) {

@@ -180,6 +180,35 @@ TEST(MediaTransform, DisplayP3IsConvertedToSrgbAndTheProfileDropped) {
     EXPECT_TRUE(near(sample(image, 0.75, 0.5), rightSrgb, 6));
 }
 
+TEST(MediaTransform, CmykWithoutAProfileBecomesSrgb) {
+    // Images without an ICC profile skip the colour transform; CMYK ones must still be
+    // converted (a frame shows CMYK JPEGs in wrong colours or not at all).
+    test::TempDir dir;
+    const auto cmyk = dir.path() / "cmyk.jpg";
+    openResult(mediaFixtures() / "orientation-1.jpg")
+        .colourspace(VIPS_INTERPRETATION_CMYK)
+        .jpegsave(cmyk.c_str(), VImage::option()->set("strip", true));
+    VImage stored = openResult(cmyk);
+    ASSERT_EQ(stored.bands(), 4);
+    ASSERT_EQ(stored.get_typeof("icc-profile-data"), 0u) << "the test needs a CMYK file without a profile";
+
+    MediaFile media;
+    media.file = TempFile::create(dir.path(), ".jpg");
+    std::filesystem::copy_file(cmyk, media.file.path(),
+                               std::filesystem::copy_options::overwrite_existing);
+    media.mimeType = "image/jpeg";
+    media.size = std::filesystem::file_size(cmyk);
+    const FrameMedia result = prepareForFrame(media, FrameProfile{});
+    VImage image = openResult(result.path);
+    EXPECT_EQ(image.bands(), 3);
+    // Pure red is outside the CMYK gamut, so the round trip only keeps it clearly red.
+    const auto topLeft = sample(image, 0.2, 0.2);
+    EXPECT_TRUE(topLeft.at(0) > 200 && topLeft.at(1) < 80 && topLeft.at(2) < 80)
+        << "top-left is (" << topLeft[0] << "," << topLeft[1] << "," << topLeft[2]
+        << "), not red";
+    EXPECT_TRUE(near(sample(image, 0.8, 0.8), kGrey, 25)) << "the rest is grey";
+}
+
 TEST(MediaTransform, QualityIsApplied) {
     FrameProfile low;
     low.jpegQuality = 20;
