@@ -111,8 +111,9 @@ int runDaemon(App& app, const RunOptions& options) {
     SignalWatcher signals;
     Config config = app.loadConfig();
     app.loadPlugins(config.pluginDirs);
-    // Validate everything that can be validated before detaching, so mistakes show here.
-    { Pipeline probe(config, app.registry, app.log, app.clock, std::nullopt); }
+    // Before detaching, validate everything that can be validated, so mistakes (and
+    // warnings) show in the terminal. In the foreground the pipeline below does that itself.
+    if (options.daemon) { Pipeline probe(config, app.registry, app.log, app.clock, std::nullopt); }
 
     int reportFd = -1;
     if (options.daemon) {
@@ -210,7 +211,8 @@ int runDaemon(App& app, const RunOptions& options) {
         if (!reload) break;
         try {
             Config fresh = app.loadConfig();
-            { Pipeline probe(fresh, app.registry, app.log, app.clock, std::nullopt); }
+            // The probe is silent: the pipeline built next logs the same warnings.
+            { Pipeline probe(fresh, app.registry, Logger{}, app.clock, std::nullopt); }
             pipeline.reset();  // releases the state lock for the new pipeline
             config = fresh;
             pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);

@@ -90,6 +90,41 @@ TEST_F(DaemonTest, SighupReloadsAValidConfigAndKeepsTheOldOneOtherwise) {
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
+/// How often `text` contains `part`.
+std::size_t occurrences(const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+}
+
+TEST_F(DaemonTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
+    const std::string config = readFile(dir / "pixsync.json");
+    writeFile(dir / "pixsync.json",
+              std::string(config).replace(config.find(R"("record_file")"), 13,
+                                          R"("start_warning": "risky sink setting", "record_file")"));
+    Background daemon(runArgs(), dir.path(), dir / "console.txt");
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    EXPECT_EQ(occurrences(log(), "risky sink setting"), 1u) << log();
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; })) << log();
+    EXPECT_EQ(occurrences(log(), "risky sink setting"), 2u) << log();
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0);
+    EXPECT_EQ(occurrences(readFile(dir / "console.txt"), "risky sink setting"), 2u);
+
+    // Detached: once in the terminal (checked before detaching), once in the log.
+    std::filesystem::remove(dir / "pixsync.log");
+    auto pidFile = dir / "pixsync.pid";
+    auto r = run(runArgs({"--daemon", "--pid-file", pidFile.string()}), {}, dir.path(), 30);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(occurrences(r.err, "risky sink setting"), 1u) << r.err;
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    EXPECT_EQ(occurrences(log(), "risky sink setting"), 1u) << log();
+    ASSERT_TRUE(waitFor([&] { return std::filesystem::exists(pidFile); }));
+    ::kill(std::stoi(readFile(pidFile)), SIGTERM);
+    EXPECT_TRUE(waitFor([&] { return !std::filesystem::exists(pidFile); }, 10s));
+}
+
 TEST_F(DaemonTest, DaemonModeWritesAndRemovesThePidFile) {
     auto pidFile = dir / "immich-pixstar.pid";
     auto r = run(runArgs({"--daemon", "--pid-file", pidFile.string()}), {}, dir.path(), 30);

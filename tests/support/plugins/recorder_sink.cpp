@@ -1,6 +1,8 @@
 // Test sink "test-recorder": appends one line per delivery ("<route> <asset> <destination>") to
 // the file named by the option `record_file`. Destinations must contain '@'. An asset whose
-// file name starts with "reject" fails for good; "retry" asks to be retried.
+// file name starts with "reject" fails for good; "retry" asks to be retried. The option
+// `start_warning` is logged as a warning when an instance is created (as real sinks warn
+// about risky settings).
 #include <fstream>
 
 #include "pixsync/error.hpp"
@@ -40,7 +42,8 @@ private:
     std::filesystem::path file_;
 };
 
-std::unique_ptr<Sink> make(const Options& options, const PluginContext&) {
+std::unique_ptr<Sink> make(const Options& options, const PluginContext& context) {
+    if (options.has("start_warning")) context.log.warning(options.string("start_warning"));
     return std::make_unique<RecorderSink>(options.path("record_file"));
 }
 
