@@ -37,8 +37,8 @@ class Descriptor {
 class PendingFile {
   public:
     explicit PendingFile(const std::filesystem::path& target) {
-        std::string pattern =
-            (target.parent_path() / (std::string(kTempPrefix) + "XXXXXX")).string();
+        std::string pattern = (target.parent_path() / kTempPrefix).string();
+        pattern += "XXXXXX";
         std::vector<char> name(pattern.begin(), pattern.end());
         name.push_back('\0');
         const int fd = ::mkostemp(name.data(), O_CLOEXEC);

@@ -238,7 +238,10 @@ std::optional<ErrorBody> parseErrorBody(std::string_view body) noexcept {
         } else {
             return std::nullopt;
         }
-        if (e.message.size() > 1000) e.message = e.message.substr(0, 1000) + "...";
+        if (e.message.size() > 1000) {
+            e.message.resize(1000);
+            e.message += "...";
+        }
         e.error = stringMember(doc, "error", 200).value_or("");
         e.correlationId = stringMember(doc, "correlationId", 200).value_or("");
         return e;
