@@ -82,6 +82,13 @@ std::string deliveredFileName(const Asset& asset, std::string_view extension) {
     return cat(takenDate(asset.takenAt), "_", sanitizeStem(name), "_", id, extension);
 }
 
+bool isDeliveredFileName(std::string_view name) {
+    if (name.empty() || name.size() > 255 || name.front() == '.') return false;
+    for (const char c : name)
+        if (!isPlain(c)) return false;
+    return true;
+}
+
 std::string videoExtension(const Asset& asset, std::string_view mimeType) {
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> known{{
         {"video/mp4", ".mp4"},

@@ -22,6 +22,12 @@ std::string sanitizeStem(std::string_view text, std::size_t maxLength = 80);
 /// "2024-06-01_IMG_0042_3f2a9c1d.jpg". `extension` includes the dot.
 std::string deliveredFileName(const Asset& asset, std::string_view extension);
 
+/// True for a name deliveredFileName() could have produced: only letters, digits, '-', '_'
+/// and '.', not starting with a dot. A name read back from the index must pass before the
+/// sink touches the file, so a hand-edited index cannot reach outside the folder, the index
+/// itself or a hidden file.
+bool isDeliveredFileName(std::string_view name);
+
 /// The extension a passed-through video keeps: from its MIME type, else from its original
 /// name when that is short and plain, else ".video".
 std::string videoExtension(const Asset& asset, std::string_view mimeType);

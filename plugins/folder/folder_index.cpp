@@ -50,7 +50,13 @@ FolderIndex::FolderIndex(std::filesystem::path folder, const Logger& log)
         const Options index = Options::parse(text.str(), file.string());
         // visitStrings walks the object once; looking each key up would be quadratic.
         index.object("files").visitStrings([&](std::string_view id, std::string_view name) {
-            entries_.emplace(std::string(id), std::string(name));
+            entries_[std::string(id)].file = name;
+        });
+        // Version 1 has no "routes": its entries keep an empty set. A route naming an asset
+        // without a file is dropped.
+        index.object("routes").visitStrings([&](std::string_view id, std::string_view route) {
+            if (const auto it = entries_.find(std::string(id)); it != entries_.end())
+                it->second.routes.emplace(route);
         });
     } catch (const Error& e) {
         log.warning(cat(e.what(), "; starting a new index (files already there stay)"));
@@ -61,14 +67,26 @@ FolderIndex::FolderIndex(std::filesystem::path folder, const Logger& log)
 std::optional<std::string> FolderIndex::fileFor(const std::string& assetId) const {
     const auto it = entries_.find(assetId);
     if (it == entries_.end()) return std::nullopt;
-    return it->second;
+    return it->second.file;
 }
 
-void FolderIndex::set(const std::string& assetId, const std::string& fileName) {
-    auto [it, inserted] = entries_.try_emplace(assetId, fileName);
-    if (!inserted && it->second == fileName) return;
-    it->second = fileName;
+void FolderIndex::set(const std::string& assetId, const std::string& fileName,
+                      const std::string& route) {
+    IndexEntry& entry = entries_[assetId];
+    if (entry.file == fileName && entry.routes.contains(route)) return;
+    entry.file = fileName;
+    entry.routes.insert(route);
     ++pending_;
+}
+
+void FolderIndex::addRoute(const std::string& assetId, const std::string& route) {
+    if (const auto it = entries_.find(assetId); it != entries_.end())
+        if (it->second.routes.insert(route).second) ++pending_;
+}
+
+void FolderIndex::removeRoute(const std::string& assetId, const std::string& route) {
+    if (const auto it = entries_.find(assetId); it != entries_.end())
+        if (it->second.routes.erase(route)) ++pending_;
 }
 
 void FolderIndex::erase(const std::string& assetId) {
@@ -76,14 +94,23 @@ void FolderIndex::erase(const std::string& assetId) {
 }
 
 std::string FolderIndex::toJson() const {
-    std::string out = "{\n  \"version\": 1,\n  \"files\": {";
-    bool first = true;
-    for (const auto& [id, name] : entries_) {
-        out += first ? "\n    " : ",\n    ";
-        out += jsonString(id) + ": " + jsonString(name);
-        first = false;
+    // Routes sit in an object of their own beside "files" (rather than inside each entry) so
+    // that "files" keeps the shape version 1 had: an older pixsync still reads this index.
+    std::string files, routes;
+    for (const auto& [id, entry] : entries_) {
+        files +=
+            cat(files.empty() ? "\n    " : ",\n    ", jsonString(id), ": ", jsonString(entry.file));
+        if (entry.routes.empty()) continue;
+        std::string list;
+        for (const auto& route : entry.routes)
+            list += cat(list.empty() ? "" : ", ", jsonString(route));
+        routes += cat(routes.empty() ? "\n    " : ",\n    ", jsonString(id), ": [", list, "]");
     }
-    return out + (first ? "}\n}\n" : "\n  }\n}\n");
+    auto object = [](const std::string& members) {
+        return members.empty() ? "{}" : "{" + members + "\n  }";
+    };
+    return cat("{\n  \"version\": 2,\n  \"files\": ", object(files),
+               ",\n  \"routes\": ", object(routes), "\n}\n");
 }
 
 void FolderIndex::save() {

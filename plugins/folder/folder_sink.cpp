@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <system_error>
 
 #include "atomic_file.hpp"
@@ -12,6 +13,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/media_transform.hpp"
 #include "pixsync/strings.hpp"
+#include "removal.hpp"
 
 namespace pixsync::folder {
 
@@ -26,11 +28,6 @@ constexpr auto kIndexInterval = std::chrono::seconds(5);
 /// The file system refuses writes as a whole: nothing will work until someone acts.
 bool isOutage(int error) { return error == EROFS; }
 bool isFull(int error) { return error == ENOSPC || error == EDQUOT; }
-
-/// A file name from the index is only trusted to name a plain file in its folder.
-bool isSafeIndexedName(const std::string& name) {
-    return !name.empty() && name.front() != '.' && name.find('/') == std::string::npos;
-}
 
 }  // namespace
 
@@ -110,11 +107,11 @@ std::vector<Outcome> FolderSink::deliver(const DeliveryRequest& request,
             FolderIndex& index = indexFor(folder);
             // A renamed asset keeps one file: the old name goes once the new one is in place.
             if (const auto old = index.fileFor(request.asset.id);
-                old && *old != fileName && isSafeIndexedName(*old)) {
+                old && *old != fileName && isDeliveredFileName(*old)) {
                 std::error_code ignored;
                 fs::remove(folder / *old, ignored);
             }
-            index.set(request.asset.id, fileName);
+            index.set(request.asset.id, fileName, request.route);
             outcomes.push_back(
                 Outcome::delivered(media.size, cat("written to ", (folder / fileName).string())));
         } catch (const std::system_error& e) {
@@ -153,22 +150,61 @@ void FolderSink::saveIndexes() {
     lastIndexSave_ = clock_.now();
 }
 
-std::size_t FolderSink::removeAllExcept(const Destination& destination,
-                                        const std::set<std::string>& keepAssetIds) {
-    const fs::path folder = folderFor(destination);
-    FolderIndex& index = indexFor(folder);
-    std::vector<std::string> gone;
-    for (const auto& [id, name] : index.entries())
-        if (!keepAssetIds.contains(id)) gone.push_back(id);
-    std::size_t removed = 0;
-    for (const auto& id : gone) {
-        const std::string name = *index.fileFor(id);
+void FolderSink::retain(const RetainRequest& request,
+                        const std::vector<Destination>& destinations) {
+    if (!settings_.removeUnfavorited) return;
+    requireRoot();
+    std::set<std::string> listed;
+    for (const Asset& asset : request.assets) listed.insert(asset.id);
+
+    // Folders that do not exist hold nothing of ours (and must not be created here).
+    std::set<fs::path> folders;
+    for (const auto& destination : destinations) {
+        const fs::path folder = folderFor(destination);
         std::error_code ec;
-        if (isSafeIndexedName(name) && fs::remove(folder / name, ec)) ++removed;
-        index.erase(id);
+        if (fs::is_directory(folder, ec)) folders.insert(folder);
     }
-    index.save();
-    return removed;
+    if (listed.empty()) {
+        std::size_t files = 0;
+        for (const auto& folder : folders) files += filesOf(indexFor(folder), request.route);
+        if (files > 0) keepEverythingOfAnEmptyListing(request, folders, files);
+        return;
+    }
+
+    std::string failures;
+    for (const auto& folder : folders) {
+        FolderIndex& index = indexFor(folder);
+        const Removal removal = removeUnlisted(folder, index, request.route, listed);
+        for (const auto& name : removal.removed)
+            log_.debug(cat(request.routeLabel, ": removed ", (folder / name).string()));
+        log_.log(removal.removed.empty() ? LogLevel::Debug : LogLevel::Info,
+                 cat(request.routeLabel, ": removed ", removal.removed.size(),
+                     " files no longer listed from ", folder.string()));
+        std::string failure;
+        if (removal.failed > 0)
+            failure = cat(removal.failed, " files no longer listed stay in ", folder.string(), " (",
+                          removal.firstFailure, ")");
+        try {
+            index.save();
+        } catch (const std::system_error& e) {
+            failure += cat(failure.empty() ? "" : "; ", "cannot save the index: ", e.what());
+        }
+        if (!failure.empty())
+            failures += cat(failures.empty() ? "" : "; ", failure, "; make ", folder.string(),
+                            " writable for the user pixsync runs as");
+    }
+    if (!failures.empty()) throw unavailableError(failures);
+}
+
+void FolderSink::keepEverythingOfAnEmptyListing(const RetainRequest& request,
+                                                const std::set<fs::path>& folders,
+                                                std::size_t files) const {
+    std::string where;
+    for (const auto& folder : folders) where += cat(where.empty() ? "" : ", ", folder.string());
+    log_.warning(cat(request.routeLabel, ": the full listing is empty; keeping the ", files,
+                     " files delivered for this route in ", where,
+                     ": a source that suddenly lists nothing is more likely broken than every "
+                     "favorite removed. Delete them by hand if that is what you want"));
 }
 
 void FolderSink::check(CheckReport& report) {

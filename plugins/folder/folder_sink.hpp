@@ -30,11 +30,12 @@ class FolderSink final : public Sink {
     std::string validateDestination(const Destination& destination) const override;
     void check(CheckReport& report) override;
 
-    /// Removes from a destination's folder the files of every indexed asset not in
-    /// `keepAssetIds`, and forgets them; returns how many files were removed. This is what
-    /// `remove_unfavorited` needs, but the engine has no way to call it yet (see settings.cpp).
-    std::size_t removeAllExcept(const Destination& destination,
-                                const std::set<std::string>& keepAssetIds);
+    /// With `remove_unfavorited`: removes from each destination folder the files this route
+    /// delivered whose assets the full listing no longer holds (see removal.hpp). Removes
+    /// nothing, with a warning, when the listing is empty but the route has files there.
+    /// Error(Unavailable) when the root is missing or a folder refuses the removal.
+    void retain(const RetainRequest& request,
+                const std::vector<Destination>& destinations) override;
 
     /// Writes every index with unsaved changes now.
     void saveIndexes();
@@ -47,6 +48,10 @@ class FolderSink final : public Sink {
     /// Creates the destination folder when needed; Error(Unavailable) when the root refuses.
     void ensureFolder(const std::filesystem::path& folder) const;
     FolderIndex& indexFor(const std::filesystem::path& folder);
+    /// The warning for a full listing that is empty while the route has files in `folders`.
+    void keepEverythingOfAnEmptyListing(const RetainRequest& request,
+                                        const std::set<std::filesystem::path>& folders,
+                                        std::size_t files) const;
     /// Saves indexes when enough changes piled up or enough time passed.
     void saveIndexesIfDue();
 

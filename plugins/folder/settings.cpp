@@ -19,12 +19,7 @@ FolderSettings readSettings(const Options& options) {
     base.maxVideoBytes = 100ull * 1024 * 1024;
     s.profiles = FrameProfiles::read(options, base);
 
-    // The Sink interface has no way to hear that an asset stopped being a favorite, so the
-    // sink cannot act on this yet; refusing is better than silently keeping the files.
-    if (options.boolean("remove_unfavorited", false))
-        throw configError(cat(options.where("remove_unfavorited"),
-                              ": removing files of unfavorited photos is not supported by this "
-                              "version of pixsync; set it to false"));
+    s.removeUnfavorited = options.boolean("remove_unfavorited", false);
     return s;
 }
 

@@ -15,6 +15,8 @@ namespace pixsync::folder {
 struct FolderSettings {
     std::filesystem::path root;  ///< destination folders are created below it; never itself
     FrameProfiles profiles;  ///< the default profile and the named ones
+    /// Remove the files of assets a route no longer lists, after each full listing.
+    bool removeUnfavorited = false;
 };
 
 /// Reads the options. Throws Error(Config) naming the key.

@@ -94,8 +94,9 @@ public:
                              const std::atomic<bool>* stop = nullptr,
                              const ProgressFn& progress = {});
 
-    /// Re-queues every current favorite of the route for every destination (a full listing).
-    /// Returns the number of deliveries queued.
+    /// Re-queues every current favorite of the route for every destination (a full listing,
+    /// so the sink's retain() hears of it as after a poll). Returns the number of deliveries
+    /// queued.
     std::uint64_t resend(const Route& route, const ProgressFn& progress = {});
 
     /// When the next queued delivery is due, taking sink pauses into account.
@@ -123,7 +124,8 @@ private:
     std::mt19937_64 jitter_;
     std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
     std::map<std::string, RateWindow> windows_;
-    std::set<std::string> outages_;    ///< "source:<route>" / "sink:<name>" currently failing
+    /// "source:<route>" / "sink:<name>" / "retain:<route>" currently failing
+    std::set<std::string> outages_;
     /// Sources and sinks found unreachable ("source:<route>", "sink:<name>"), held back with
     /// a growing delay until they answer again.
     struct Hold {
@@ -133,6 +135,9 @@ private:
     std::map<std::string, Hold> holds_;
 
     bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
+    /// Hands a committed full listing to the route's sink (Sink::retain()); what it throws
+    /// is logged, never passed on.
+    void retain(const Route& route, const std::vector<Asset>& listed);
     Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
               PollReport& report);
     bool rateLimited(const Route& route, TimePoint now, TimePoint* until);

@@ -25,7 +25,7 @@
 namespace pixsync {
 
 /// ABI version of this build of libpixsync.
-inline constexpr std::uint32_t kPluginAbiMajor = 1;
+inline constexpr std::uint32_t kPluginAbiMajor = 2;
 inline constexpr std::uint32_t kPluginAbiMinor = 0;
 
 /// What a plugin provides.

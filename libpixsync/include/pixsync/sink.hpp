@@ -59,6 +59,15 @@ struct DeliveryRequest {
     const std::string& routeLabel;  ///< a display name for the route, for subjects and logs
 };
 
+/// What the engine hands a sink after a full listing of a route: every asset the route has
+/// now. An asset the sink delivered for this route that is not among them is no longer wanted
+/// (for Immich: no longer a favorite).
+struct RetainRequest {
+    const std::string& route;       ///< the route's id, as in DeliveryRequest
+    const std::string& routeLabel;  ///< a display name for the route, for logs
+    const std::vector<Asset>& assets;  ///< the route's complete current set, each asset once
+};
+
 /// Send-rate limits a sink asks the engine to respect (0 = no limit). The engine counts
 /// deliveries in the state store, so limits hold across restarts.
 struct RateLimits {
@@ -82,6 +91,17 @@ public:
     ///   backs off, and logs the outage once.
     virtual std::vector<Outcome> deliver(const DeliveryRequest& request,
                                          const std::vector<Destination>& destinations) = 0;
+
+    /// Called by the engine after a full listing of the route has been committed (never in
+    /// a dry run, never after an incremental listing, which only says what changed). A sink
+    /// that mirrors its route (the folder sink with `remove_unfavorited`) may remove from the
+    /// destinations what is no longer in `request.assets`; the default keeps everything. A
+    /// sink must never remove what it did not deliver for this route. Threading as for
+    /// deliver(). Exceptions: Error(Unavailable) when the destinations cannot be changed now;
+    /// the engine logs it once per outage, and the next full listing calls again, which is the
+    /// retry. Nothing a sink throws here affects the plan, the cursor or deliveries.
+    virtual void retain(const RetainRequest& /*request*/,
+                        const std::vector<Destination>& /*destinations*/) {}
 
     /// Checks a configured destination; returns an empty string when it is fine, otherwise
     /// the problem ("'jane@frame' is not an e-mail address").

@@ -2,6 +2,7 @@
 #include "pixsync/engine.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <set>
 
@@ -80,7 +81,27 @@ PollReport Engine::poll(const Route& route, bool dryRun) {
                  cat(route.id, ": ", listing.full ? "full" : "incremental", " listing of ",
                      report.listed, " favorites, ", report.queued, dryRun ? " would be" : "",
                      " queued, ", report.skipped, " skipped"));
+    if (!dryRun && listing.full) retain(route, p.listed);
     return report;
+}
+
+void Engine::retain(const Route& route, const std::vector<Asset>& listed) {
+    const std::string outage = "retain:" + route.id;
+    try {
+        route.sink->retain(RetainRequest{route.id, route.label, listed}, route.destinations);
+        if (outages_.erase(outage))
+            log_.info(cat(route.id, ": sink '", route.sinkName, "' removes what is no longer listed again"));
+    } catch (const Error& e) {
+        // One line per outage, not one per full listing; the next full listing is the retry.
+        if (outages_.insert(outage).second || e.kind() != ErrorKind::Unavailable)
+            log_.warning(cat(route.id, ": sink '", route.sinkName,
+                             "' could not remove what is no longer listed: ", e.what(),
+                             "; it tries again after the next full listing"));
+    } catch (const std::exception& e) {
+        outages_.insert(outage);
+        log_.warning(cat(route.id, ": sink '", route.sinkName,
+                         "' failed removing what is no longer listed (a plugin bug): ", e.what()));
+    }
 }
 
 Plan Engine::plan(const Route& route, const Listing& listing,
@@ -146,6 +167,9 @@ std::uint64_t Engine::resend(const Route& route, const ProgressFn& progress) {
         if (seen.insert(asset.id).second) p.listed.push_back(std::move(asset));
     listing.assets = {};
     store_.commit(p);
+    // A resend commits a full listing like a poll does, so the sink hears of it the same way:
+    // one rule ("after every committed full listing") is easier to rely on than an exception.
+    retain(route, p.listed);
 
     // Queued in chunks built as they go, so memory does not grow with the number of
     // favorites times frames, and progress can be shown for thousands of them.

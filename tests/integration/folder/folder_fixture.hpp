@@ -9,32 +9,15 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "pixsync/plugin.hpp"
 #include "pixsync/plugin_registry.hpp"
 #include "test_support.hpp"
 
 namespace pixsync::test {
-
-/// Keeps every log line.
-class CapturedLog : public LogOutput {
-  public:
-    void write(LogLevel, std::string_view line) override {
-        std::lock_guard lock(mutex_);
-        text_ += std::string(line) + "\n";
-    }
-    std::string text() const {
-        std::lock_guard lock(mutex_);
-        return text_;
-    }
-
-  private:
-    mutable std::mutex mutex_;
-    std::string text_;
-};
 
 /// The built plugin and one sink made by its factory.
 class FolderHarness {

@@ -265,12 +265,12 @@ TEST_F(FolderSinkTest, ConfigurationMistakesNameTheKey) {
     Options badQuality = sinkOptions(root.path());
     badQuality.set("jpeg_quality", std::int64_t{0});
     EXPECT_NE(errorFor(badQuality).find("jpeg_quality"), std::string::npos);
+    Options badRemoval = sinkOptions(root.path());
+    badRemoval.set("remove_unfavorited", "sometimes");
+    EXPECT_NE(errorFor(badRemoval).find("remove_unfavorited"), std::string::npos);
     Options removal = sinkOptions(root.path());
     removal.set("remove_unfavorited", true);
-    EXPECT_NE(errorFor(removal).find("remove_unfavorited"), std::string::npos);
-    Options keep = sinkOptions(root.path());
-    keep.set("remove_unfavorited", false);
-    EXPECT_NE(h.create(keep), nullptr);
+    EXPECT_NE(h.create(removal), nullptr);
 }
 
 TEST_F(FolderSinkTest, CheckReportsAMissingRoot) {

@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "fake_immich.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/plugin_registry.hpp"
@@ -21,23 +21,6 @@ namespace pixsync::test {
 inline const std::string kJohn = "10000000-0000-4000-8000-000000000001";
 inline const std::string kJane = "20000000-0000-4000-8000-000000000002";
 inline const std::string kAdmin = "30000000-0000-4000-8000-000000000003";
-
-/// Keeps every log line for assertions.
-class CapturedLog final : public LogOutput {
-  public:
-    void write(LogLevel, std::string_view line) override {
-        std::lock_guard lock(mutex_);
-        text_ += std::string(line) + "\n";
-    }
-    std::string text() const {
-        std::lock_guard lock(mutex_);
-        return text_;
-    }
-
-  private:
-    mutable std::mutex mutex_;
-    std::string text_;
-};
 
 /// Runs `f`, expects a pixsync::Error, returns it (kind and message).
 template <class F>

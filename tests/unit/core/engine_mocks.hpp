@@ -25,6 +25,9 @@ public:
                 (const DeliveryRequest& request, const std::vector<Destination>& destinations),
                 (override));
     MOCK_METHOD(RateLimits, rateLimits, (), (const, override));
+    MOCK_METHOD(void, retain,
+                (const RetainRequest& request, const std::vector<Destination>& destinations),
+                (override));
 };
 
 class MockStateStore : public StateStore {

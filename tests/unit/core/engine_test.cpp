@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "captured_log.hpp"
 #include "engine_mocks.hpp"
 #include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
@@ -31,7 +32,9 @@ protected:
 
     Engine& engine(EngineSettings s = {}) {
         s.jitterSeed = 42;
-        engine_ = std::make_unique<Engine>(store, clock, Logger(), s);
+        Logger log;
+        log.addOutput(logged);
+        engine_ = std::make_unique<Engine>(store, clock, log, s);
         engine_->addRoute(Route{"john@example.com", "John", &source, &sink, "pixstar",
                                 {{"john-frame@mypixstar.com", ""}}});
         return *engine_;
@@ -48,6 +51,7 @@ protected:
     }
 
     FakeClock clock;
+    std::shared_ptr<CapturedLog> logged = std::make_shared<CapturedLog>();
     MemoryStateStore memory;
     NiceMock<MockStateStore> store{memory};
     NiceMock<MockSource> source;
@@ -438,4 +442,100 @@ TEST_F(EngineTest, OutcomesReportedEarlyAreRecordedEvenIfTheSinkFailsLater) {
     engine_->deliverDue();
     EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered) << "the first frame's message is never sent again";
     EXPECT_EQ(statusOf("a", "kitchen@mypixstar.com"), DeliveryStatus::Queued);
+}
+
+namespace {
+/// The ids of the assets a retain() call was given, in order.
+std::vector<std::string> idsOf(const RetainRequest& r) {
+    std::vector<std::string> ids;
+    for (const Asset& a : r.assets) ids.push_back(a.id);
+    return ids;
+}
+}  // namespace
+
+TEST_F(EngineTest, RetainHearsTheWholeFullListingOnceItIsCommitted) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("a")}, "c1", true)));
+    EXPECT_CALL(sink, retain(_, _)).WillOnce([&](const RetainRequest& r, const std::vector<Destination>& d) {
+        EXPECT_EQ(r.route, "john@example.com");
+        EXPECT_EQ(r.routeLabel, "John");
+        EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"})) << "each asset once";
+        EXPECT_EQ(d, route().destinations);
+        EXPECT_EQ(memory.cursors["john@example.com"].value, "c1") << "called after the commit";
+        EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
+    });
+    e.pollAll();
+}
+
+TEST_F(EngineTest, RetainIsNotCalledAfterAnIncrementalListing) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    // An incremental listing only says what changed: "b" alone is not the route's whole set.
+    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({photo("b")}, "c2", false)));
+    EXPECT_CALL(sink, retain(_, _)).Times(1);
+    e.pollAll();
+    clock.advance(1h);
+    EXPECT_FALSE(e.pollAll()[0].fullListing);
+}
+
+TEST_F(EngineTest, RetainIsNotCalledInADryRun) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    EXPECT_CALL(sink, retain(_, _)).Times(0);
+    e.pollAll(/*dryRun=*/true);
+}
+
+TEST_F(EngineTest, ARetainOutageIsLoggedOnceAndChangesNothingElse) {
+    auto& e = engine();
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a")}, "c1", true)))
+        .WillOnce(Return(listing({photo("a"), photo("b")}, "c2", true)))
+        .WillOnce(Return(listing({photo("b")}, "c3", true)));
+    EXPECT_CALL(sink, retain(_, _))
+        .WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
+            throw unavailableError("/mnt/frames/living-room is read-only");
+        })
+        .WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
+            throw unavailableError("/mnt/frames/living-room is read-only");
+        })
+        .WillOnce(Return());
+
+    EXPECT_TRUE(e.pollAll()[0].ok);
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    clock.advance(25h);
+    const auto second = e.pollAll();
+    EXPECT_TRUE(second[0].ok);
+    EXPECT_EQ(second[0].queued, 1u);
+    EXPECT_EQ(memory.cursors["john@example.com"].value, "c2");
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    EXPECT_EQ(statusOf("b"), DeliveryStatus::Delivered);
+    EXPECT_EQ(logged->count("could not remove what is no longer listed"), 1u) << logged->text();
+    EXPECT_EQ(logged->count("living-room is read-only"), 1u) << logged->text();
+
+    clock.advance(25h);
+    e.pollAll();  // the retry: the next full listing
+    EXPECT_EQ(logged->count("removes what is no longer listed again"), 1u) << logged->text();
+}
+
+TEST_F(EngineTest, ANonErrorExceptionFromRetainIsLoggedNotThrown) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+    EXPECT_CALL(sink, retain(_, _)).WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
+        throw std::runtime_error("map::at");
+    });
+    const auto polls = e.pollAll();
+    EXPECT_TRUE(polls[0].ok);
+    EXPECT_EQ(polls[0].queued, 1u);
+    EXPECT_THAT(logged->text(), ::testing::HasSubstr("(a plugin bug): map::at"));
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+}
+
+TEST_F(EngineTest, ResendHandsItsFullListingToRetainToo) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(sink, retain(_, _)).WillOnce([](const RetainRequest& r, const std::vector<Destination>&) {
+        EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"}));
+    });
+    EXPECT_EQ(e.resend(route()), 2u);
 }
