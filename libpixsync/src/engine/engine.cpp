@@ -90,7 +90,7 @@ void Engine::retain(const Route& route, const std::vector<Asset>& listed) {
     try {
         route.sink->retain(RetainRequest{route.id, route.label, listed}, route.destinations);
         if (outages_.erase(outage))
-            log_.info(cat(route.id, ": sink '", route.sinkName, "' removes what is no longer listed again"));
+            log_.info(cat(route.id, ": sink '", route.sinkName, "' can remove what is no longer listed again"));
     } catch (const Error& e) {
         // One line per outage, not one per full listing; the next full listing is the retry.
         if (outages_.insert(outage).second || e.kind() != ErrorKind::Unavailable)

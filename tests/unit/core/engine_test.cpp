@@ -514,7 +514,7 @@ TEST_F(EngineTest, ARetainOutageIsLoggedOnceAndChangesNothingElse) {
 
     clock.advance(25h);
     e.pollAll();  // the retry: the next full listing
-    EXPECT_EQ(logged->count("removes what is no longer listed again"), 1u) << logged->text();
+    EXPECT_EQ(logged->count("can remove what is no longer listed again"), 1u) << logged->text();
 }
 
 TEST_F(EngineTest, ANonErrorExceptionFromRetainIsLoggedNotThrown) {
