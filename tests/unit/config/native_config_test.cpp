@@ -72,6 +72,9 @@ TEST_F(NativeConfig, RouteOptionsMergeOverTheSourceOptions) {
     Options merged = c.sources[0].options.mergedWith(c.routes[0].sourceOptions);
     EXPECT_EQ(merged.string("immich_base_url"), "https://photos.example.com/api");
     EXPECT_EQ(merged.string("api_key"), "john-secret-key");
+    // Messages name the place each key was written.
+    EXPECT_EQ(merged.where("api_key"), (dir / "pixsync.json").string() + ": routes[0].source_options.api_key");
+    EXPECT_EQ(merged.where("immich_base_url"), (dir / "pixsync.json").string() + ": sources[0].options.immich_base_url");
 }
 
 TEST_F(NativeConfig, SecretFilesResolveBesideTheConfig) {
