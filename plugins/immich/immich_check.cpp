@@ -30,7 +30,7 @@ void ImmichSource::check(CheckReport& report) {
     if (settings_.insecureTls)
         report.notice(subject, "TLS certificate checks are off (immich_insecure_tls)");
     checkUser(report);
-    checkSearch(report);
+    checkSearch(report, checkSelection(report));
     if (!settings_.adminKey.empty()) checkAdmin(report);
 }
 
@@ -68,23 +68,29 @@ void ImmichSource::checkUser(CheckReport& report) {
     }
 }
 
-void ImmichSource::checkSearch(CheckReport& report) {
+void ImmichSource::checkSearch(CheckReport& report, const std::optional<SelectionIds>& ids) {
     const std::string readSubject = cat("immich: ", settings_.user, ": permission asset.read");
     const std::string downloadSubject =
         cat("immich: ", settings_.user, ": permission asset.download");
+    // The route's own first search when everything it names was found, else the favorites.
+    const Selection favorites;
+    const Selection& selection = ids ? settings_.selection : favorites;
+    const std::string what = selection.describe();
+    std::string body = searchBody(selection, ids.value_or(SelectionIds{}),
+                                  selection.ratingsToSearch().front(), 1, 1);
     std::optional<Asset> sample;
     try {
-        HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", searchBody(1, 1, {}));
+        HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
         if (r.status == 403) {
             report.fail(readSubject, cat("missing (Immich: ", Api::immichMessage(r.body), ")"),
                         "edit the key in Immich and grant asset.read");
             return;
         }
         if (r.status == 401) return;  // already reported as a rejected key
-        if (!r.ok()) api_.fail(r, "list the favorites", KeyRole::User);
+        if (!r.ok()) api_.fail(r, cat("list the ", what), KeyRole::User);
         api_.requireJson(r, "/search/metadata");
         SearchPage page = parseSearchPage(r.body);
-        report.pass(readSubject, "granted: favorites can be listed");
+        report.pass(readSubject, cat("granted: ", what, " can be listed"));
         if (!page.assets.empty()) sample = page.assets.front();
     } catch (const Error& e) {
         report.fail(readSubject, e.what(), "see the message");
@@ -92,11 +98,11 @@ void ImmichSource::checkSearch(CheckReport& report) {
     }
     if (!sample) {
         report.notice(downloadSubject,
-                      "not checked: no favorites yet; originals need asset.download");
+                      cat("not checked: no ", what, " yet; originals need asset.download"));
         return;
     }
     try {
-        // One byte of one favorite proves the permission without fetching a whole video.
+        // One byte of one asset proves the permission without fetching a whole video.
         TempFile probe = TempFile::create(tempDir_);
         HttpDownload d = api_.download(cat("/assets/", sample->id, "/original"), probe, 4096,
                                        {{"Range", "bytes=0-0"}});

@@ -3,7 +3,9 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 
 #include "pixsync/error.hpp"
@@ -143,6 +145,60 @@ std::optional<User> readUser(const Value& v) {
     return User{*id, *email, stringMember(v, "name").value_or("")};
 }
 
+std::optional<std::string> idMember(const Value& v, const char* name) {
+    auto id = stringMember(v, name, 64);
+    if (!id || !isUuid(*id)) return std::nullopt;
+    return toLower(*id);
+}
+
+std::optional<Album> readAlbum(const Value& v) {
+    auto id = idMember(v, "id");
+    auto name = stringMember(v, "albumName");
+    if (!id || !name) return std::nullopt;
+    Album a{*id, *name, idMember(v, "ownerId").value_or(""), 0};
+    if (const Value* count = member(v, "assetCount"); count && count->IsInt64())
+        a.assetCount = std::max<std::int64_t>(0, count->GetInt64());
+    return a;
+}
+
+std::optional<Tag> readTag(const Value& v) {
+    auto id = idMember(v, "id");
+    auto value = stringMember(v, "value");
+    if (!id || !value || value->empty()) return std::nullopt;
+    std::string name = value->substr(value->rfind('/') + 1);  // npos + 1 == 0
+    return Tag{*id, stringMember(v, "name").value_or(name), *value};
+}
+
+std::optional<Person> readPerson(const Value& v) {
+    auto id = idMember(v, "id");
+    if (!id) return std::nullopt;
+    return Person{*id, stringMember(v, "name").value_or(""),
+                  boolMember(v, "isHidden").value_or(false)};
+}
+
+// A JSON list of `what`, each entry read by `read`; unreadable entries are skipped.
+template <class T>
+std::vector<T> parseList(std::string_view body, const char* what, std::size_t maxItems,
+                         std::optional<T> (*read)(const Value&)) {
+    rapidjson::Document doc = parseDocument(body, what);
+    if (!doc.IsArray()) throw unavailableError(cat("Immich sent ", what, " that is not a list"));
+    if (doc.Size() > maxItems)
+        throw unavailableError(cat("Immich sent ", doc.Size(), " entries in ", what, " (at most ",
+                                   maxItems, " expected)"));
+    std::vector<T> out;
+    for (const Value& v : doc.GetArray())
+        if (auto item = read(v)) out.push_back(std::move(*item));
+    return out;
+}
+
+template <class T>
+T parseOne(std::string_view body, const char* what, std::optional<T> (*read)(const Value&)) {
+    rapidjson::Document doc = parseDocument(body, what);
+    auto item = read(doc);
+    if (!item) throw unavailableError(cat("Immich sent ", what, " without a valid id"));
+    return *item;
+}
+
 // Reads `count` decimal digits at `p`; advances it.
 bool digits(std::string_view s, std::size_t& p, int count, int& out) {
     if (p + static_cast<std::size_t>(count) > s.size()) return false;
@@ -197,13 +253,24 @@ User parseUser(std::string_view body) {
 }
 
 std::vector<User> parseUsers(std::string_view body) {
-    rapidjson::Document doc = parseDocument(body, "a user list");
-    if (!doc.IsArray()) throw unavailableError("Immich sent a user list that is not a list");
-    std::vector<User> users;
-    for (const Value& v : doc.GetArray())
-        if (auto u = readUser(v)) users.push_back(std::move(*u));
-    return users;
+    return parseList(body, "a user list", std::numeric_limits<std::size_t>::max(), readUser);
 }
+
+std::vector<Album> parseAlbums(std::string_view body, std::size_t maxItems) {
+    return parseList(body, "an album list", maxItems, readAlbum);
+}
+
+Album parseAlbum(std::string_view body) { return parseOne(body, "an album", readAlbum); }
+
+std::vector<Tag> parseTags(std::string_view body, std::size_t maxItems) {
+    return parseList(body, "a tag list", maxItems, readTag);
+}
+
+std::vector<Person> parsePeople(std::string_view body, std::size_t maxItems) {
+    return parseList(body, "a list of people", maxItems, readPerson);
+}
+
+Person parsePerson(std::string_view body) { return parseOne(body, "a person", readPerson); }
 
 ServerVersion parseServerVersion(std::string_view body) {
     rapidjson::Document doc = parseDocument(body, "its version");
@@ -301,6 +368,30 @@ std::optional<std::int64_t> parseTimestampMicros(std::string_view s) noexcept {
         daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
     return seconds * 1'000'000 + micros;
+}
+
+std::string formatTimestampMillis(std::int64_t micros) {
+    auto floorDiv = [](std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
+    const std::int64_t millis = floorDiv(micros, 1000);
+    const std::int64_t days = floorDiv(millis, 86'400'000);
+    const std::int64_t ofDay = millis - days * 86'400'000;
+    // The civil date of a day count (H. Hinnant's algorithm, the inverse of daysFromCivil).
+    const std::int64_t z = days + 719468;
+    const std::int64_t era = floorDiv(z, 146097);
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<long long>(year), month, day,
+                  static_cast<long long>(ofDay / 3'600'000),
+                  static_cast<long long>(ofDay / 60'000 % 60),
+                  static_cast<long long>(ofDay / 1000 % 60), static_cast<long long>(ofDay % 1000));
+    return text;
 }
 
 }  // namespace pixsync::immich

@@ -52,6 +52,29 @@ struct ServerVersion {
     std::string text() const;
 };
 
+/// An album (AlbumResponseDto, without its assets).
+struct Album {
+    std::string id;
+    std::string name;
+    std::string ownerId;
+    std::int64_t assetCount = 0;
+};
+
+/// A tag (TagResponseDto). Tags nest: `value` is the full path ("Frames/Kitchen"), `name`
+/// its last part ("Kitchen").
+struct Tag {
+    std::string id;
+    std::string name;
+    std::string value;
+};
+
+/// A person recognised in the user's photos (PersonResponseDto).
+struct Person {
+    std::string id;
+    std::string name;
+    bool hidden = false;
+};
+
 /// Immich's error answer {message, error, statusCode, correlationId}. `message` may be a
 /// string or an array of strings (validation errors); they are joined with "; ".
 struct ErrorBody {
@@ -74,6 +97,18 @@ std::vector<User> parseUsers(std::string_view body);
 /// Parses GET /server/version. Throws Error(Unavailable) when unusable.
 ServerVersion parseServerVersion(std::string_view body);
 
+/// Parses GET /albums (a list); entries without a valid id or name are skipped. Throws
+/// Error(Unavailable) when the answer is not a list or holds more than `maxItems` entries.
+std::vector<Album> parseAlbums(std::string_view body, std::size_t maxItems = 100000);
+/// Parses GET /albums/{id}. Throws Error(Unavailable) when unusable.
+Album parseAlbum(std::string_view body);
+/// Parses GET /tags, like parseAlbums().
+std::vector<Tag> parseTags(std::string_view body, std::size_t maxItems = 100000);
+/// Parses GET /search/person, like parseAlbums(); unnamed people are kept (name "").
+std::vector<Person> parsePeople(std::string_view body, std::size_t maxItems = 100000);
+/// Parses GET /people/{id}. Throws Error(Unavailable) when unusable.
+Person parsePerson(std::string_view body);
+
 /// Parses an error answer; nullopt when the body is not Immich's error JSON.
 std::optional<ErrorBody> parseErrorBody(std::string_view body) noexcept;
 
@@ -81,5 +116,9 @@ std::optional<ErrorBody> parseErrorBody(std::string_view body) noexcept;
 /// fractions of any length up to nanoseconds, a space instead of 'T') into microseconds since
 /// the Unix epoch, UTC. nullopt when it is not a date-time.
 std::optional<std::int64_t> parseTimestampMicros(std::string_view text) noexcept;
+
+/// Writes microseconds since the Unix epoch the way Immich writes dates, UTC with
+/// milliseconds ("2025-01-02T03:04:05.678Z"); sub-millisecond digits are dropped.
+std::string formatTimestampMillis(std::int64_t micros);
 
 }  // namespace pixsync::immich

@@ -1,8 +1,5 @@
 #include "immich_source.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <climits>
 #include <unordered_set>
 
@@ -38,34 +35,12 @@ ImmichSource::ImmichSource(Settings settings, const PluginContext& context)
     : settings_(std::move(settings)),
       log_(context.log),
       tempDir_(context.tempDir),
-      api_(settings_, context.log) {
+      api_(settings_, context.log),
+      lookup_(api_, context.log) {
     if (settings_.insecureTls)
         log_.warning(cat("TLS certificate checks for ", settings_.baseUrl,
                          " are off (immich_insecure_tls): anyone on the network path can read ",
                          settings_.user, "'s photos and API key; set immich_ca_file instead"));
-}
-
-std::string ImmichSource::searchBody(int page, int size, const std::string& updatedAfter) const {
-    // Only properties of MetadataSearchDto: Immich drops unknown ones without a word.
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("isFavorite");
-    w.Bool(true);
-    w.Key("withDeleted");
-    w.Bool(false);
-    w.Key("order");
-    w.String("asc");
-    w.Key("page");
-    w.Int(page);
-    w.Key("size");
-    w.Int(size);
-    if (!updatedAfter.empty()) {
-        w.Key("updatedAfter");
-        w.String(updatedAfter.c_str(), static_cast<rapidjson::SizeType>(updatedAfter.size()));
-    }
-    w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::optional<std::string> ImmichSource::userIdFromAdmin(std::string_view userKeyProblem) {
@@ -122,31 +97,69 @@ const std::string& ImmichSource::userId() {
     api_.fail(r, cat("look up the user of the key for ", settings_.user), KeyRole::User);
 }
 
+struct ImmichSource::ListingPass {
+    ListingPass(const std::string& ownerId, const SelectionIds& selectionIds,
+                const std::optional<Cursor>& cursor)
+        : owner(ownerId),
+          ids(selectionIds),
+          since(cursor),
+          newest(cursor.value_or(Cursor{"", INT64_MIN, {}})) {
+        out.full = !cursor;
+    }
+
+    const std::string& owner;
+    const SelectionIds& ids;
+    const std::optional<Cursor>& since;
+    Cursor newest;  ///< the newest change seen so far, from the cursor's on
+    Listing out;
+    std::unordered_set<std::string> seen;
+    std::size_t partners = 0, trashed = 0, problems = 0, pages = 0, unchanged = 0;
+};
+
 Listing ImmichSource::list(const std::string& cursorText) {
+    const Selection& selection = settings_.selection;
     const std::string& owner = userId();
+    const SelectionIds& ids = lookup_.ids(selection);
     std::optional<Cursor> since;
-    if (!cursorText.empty()) {
+    // Joining an album, a tag, a face or changing a rating leaves updatedAt alone: routes
+    // that follow those are listed in full every time.
+    if (!cursorText.empty() && !selection.listsInFull()) {
         since = parseCursor(cursorText);
         if (!since)
             log_.warning(cat("the stored cursor \"", cursorText.substr(0, 64), "\" for ",
-                             settings_.user,
-                             " is not one this source wrote; listing all favorites instead"));
+                             settings_.user, " is not one this source wrote; listing all ",
+                             selection.describe(), " instead"));
     }
-    Listing out;
-    out.full = !since;
-    // The newest change seen so far, starting from the cursor's for an incremental listing.
-    Cursor newest = since.value_or(Cursor{"", INT64_MIN, {}});
+    ListingPass pass(owner, ids, since);
+    const std::vector<int> ratings = selection.ratingsToSearch();
+    for (int rating : ratings) searchPages(rating, pass);
+    if (pass.problems > kMaxProblemLines)
+        log_.warning(cat("skipped ", pass.problems, " malformed assets in all (first ",
+                         kMaxProblemLines, " shown)"));
+    Listing& out = pass.out;
+    if (selection.listsInFull())
+        out.cursor.clear();  // nothing to resume from; were the route to change, it starts full
+    else                     // nothing seen at all (no favorites yet): keep what the caller had
+        out.cursor = pass.newest.updatedAt.empty() ? cursorText : formatCursor(pass.newest);
+    log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
+                   out.assets.size(), " ", selection.describe(), " in ", pass.pages, " page(s)",
+                   ratings.size() > 1 ? cat(" of ", ratings.size(), " searches") : "", "; skipped ",
+                   pass.partners, " of partners, ", pass.trashed, " in the trash, ", pass.unchanged,
+                   " unchanged"));
+    return std::move(out);
+}
 
-    std::unordered_set<std::string> seen;
-    std::size_t partners = 0, trashed = 0, problems = 0, pages = 0, unchanged = 0;
+void ImmichSource::searchPages(int rating, ListingPass& pass) {
+    const Selection& selection = settings_.selection;
+    const std::string action = cat("list the ", selection.describe());
     ParseLimits limits;
     limits.maxItems = static_cast<std::size_t>(settings_.pageSize);
     for (int page = 1;;) {
-        std::string body =
-            searchBody(page, settings_.pageSize, since ? since->updatedAt : std::string());
+        std::string body = searchBody(selection, pass.ids, rating, page, settings_.pageSize,
+                                      pass.since ? pass.since->updatedAt : std::string());
         SearchPage p = api_.retrying([&] {
             HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
-            if (!r.ok()) api_.fail(r, "list the favorites", KeyRole::User);
+            if (!r.ok()) api_.fail(r, action, KeyRole::User);
             api_.requireJson(r, "/search/metadata");
             try {
                 return parseSearchPage(r.body, limits);
@@ -154,28 +167,32 @@ Listing ImmichSource::list(const std::string& cursorText) {
                 throw TransientFault(e.what());  // a garbled page: worth another try
             }
         });
-        ++pages;
+        ++pass.pages;
+        Cursor& newest = pass.newest;
         for (auto& stamp : p.stamps) {
             if (stamp.micros > newest.micros) newest = Cursor{stamp.updatedAt, stamp.micros, {}};
             if (stamp.micros == newest.micros && !stamp.id.empty()) newest.ids.insert(stamp.id);
         }
         for (auto& a : p.assets) {
-            // Partners' favorites come back in this user's search; they are not this route's.
-            if (a.owner != owner) {
-                ++partners;
+            // Favorites are per owner: partners' favorites come back in this user's search,
+            // but they are not this route's.
+            if (selection.favorites && a.owner != pass.owner) {
+                ++pass.partners;
                 continue;
             }
             // updatedAfter is inclusive: what the cursor already covered comes back unchanged.
+            const auto& since = pass.since;
             if (since && since->ids.contains(toLower(a.id)) &&
                 sameMillisecond(a.updatedAt, since->micros)) {
-                ++unchanged;
+                ++pass.unchanged;
                 continue;
             }
-            if (seen.insert(a.id).second) out.assets.push_back(std::move(a));
+            // Searches for several ratings can meet the same asset (its rating changed).
+            if (pass.seen.insert(a.id).second) pass.out.assets.push_back(std::move(a));
         }
-        trashed += p.trashed;
+        pass.trashed += p.trashed;
         for (const auto& line : p.problems)
-            if (problems++ < kMaxProblemLines)
+            if (pass.problems++ < kMaxProblemLines)
                 log_.warning(cat("skipped an asset Immich sent: ", line));
         if (!p.nextPage) break;
         if (*p.nextPage <= page || *p.nextPage > kMaxPages)
@@ -184,15 +201,6 @@ Listing ImmichSource::list(const std::string& cursorText) {
                                        "; not following it"));
         page = *p.nextPage;
     }
-    if (problems > kMaxProblemLines)
-        log_.warning(cat("skipped ", problems, " malformed assets in all (first ", kMaxProblemLines,
-                         " shown)"));
-    // Nothing seen at all (no favorites yet): keep what the caller had.
-    out.cursor = newest.updatedAt.empty() ? cursorText : formatCursor(newest);
-    log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
-                   out.assets.size(), " favorites in ", pages, " page(s); skipped ", partners,
-                   " of partners, ", trashed, " in the trash, ", unchanged, " unchanged"));
-    return out;
 }
 
 std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::string& path,

@@ -1,17 +1,22 @@
 #pragma once
-// The immich source: one Immich user's favorites, for one route.
+// The immich source: what one route follows in one Immich user's library (their favorites
+// by default, or an album, a tag, a person).
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "immich_api.hpp"
+#include "lookup.hpp"
 #include "pixsync/plugin.hpp"
 #include "pixsync/source.hpp"
 #include "settings.hpp"
 
 namespace pixsync::immich {
 
-/// Lists a user's favorites (full or since a cursor) and downloads their originals.
+/// Lists the assets a route follows (full, or for favorites since a cursor) and downloads
+/// their originals.
 class ImmichSource final : public Source {
   public:
     ImmichSource(Settings settings, const PluginContext& context);
@@ -22,22 +27,34 @@ class ImmichSource final : public Source {
     void check(CheckReport& report) override;
 
   private:
+    struct ListingPass;  // what one listing has gathered so far
+
     /// The user's Immich id, resolved once (GET /users/me, else GET /users with the admin key).
     const std::string& userId();
     std::optional<std::string> userIdFromAdmin(std::string_view userKeyProblem);
-    std::string searchBody(int page, int size, const std::string& updatedAfter) const;
+    /// Follows one search (`rating` 0: any rating) through all its pages into `pass`.
+    void searchPages(int rating, ListingPass& pass);
     /// Downloads `path` for `asset`. For a preview, nullopt when there is none or the key may
     /// not see it; an original always comes back or throws.
     std::optional<MediaFile> download(const Asset& asset, const std::string& path, bool preview);
 
     void checkUser(CheckReport& report);
     void checkAdmin(CheckReport& report);
-    void checkSearch(CheckReport& report);
+    /// `ids`: the route's, when every name it uses was found; else favorites are searched.
+    void checkSearch(CheckReport& report, const std::optional<SelectionIds>& ids);
+    /// One line per album, tag or person the route names; their ids when all were found.
+    std::optional<SelectionIds> checkSelection(CheckReport& report);
+    /// The line for one reference; `find` gives its id and what to say about it. True, with
+    /// `id` set, when the route can use the reference.
+    using Finding = std::pair<std::string, std::string>;
+    bool checkReference(CheckReport& report, std::string_view kind, const Reference& ref,
+                        std::string& id, const std::function<Finding()>& find);
 
     Settings settings_;
     Logger log_;
     std::filesystem::path tempDir_;
     Api api_;
+    Lookup lookup_;
     std::string userId_;
     bool previewRefusalLogged_ = false;
 };

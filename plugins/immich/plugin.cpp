@@ -19,5 +19,6 @@ std::unique_ptr<pixsync::Source> makeImmichSource(const pixsync::Options& option
 
 }  // namespace
 
-PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "An Immich user's favorites (Immich v2 API)",
+PIXSYNC_SOURCE_PLUGIN("immich", "1.1.0",
+                      "An Immich user's favorites, or an album, tag or person (Immich v2 API)",
                       makeImmichSource)

@@ -50,6 +50,7 @@ Settings readSettings(const Options& options) {
         1024 * 1024;
     s.timeoutSeconds = static_cast<int>(options.integer("immich_timeout_seconds", 30, 1, 3600));
     s.previewFallback = options.boolean("immich_preview_fallback", true);
+    s.selection = readSelection(options);
     return s;
 }
 

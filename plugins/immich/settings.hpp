@@ -6,13 +6,14 @@
 #include <string>
 
 #include "pixsync/options.hpp"
+#include "selection.hpp"
 
 namespace pixsync::immich {
 
 /// Everything an instance needs, with the places the values came from (for messages).
 struct Settings {
     std::string baseUrl;   ///< ends with /api, no trailing slash
-    std::string user;      ///< the Immich user's e-mail address: whose favorites
+    std::string user;      ///< the Immich user's e-mail address: whose library
     std::string apiKey;    ///< that user's key
     std::string adminKey;  ///< optional admin key for GET /users
     std::filesystem::path caFile;
@@ -21,6 +22,7 @@ struct Settings {
     std::uint64_t maxDownloadBytes = 200ull * 1024 * 1024;
     int timeoutSeconds = 30;
     bool previewFallback = true;
+    Selection selection;  ///< what the route follows (favorites by default)
 
     // Where each value came from, as the user wrote it ("/etc/.env: IMMICH_BASE_URL").
     std::string baseUrlWhere, userWhere, apiKeyWhere, adminKeyWhere, maxDownloadWhere;

@@ -9,28 +9,36 @@
 #include "immich_json.hpp"
 #include "pixsync/error.hpp"
 
+namespace {
+
+// Runs one parser; an Error is a fine way for it to end.
+template <class F>
+void attempt(F&& parse) {
+    try {
+        parse();
+    } catch (const pixsync::Error&) {
+    }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     using namespace pixsync::immich;
-    try {
+    attempt([&] {
         SearchPage page = parseSearchPage(input);
         for (const auto& stamp : page.stamps) (void)parseCursor(stamp.updatedAt);
-    } catch (const pixsync::Error&) {
-    }
-    try {
-        (void)parseUser(input);
-    } catch (const pixsync::Error&) {
-    }
-    try {
-        (void)parseUsers(input);
-    } catch (const pixsync::Error&) {
-    }
-    try {
-        (void)parseServerVersion(input);
-    } catch (const pixsync::Error&) {
-    }
+    });
+    attempt([&] { (void)parseUser(input); });
+    attempt([&] { (void)parseUsers(input); });
+    attempt([&] { (void)parseServerVersion(input); });
+    attempt([&] { (void)parseAlbums(input); });
+    attempt([&] { (void)parseAlbum(input); });
+    attempt([&] { (void)parseTags(input); });
+    attempt([&] { (void)parsePeople(input); });
+    attempt([&] { (void)parsePerson(input); });
     (void)parseErrorBody(input);
-    (void)parseTimestampMicros(input);
+    if (auto micros = parseTimestampMicros(input)) (void)formatTimestampMillis(*micros);
     if (auto cursor = parseCursor(input)) (void)formatCursor(*cursor);
     return 0;
 }

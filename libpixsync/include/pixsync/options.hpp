@@ -75,7 +75,8 @@ public:
     /// find secrets that must be redacted from logs).
     void visitStrings(const std::function<void(std::string_view key, std::string_view value)>& visit) const;
     /// A copy of this object with `overrides`' keys set over it (a route's source options over
-    /// the source's). The copy keeps this object's origin for messages.
+    /// the source's). The copy keeps this object's origin for messages, but where() names the
+    /// overridden keys where `overrides` has them.
     Options mergedWith(const Options& overrides) const;
     /// A compact JSON rendering (used to pass options around and in tests).
     std::string toJson() const;

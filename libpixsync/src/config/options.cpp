@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "pixsync/error.hpp"
@@ -61,6 +62,8 @@ void setMember(rapidjson::Value& obj, std::string_view key, rapidjson::Value v,
 struct Options::Node {
     std::shared_ptr<Document> doc;
     rapidjson::Value* value;
+    /// Where keys laid over this object by mergedWith() were written, as where(key) says it.
+    std::map<std::string, std::string, std::less<>> places = {};
 };
 
 Options::Options() {
@@ -131,6 +134,7 @@ std::vector<std::string> Options::keys() const {
 }
 
 std::string Options::where(std::string_view key) const {
+    if (auto it = node_->places.find(key); it != node_->places.end()) return it->second;
     const auto& d = *node_->doc;
     std::string name = d.style == KeyStyle::Env ? toUpper(key)
                        : path_.empty()          ? std::string(key)
@@ -339,11 +343,16 @@ Options Options::mergedWith(const Options& overrides) const {
     d.style = node_->doc->style;
     d.baseDir = node_->doc->baseDir;
     copy.path_ = path_;
+    copy.node_->places = node_->places;
     const auto* o = overrides.node_->value;
     if (o->IsObject())
-        for (auto it = o->MemberBegin(); it != o->MemberEnd(); ++it)
-            setMember(d.doc, std::string_view(it->name.GetString(), it->name.GetStringLength()),
-                      rapidjson::Value(it->value, d.doc.GetAllocator()), d.doc.GetAllocator());
+        for (auto it = o->MemberBegin(); it != o->MemberEnd(); ++it) {
+            std::string_view key(it->name.GetString(), it->name.GetStringLength());
+            setMember(d.doc, key, rapidjson::Value(it->value, d.doc.GetAllocator()),
+                      d.doc.GetAllocator());
+            // Messages about the key name the place it was written (a route's source_options).
+            copy.node_->places.insert_or_assign(std::string(key), overrides.where(key));
+        }
     return copy;
 }
 

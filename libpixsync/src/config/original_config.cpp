@@ -20,6 +20,9 @@ namespace {
 
 constexpr const char* kSourceName = "immich";
 constexpr const char* kSinkName = "pixstar";
+// The immich source's route options, which the original's accounts cannot carry.
+constexpr const char* kRouteOptions[] = {"album",      "tag",         "person",      "favorites",
+                                         "min_rating", "taken_after", "taken_before"};
 
 std::string get(const Environment& env, const std::string& key, const std::string& fallback = {}) {
     auto it = env.find(key);
@@ -88,6 +91,15 @@ void readMapping(Config& config, const fs::path& mappingPath) {
             throw configError(account + ": immichUser must be the user's Immich login e-mail");
         if (!users.insert(trim(*user)).second)
             throw configError(account + ": this immichUser appears twice; merge the two entries");
+        // What a route follows (an album, a tag, ...) is set in a native config only. Ignoring
+        // such a key here would quietly send the user's favorites instead.
+        for (const char* option : kRouteOptions)
+            if (a.has(option))
+                throw configError(cat(account, ": \"", option,
+                                      "\" is an option of a native config's route "
+                                      "(source_options); pixstar_mapping.json has no place for "
+                                      "it. Move to a native config (see examples/pixsync.json) "
+                                      "or remove it"));
         auto key = a.optionalString("immichApiKey");
         if (!key || trim(*key).empty())
             throw configError(account + ": immichApiKey is missing: create an API key in Immich "

@@ -6,16 +6,6 @@ using namespace pixsync;
 using namespace pixsync::test;
 using ::testing::HasSubstr;
 
-namespace {
-
-const CheckResult* find(const CheckReport& r, const std::string& subjectEnd) {
-    for (const auto& c : r.results())
-        if (c.subject.ends_with(subjectEnd)) return &c;
-    return nullptr;
-}
-
-}  // namespace
-
 TEST_F(ImmichTest, CheckPassesForAGoodKey) {
     start(manifest(R"([{"owner": "john@example.com", "count": 1}])"));
     auto o = options();
@@ -24,16 +14,16 @@ TEST_F(ImmichTest, CheckPassesForAGoodKey) {
     CheckReport report;
     source->check(report);
     EXPECT_TRUE(report.ok());
-    const CheckResult* server = find(report, ": server");
+    const CheckResult* server = checkLine(report, ": server");
     ASSERT_TRUE(server);
     EXPECT_THAT(server->detail, HasSubstr("Immich v2.3.1"));
-    const CheckResult* key = find(report, ": API key");
+    const CheckResult* key = checkLine(report, ": API key");
     ASSERT_TRUE(key);
     EXPECT_EQ(key->status, CheckResult::Status::Passed);
     EXPECT_THAT(key->detail, HasSubstr("belongs to john@example.com"));
-    ASSERT_TRUE(find(report, "asset.read"));
-    EXPECT_EQ(find(report, "asset.download")->status, CheckResult::Status::Passed);
-    EXPECT_EQ(find(report, "user (admin key)")->status, CheckResult::Status::Passed);
+    ASSERT_TRUE(checkLine(report, "asset.read"));
+    EXPECT_EQ(checkLine(report, "asset.download")->status, CheckResult::Status::Passed);
+    EXPECT_EQ(checkLine(report, "user (admin key)")->status, CheckResult::Status::Passed);
 }
 
 TEST_F(ImmichTest, CheckFailsForAnotherUsersKey) {
@@ -42,7 +32,7 @@ TEST_F(ImmichTest, CheckFailsForAnotherUsersKey) {
     CheckReport report;
     source->check(report);
     EXPECT_FALSE(report.ok());
-    const CheckResult* key = find(report, ": API key");
+    const CheckResult* key = checkLine(report, ": API key");
     ASSERT_TRUE(key);
     EXPECT_EQ(key->status, CheckResult::Status::Failed);
     EXPECT_THAT(key->detail, HasSubstr("belongs to jane@example.com"));
@@ -54,7 +44,7 @@ TEST_F(ImmichTest, CheckReportsARejectedKey) {
     CheckReport report;
     source->check(report);
     EXPECT_FALSE(report.ok());
-    EXPECT_THAT(find(report, ": API key")->detail, HasSubstr("the key was rejected"));
+    EXPECT_THAT(checkLine(report, ": API key")->detail, HasSubstr("the key was rejected"));
 }
 
 TEST_F(ImmichTest, CheckQuotesMissingPermissions) {
@@ -63,7 +53,7 @@ TEST_F(ImmichTest, CheckQuotesMissingPermissions) {
     CheckReport report;
     source->check(report);
     EXPECT_FALSE(report.ok());
-    const CheckResult* read = find(report, "asset.read");
+    const CheckResult* read = checkLine(report, "asset.read");
     ASSERT_TRUE(read);
     EXPECT_EQ(read->status, CheckResult::Status::Failed);
     EXPECT_THAT(read->detail, HasSubstr("Missing required permission: asset.read"));
@@ -71,7 +61,7 @@ TEST_F(ImmichTest, CheckQuotesMissingPermissions) {
     auto noDownload = makeSource(options("john-key-nodownload"));
     CheckReport second;
     noDownload->check(second);
-    EXPECT_EQ(find(second, "asset.download")->status, CheckResult::Status::Failed);
+    EXPECT_EQ(checkLine(second, "asset.download")->status, CheckResult::Status::Failed);
 }
 
 TEST_F(ImmichTest, CheckNoticesAKeyWithoutUserRead) {
@@ -79,7 +69,7 @@ TEST_F(ImmichTest, CheckNoticesAKeyWithoutUserRead) {
     auto source = makeSource(options("john-key-nouser"));
     CheckReport report;
     source->check(report);
-    const CheckResult* key = find(report, ": API key");
+    const CheckResult* key = checkLine(report, ": API key");
     ASSERT_TRUE(key);
     EXPECT_EQ(key->status, CheckResult::Status::Notice);
 }

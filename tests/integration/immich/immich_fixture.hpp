@@ -22,6 +22,13 @@ inline const std::string kJohn = "10000000-0000-4000-8000-000000000001";
 inline const std::string kJane = "20000000-0000-4000-8000-000000000002";
 inline const std::string kAdmin = "30000000-0000-4000-8000-000000000003";
 
+/// The `pixsync check` line whose subject ends with `subjectEnd` (": API key"), or null.
+inline const CheckResult* checkLine(const CheckReport& report, const std::string& subjectEnd) {
+    for (const auto& c : report.results())
+        if (c.subject.ends_with(subjectEnd)) return &c;
+    return nullptr;
+}
+
 /// Runs `f`, expects a pixsync::Error, returns it (kind and message).
 template <class F>
 Error errorFrom(F&& f) {
@@ -43,8 +50,10 @@ inline rapidjson::Document parseJson(const std::string& text) {
 
 class ImmichTest : public ::testing::Test {
   protected:
-    /// The users and keys every test has; `assets` is a JSON array of asset specs.
-    std::string manifest(const std::string& assets = "[]", const std::string& partners = "[]") {
+    /// The users and keys every test has; `assets` is a JSON array of asset specs, `library`
+    /// more manifest members ("\"albums\": [...], \"tags\": [...]").
+    std::string manifest(const std::string& assets = "[]", const std::string& partners = "[]",
+                         const std::string& library = "") {
         return R"({"users": [
             {"id": ")" +
                kJohn + R"(", "email": "john@example.com", "name": "John", "apiKeys": [
@@ -62,7 +71,7 @@ class ImmichTest : public ::testing::Test {
           "partners": )" +
                partners + R"(,
           "assets": )" +
-               assets + "}";
+               assets + (library.empty() ? "" : ", " + library) + "}";
     }
 
     /// Starts the fake with this manifest.

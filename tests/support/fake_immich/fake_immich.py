@@ -5,7 +5,8 @@ Speaks the subset of the Immich v2.3.1 API (the @immich/sdk@2.3.1 contract) that
 uses, with the server's observable habits: whitelisted DTOs (unknown properties dropped),
 class-validator style 400 answers, offset paging with a string nextPage and page-sized
 total/count, partners' assets in a user's search, per-key permissions, updatedAt bumped on
-every change, gzip when asked, idle keep-alive connections closed after a few seconds.
+every change of the asset row, gzip when asked, idle keep-alive connections closed after a
+few seconds. Albums, tags, people and ratings live in fake_library.py.
 
 Everything is controllable at run time through /__admin/ (see README.md next to this file).
 Python standard library only.
@@ -29,7 +30,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+from fake_library import UUID_RE, Library, LibraryRoutes, validate_library_filters
 
 # Every property of MetadataSearchDto in @immich/sdk@2.3.1; anything else is dropped.
 METADATA_SEARCH_FIELDS = {
@@ -116,8 +117,10 @@ class HttpProblem(Exception):
         self.message = message
 
 
-class Store:
+class Store(Library):
     """The fake server's whole state. Every access holds `lock`."""
+
+    Problem = HttpProblem
 
     def __init__(self, base_dir):
         self.lock = threading.RLock()
@@ -136,12 +139,17 @@ class Store:
         self.date_style = "ms"
         self.gzip_min_bytes = 1024
         self.checksums = {}    # file path -> base64 sha1
+        self.init_library()
 
     # --- time -------------------------------------------------------------------------
     def tick(self):
         """The server clock, strictly increasing (a database trigger would never repeat)."""
         self.last_micros = max(now_micros(), self.last_micros + 1)
         return self.last_micros
+
+    def stamp(self, micros):
+        """A time as the server writes it."""
+        return format_date(micros, self.date_style)
 
     # --- users and keys -----------------------------------------------------------------
     def find_user(self, ref):
@@ -217,6 +225,7 @@ class Store:
                 "isFavorite": bool(spec.get("isFavorite", True)),
                 "isTrashed": bool(spec.get("isTrashed", False)),
                 "visibility": spec.get("visibility", "timeline"), "missingFile": False,
+                "rating": spec.get("rating"),
             }
             ids.append(asset_id)
         return {"ids": ids}
@@ -342,7 +351,7 @@ def validate_search(body):
     return messages
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LibraryRoutes, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "immich-fake"
     sys_version = ""
@@ -557,6 +566,9 @@ class Handler(BaseHTTPRequestHandler):
             if tail == "/original":
                 return self.send_original(asset)
             return self.send_thumbnail(asset, query)
+        status = self.library_api(method, route, query, entry)
+        if status is not None:
+            return status
         raise HttpProblem(404, "Cannot %s %s" % (method, path))
 
     def search(self, user, raw, entry):
@@ -570,7 +582,7 @@ class Handler(BaseHTTPRequestHandler):
         entry["body"] = body
         entry["unknownProperties"] = sorted(k for k in body if k not in METADATA_SEARCH_FIELDS)
         body = {k: v for k, v in body.items() if k in METADATA_SEARCH_FIELDS and v is not None}
-        problems = validate_search(body)
+        problems = validate_search(body) + validate_library_filters(body)
         if problems:
             raise HttpProblem(400, problems)
         page = int(body.get("page", 1))
@@ -580,6 +592,9 @@ class Handler(BaseHTTPRequestHandler):
             visibility = body.get("visibility", "timeline")
             since = parse_date(body["updatedAfter"]) if "updatedAfter" in body else None
             until = parse_date(body["updatedBefore"]) if "updatedBefore" in body else None
+            taken_after = parse_date(body["takenAfter"]) if "takenAfter" in body else None
+            taken_before = parse_date(body["takenBefore"]) if "takenBefore" in body else None
+            in_library = store.library_filter(body)
             rows = [a for a in store.assets.values()
                     if a["ownerId"] in owners
                     and a["visibility"] == visibility
@@ -588,7 +603,10 @@ class Handler(BaseHTTPRequestHandler):
                     and ("type" not in body or a["type"] == body["type"])
                     and ("id" not in body or a["id"] == body["id"])
                     and (since is None or a["updatedAt"] >= since)   # inclusive, as in Immich
-                    and (until is None or a["updatedAt"] <= until)]
+                    and (until is None or a["updatedAt"] <= until)
+                    and (taken_after is None or a["fileCreatedAt"] >= taken_after)  # both inclusive
+                    and (taken_before is None or a["fileCreatedAt"] <= taken_before)
+                    and in_library(a)]
             rows.sort(key=lambda a: (a["fileCreatedAt"], a["id"]), reverse=body.get("order", "desc") == "desc")
             start = (page - 1) * size
             window = rows[start:start + size + 1]
@@ -702,6 +720,14 @@ class Handler(BaseHTTPRequestHandler):
                 ids = body["ids"] if "ids" in body else [body["id"]]
                 return self.send_json(200, [store.update_asset(i, {"isFavorite": bool(body.get("isFavorite", True))})
                                             for i in ids])
+            if route == "rating" and method == "POST":
+                return self.send_json(200, store.set_rating(body))
+            if route in ("albums", "tags", "people") and method == "POST":
+                add = {"albums": store.add_album, "tags": store.add_tag, "people": store.add_person}[route]
+                return self.send_json(200, add(body))
+            m = re.match(r"^(albums|tags|people)/([^/]+)/assets$", route)
+            if m and method == "POST":
+                return self.send_json(200, store.change_members(m.group(1), m.group(2), body))
             if route == "faults" and method == "POST":
                 fault = {"kind": str(body["kind"]), "remaining": int(body.get("count", 1))}
                 for field in ("path", "method", "seconds", "status"):
@@ -746,15 +772,14 @@ def quote_name(name):
 def load_manifest(store, path):
     with open(path, encoding="utf-8") as f:
         manifest = json.load(f)
+    # In this order: each section refers to what the ones before it made.
+    sections = [("users", store.add_user), ("keys", store.add_key), ("partners", store.add_partner),
+                ("assets", store.add_assets), ("albums", store.add_album), ("tags", store.add_tag),
+                ("people", store.add_person)]
     with store.lock:
-        for user in manifest.get("users", []):
-            store.add_user(user)
-        for key in manifest.get("keys", []):
-            store.add_key(key)
-        for partner in manifest.get("partners", []):
-            store.add_partner(partner)
-        for asset in manifest.get("assets", []):
-            store.add_assets(asset)
+        for section, add in sections:
+            for spec in manifest.get(section, []):
+                add(spec)
         settings = manifest.get("settings", {})
         store.date_style = settings.get("dateStyle", store.date_style)
 

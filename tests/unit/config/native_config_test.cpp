@@ -72,6 +72,9 @@ TEST_F(NativeConfig, RouteOptionsMergeOverTheSourceOptions) {
     Options merged = c.sources[0].options.mergedWith(c.routes[0].sourceOptions);
     EXPECT_EQ(merged.string("immich_base_url"), "https://photos.example.com/api");
     EXPECT_EQ(merged.string("api_key"), "john-secret-key");
+    // Messages name the place each key was written.
+    EXPECT_EQ(merged.where("api_key"), (dir / "pixsync.json").string() + ": routes[0].source_options.api_key");
+    EXPECT_EQ(merged.where("immich_base_url"), (dir / "pixsync.json").string() + ": sources[0].options.immich_base_url");
 }
 
 TEST_F(NativeConfig, SecretFilesResolveBesideTheConfig) {
@@ -141,8 +144,10 @@ TEST(ConfigRequest, ChoosesTheFrontDoor) {
 
 TEST(NativeConfigExample, TheShippedExampleLoads) {
     Config c = loadNativeConfig(PIXSYNC_EXAMPLES_DIR "/pixsync.json", {});
-    ASSERT_EQ(c.routes.size(), 2u);
+    ASSERT_EQ(c.routes.size(), 3u);
     EXPECT_EQ(c.routes[1].destinations[1], (Destination{"kitchen@mypixstar.com", "small"}));
+    EXPECT_EQ(c.routes[2].sourceOptions.string("album"), "Hallway frame");
+    EXPECT_EQ(c.routes[2].sourceOptions.integer("min_rating"), 3);
     EXPECT_EQ(c.sources[0].options.string("immich_base_url"), "http://192.168.1.50:2283/api");
     EXPECT_EQ(c.sinks[0].options.object("profiles").object("small").integer("max_width", 0), 800);
 }

@@ -135,6 +135,15 @@ TEST_F(OriginalConfig, WrongJsonTypesAreNamed) {
     EXPECT_THAT(error(), HasSubstr("pixstar_mapping.json: line 1"));
 }
 
+TEST_F(OriginalConfig, RouteOptionsInAnAccountAreRefusedNotIgnored) {
+    env();
+    mapping(R"({"accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234",
+                              "pixstarEmails": ["f@mypixstar.com"], "album": "Kitchen"}]})");
+    EXPECT_THAT(error(), AllOf(HasSubstr("accounts[0] (jane@x.com): \"album\" is an option of a "
+                                         "native config's route"),
+                               HasSubstr("see examples/pixsync.json")));
+}
+
 TEST_F(OriginalConfig, ADuplicateUserIsAnError) {
     env();
     mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]},

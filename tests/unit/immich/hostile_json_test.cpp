@@ -28,9 +28,17 @@ const std::string kValidPage =
 int feed(const std::string& input) {
     int errors = 0;
     const std::vector<std::function<void()>> parsers = {
-        [&] { parseSearchPage(input); },      [&] { parseUser(input); },
-        [&] { parseUsers(input); },           [&] { parseServerVersion(input); },
-        [&] { (void)parseErrorBody(input); }, [&] { (void)parseTimestampMicros(input); },
+        [&] { parseSearchPage(input); },
+        [&] { parseUser(input); },
+        [&] { parseUsers(input); },
+        [&] { parseServerVersion(input); },
+        [&] { (void)parseErrorBody(input); },
+        [&] { (void)parseTimestampMicros(input); },
+        [&] { parseAlbums(input); },
+        [&] { parseAlbum(input); },
+        [&] { parseTags(input); },
+        [&] { parsePeople(input); },
+        [&] { parsePerson(input); },
     };
     for (const auto& parse : parsers) {
         try {

@@ -165,3 +165,60 @@ TEST(ImmichTimestamps, RejectsNonDates) {
           "2025-01-02T03:04:05.1234567890Z"})
         EXPECT_FALSE(parseTimestampMicros(bad)) << bad;
 }
+
+TEST(ImmichTimestamps, WritesMillisecondsInUtcAsImmichDoes) {
+    EXPECT_EQ(formatTimestampMillis(0), "1970-01-01T00:00:00.000Z");
+    auto micros = parseTimestampMicros("2025-01-02T03:04:05.678901Z");
+    ASSERT_TRUE(micros);
+    EXPECT_EQ(formatTimestampMillis(*micros), "2025-01-02T03:04:05.678Z");
+    EXPECT_EQ(formatTimestampMillis(*parseTimestampMicros("2024-02-29T23:59:59.999Z")),
+              "2024-02-29T23:59:59.999Z");
+    EXPECT_EQ(formatTimestampMillis(-1), "1969-12-31T23:59:59.999Z");  // rounds down
+    EXPECT_EQ(formatTimestampMillis(*parseTimestampMicros("0001-01-01T00:00:00Z")),
+              "0001-01-01T00:00:00.000Z");
+}
+
+TEST(ImmichJson, ParsesAlbumsTagsAndPeople) {
+    auto albums = parseAlbums(
+        R"([{"id":"A1000000-0000-4000-8000-000000000001","albumName":"Kitchen","ownerId":")" +
+        std::string(kOwner) +
+        R"(","assetCount":12},
+            {"id":"not-a-uuid","albumName":"Broken"},
+            {"id":"a2000000-0000-4000-8000-000000000002"},
+            {"id":"a3000000-0000-4000-8000-000000000003","albumName":"","assetCount":-4}])");
+    ASSERT_EQ(albums.size(), 2u);
+    EXPECT_EQ(albums[0].id, "a1000000-0000-4000-8000-000000000001");  // lower case
+    EXPECT_EQ(albums[0].name, "Kitchen");
+    EXPECT_EQ(albums[0].ownerId, kOwner);
+    EXPECT_EQ(albums[0].assetCount, 12);
+    EXPECT_EQ(albums[1].assetCount, 0);
+    EXPECT_EQ(parseAlbum(R"({"id":"a1000000-0000-4000-8000-000000000001","albumName":"K"})").name,
+              "K");
+
+    auto tags = parseTags(R"([{"id":"b1000000-0000-4000-8000-000000000001","name":"Kitchen",
+                                "value":"Frames/Kitchen","parentId":"b2000000-0000-4000-8000-000000000002"},
+                               {"id":"b3000000-0000-4000-8000-000000000003","value":"Hall"},
+                               {"id":"b4000000-0000-4000-8000-000000000004","value":""}])");
+    ASSERT_EQ(tags.size(), 2u);
+    EXPECT_EQ(tags[0].value, "Frames/Kitchen");
+    EXPECT_EQ(tags[0].name, "Kitchen");
+    EXPECT_EQ(tags[1].name, "Hall");  // taken from the value when missing
+
+    auto people = parsePeople(R"([{"id":"c1000000-0000-4000-8000-000000000001","name":"Ann",
+                                    "isHidden":true},
+                                   {"id":"c2000000-0000-4000-8000-000000000002","name":""},
+                                   {"name":"No id"}])");
+    ASSERT_EQ(people.size(), 2u);
+    EXPECT_TRUE(people[0].hidden);
+    EXPECT_EQ(people[1].name, "");
+    EXPECT_EQ(parsePerson(R"({"id":"c1000000-0000-4000-8000-000000000001","name":"Ann"})").name,
+              "Ann");
+}
+
+TEST(ImmichJson, RejectsLibraryAnswersOfTheWrongShape) {
+    EXPECT_THROW(parseAlbums(R"({"albums":[]})"), Error);
+    EXPECT_THROW(parseTags("[1,2,3]", 2), Error);  // more entries than allowed
+    EXPECT_THROW(parseAlbum(R"({"albumName":"no id"})"), Error);
+    EXPECT_THROW(parsePerson("[]"), Error);
+    EXPECT_TRUE(parsePeople("[1, null, \"x\", []]").empty());
+}
