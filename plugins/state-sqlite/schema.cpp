@@ -145,8 +145,13 @@ void inspectDatabaseFile(const fs::path& file) {
     const bool countValid = bigEndian(&header[24], 4) == bigEndian(&header[92], 4);
     if (pageSize < 512 || (pageSize & (pageSize - 1)) != 0)
         throw state::unusableState(file, "is damaged (its header names an impossible page size)");
-    if (size % pageSize != 0 ||
-        (countValid && pages > 0 && size < std::uintmax_t{pages} * pageSize))
+    // With a write-ahead log beside it, the file alone may legitimately be shorter than its
+    // header says: a checkpoint writes page 1 first and extends the file page by page, and a
+    // checkpoint cut short by a crash is completed from the log. SQLite judges that case.
+    std::error_code walError;
+    const bool hasLog = fs::file_size(fs::path(file.string() + "-wal"), walError) > 0 && !walError;
+    if (!hasLog && (size % pageSize != 0 ||
+                    (countValid && pages > 0 && size < std::uintmax_t{pages} * pageSize)))
         throw state::unusableState(file, cat("is truncated (", size,
                                              " bytes where the database "
                                              "needs ",
