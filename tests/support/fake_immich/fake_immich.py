@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from fake_library import UUID_RE, Library, LibraryRoutes, validate_library_filters
+from fake_library import UUID_RE, Library, LibraryRoutes, validate_membership_filters
 
 # Every property of MetadataSearchDto in @immich/sdk@2.3.1; anything else is dropped.
 METADATA_SEARCH_FIELDS = {
@@ -566,7 +566,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             if tail == "/original":
                 return self.send_original(asset)
             return self.send_thumbnail(asset, query)
-        status = self.library_api(method, route, query, entry)
+        status = self.organizing_api(method, route, query, entry)
         if status is not None:
             return status
         raise HttpProblem(404, "Cannot %s %s" % (method, path))
@@ -582,7 +582,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         entry["body"] = body
         entry["unknownProperties"] = sorted(k for k in body if k not in METADATA_SEARCH_FIELDS)
         body = {k: v for k, v in body.items() if k in METADATA_SEARCH_FIELDS and v is not None}
-        problems = validate_search(body) + validate_library_filters(body)
+        problems = validate_search(body) + validate_membership_filters(body)
         if problems:
             raise HttpProblem(400, problems)
         page = int(body.get("page", 1))
@@ -594,7 +594,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             until = parse_date(body["updatedBefore"]) if "updatedBefore" in body else None
             taken_after = parse_date(body["takenAfter"]) if "takenAfter" in body else None
             taken_before = parse_date(body["takenBefore"]) if "takenBefore" in body else None
-            in_library = store.library_filter(body)
+            in_library = store.membership_filter(body)
             rows = [a for a in store.assets.values()
                     if a["ownerId"] in owners
                     and a["visibility"] == visibility

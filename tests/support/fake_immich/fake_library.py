@@ -21,7 +21,7 @@ ID_LIST_FIELDS = ["albumIds", "personIds", "tagIds"]
 PEOPLE_SEARCH_LIMIT = 100
 
 
-def validate_library_filters(body):
+def validate_membership_filters(body):
     """class-validator's answers for albumIds, personIds, tagIds and rating."""
     messages = []
     for field in ID_LIST_FIELDS:
@@ -178,7 +178,7 @@ class Library:
             found |= below
         return found
 
-    def library_filter(self, body):
+    def membership_filter(self, body):
         """The search's albumIds, tagIds (a tag matches the tags below it too), personIds and
         rating (exact) as a test of one asset. Access to the albums, tags and people is not
         checked, as in Immich: the search only ever returns the caller's and partners' assets."""
@@ -240,7 +240,7 @@ class Library:
 class LibraryRoutes:
     """The request handler's album, tag and person endpoints."""
 
-    def library_api(self, method, route, query, entry):
+    def organizing_api(self, method, route, query, entry):
         """Answers a request for one of these endpoints; None when it is none of them."""
         if method != "GET":
             return None
