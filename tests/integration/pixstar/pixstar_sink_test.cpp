@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <vips/vips8>
@@ -75,7 +76,8 @@ class Harness {
     test::FakeClock& clock() { return clock_; }
     std::string logText() const { return output_->all(); }
 
-    /// Delivers a fixture as an asset named `fileName`.
+    /// Delivers a fixture as an asset named `fileName`. The sink owes one outcome per frame;
+    /// fewer fails the test here rather than letting a caller index past the end.
     std::vector<Outcome> deliver(const std::vector<Destination>& to,
                                  const std::string& fixture = "orientation-6.jpg",
                                  const std::string& mime = "image/jpeg",
@@ -88,7 +90,11 @@ class Harness {
         const MediaFile media = test::fixtureMedia(fixture, mime, temp_.path());
         const std::string route = "jane@example.com";
         const std::string label = "Jane";
-        return sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        std::vector<Outcome> outcomes = sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        if (outcomes.size() != to.size())
+            throw std::runtime_error("the sink gave " + std::to_string(outcomes.size()) +
+                                     " outcomes for " + std::to_string(to.size()) + " frames");
+        return outcomes;
     }
 
   private:
