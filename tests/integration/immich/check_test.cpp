@@ -75,8 +75,9 @@ TEST_F(ImmichTest, CheckNoticesAKeyWithoutUserRead) {
 }
 
 TEST_F(ImmichTest, CheckFailsWhenImmichIsUnreachable) {
+    ClosedPort closed;
     auto o = options();
-    o.set("immich_base_url", "http://127.0.0.1:" + std::to_string(freePort()) + "/api");
+    o.set("immich_base_url", "http://127.0.0.1:" + std::to_string(closed.port()) + "/api");
     auto source = makeSource(o);
     CheckReport report;
     source->check(report);
