@@ -532,6 +532,31 @@ TEST(PixstarSink, AuthenticatesWithXoauth2FromATokenFile) {
     EXPECT_EQ(h.logText().find("ya29.token-value"), std::string::npos);
 }
 
+TEST(PixstarSink, RunsTheTokenCommandAtEachConnection) {
+    // Access tokens expire within the hour: a new connection must not reuse an old one.
+    SmtpTestServer server(configured([](SmtpServerOptions& o) {
+        o.starttls = true;
+        o.authUser = kUser;
+        o.oauth2Token = "ya29.token-value";
+        o.dropAfter = 2;  // a new connection after every second message
+    }));
+    test::TempDir dir;
+    const auto runs = dir / "runs";
+    Options options = sinkOptions(server);
+    Options oauth;
+    for (const auto& key : options.keys())
+        if (key != "smtp_password") oauth.set(key, options.string(key));
+    oauth.set("smtp_oauth2_token_command",
+              "echo run >> '" + runs.string() + "'; echo ya29.token-value");
+    Harness h(oauth);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(h.deliver(frames({"frame@mypixstar.com"}))[0].kind, Kind::Delivered) << i;
+    EXPECT_EQ(server.connections(), 3u);
+    EXPECT_EQ(server.events("AUTH XOAUTH2 ok").size(), 3u);
+    EXPECT_EQ(test::readFile(runs), "run\nrun\nrun\n") << "once per connection";
+    EXPECT_EQ(h.logText().find("ya29.token-value"), std::string::npos);
+}
+
 TEST(PixstarSink, ProfilesPickTheFrameSize) {
     SmtpTestServer server(configured([](SmtpServerOptions& o) {
         o.starttls = true;
