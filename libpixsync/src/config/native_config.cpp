@@ -161,7 +161,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.logFile = log.path("file", "");
     config.logLevel = log.string("level", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(log.integer("max_mb", 5, 1, 1024)) << 20;
-    config.logKeep = static_cast<unsigned>(log.integer("keep", 2, 0, 100));
+    config.logKeep = static_cast<unsigned>(log.integer("keep", 2, 1, 100));
     return config;
 }
 

@@ -195,7 +195,7 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));
     config.logLevel = get(env, "LOG_LEVEL", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;
-    config.logKeep = static_cast<unsigned>(envInteger(env, "LOG_KEEP", 2, 0, 100, envOrigin));
+    config.logKeep = static_cast<unsigned>(envInteger(env, "LOG_KEEP", 2, 1, 100, envOrigin));
     if (auto dirs = get(env, "PIXSYNC_PLUGIN_PATH"); !dirs.empty())
         for (const auto& d : split(dirs, ':'))
             if (!d.empty()) config.pluginDirs.push_back(resolve(config.baseDir, d));

@@ -47,7 +47,7 @@ TEST_F(CheckStatusTest, CheckNamesTheAccountWhoseKeyImmichRejects) {
 
 TEST_F(CheckStatusTest, CheckFailsTheSmtpLineWithAFixWhenTheServerIsDown) {
     smtp.reset();
-    writeConfig({{"SMTP_PORT", std::to_string(freePort())}});
+    writeConfig({{"SMTP_PORT", std::to_string(closedPort.port())}});
     const auto r = pixsync({"check"});
     EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("[FAIL] pixstar: "));

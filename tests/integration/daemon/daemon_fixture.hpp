@@ -62,6 +62,7 @@ class DaemonTest : public ::testing::Test {
     TempDir dir;
     std::unique_ptr<FakeImmich> immich;
     std::unique_ptr<SmtpTestServer> smtp;
+    ClosedPort closedPort;  // where SMTP_PORT points while no SMTP server runs
     int immichPort = 0;
 
     /// Photo i's asset id (stable across restarts of the fake).
@@ -143,7 +144,7 @@ class DaemonTest : public ::testing::Test {
             {"IMMICH_API_KEY", kAdminKey},
             {"IMMICH_TIMEOUT_SECONDS", "10"},
             {"SMTP_HOST", "127.0.0.1"},
-            {"SMTP_PORT", std::to_string(smtp ? smtp->port() : freePort())},
+            {"SMTP_PORT", std::to_string(smtp ? smtp->port() : closedPort.port())},
             {"SMTP_USE_TLS", "false"},
             {"SMTP_ALLOW_PLAINTEXT_AUTH", "true"},
             {"SMTP_USER", kSmtpUser},

@@ -1,10 +1,6 @@
 #pragma once
 // Shared helpers of the folder sink tests: the plugin loaded from disk, and a way to make a
-// folder read-only even for root.
-
-#include <linux/capability.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+// folder read-only even for root (permissions_apply.hpp).
 
 #include <algorithm>
 #include <filesystem>
@@ -13,6 +9,7 @@
 #include <vector>
 
 #include "captured_log.hpp"
+#include "permissions_apply.hpp"
 #include "pixsync/plugin.hpp"
 #include "pixsync/plugin_registry.hpp"
 #include "test_support.hpp"
@@ -48,33 +45,6 @@ class FolderHarness {
     std::shared_ptr<CapturedLog> output_;
     TempDir temp_;
     std::unique_ptr<Sink> sink_;
-};
-
-/// While alive, file permissions apply to this thread even when it runs as root: drops
-/// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the thread's effective capabilities (they
-/// stay permitted and are restored at destruction). Without it a chmod 0555 folder would
-/// still be writable for root, and the read-only tests would prove nothing.
-class PermissionsApply {
-  public:
-    PermissionsApply() {
-        if (::geteuid() != 0) return;
-        if (::syscall(SYS_capget, &header_, saved_) != 0) return;
-        __user_cap_data_struct reduced[2] = {saved_[0], saved_[1]};
-        reduced[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
-        active_ = ::syscall(SYS_capset, &header_, reduced) == 0;
-    }
-    ~PermissionsApply() {
-        if (active_) ::syscall(SYS_capset, &header_, saved_);
-    }
-    PermissionsApply(const PermissionsApply&) = delete;
-    PermissionsApply& operator=(const PermissionsApply&) = delete;
-    /// False when running as root and the capabilities could not be dropped.
-    bool works() const { return ::geteuid() != 0 || active_; }
-
-  private:
-    __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct saved_[2]{};
-    bool active_ = false;
 };
 
 /// Every regular file below `dir` (hidden ones included), relative to it.

@@ -22,8 +22,8 @@ TEST_F(ImmichTest, CheckPassesForAGoodKey) {
     EXPECT_EQ(key->status, CheckResult::Status::Passed);
     EXPECT_THAT(key->detail, HasSubstr("belongs to john@example.com"));
     ASSERT_TRUE(checkLine(report, "asset.read"));
-    EXPECT_EQ(checkLine(report, "asset.download")->status, CheckResult::Status::Passed);
-    EXPECT_EQ(checkLine(report, "user (admin key)")->status, CheckResult::Status::Passed);
+    EXPECT_EQ(requireCheckLine(report, "asset.download").status, CheckResult::Status::Passed);
+    EXPECT_EQ(requireCheckLine(report, "user (admin key)").status, CheckResult::Status::Passed);
 }
 
 TEST_F(ImmichTest, CheckFailsForAnotherUsersKey) {
@@ -44,7 +44,7 @@ TEST_F(ImmichTest, CheckReportsARejectedKey) {
     CheckReport report;
     source->check(report);
     EXPECT_FALSE(report.ok());
-    EXPECT_THAT(checkLine(report, ": API key")->detail, HasSubstr("the key was rejected"));
+    EXPECT_THAT(requireCheckLine(report, ": API key").detail, HasSubstr("the key was rejected"));
 }
 
 TEST_F(ImmichTest, CheckQuotesMissingPermissions) {
@@ -75,8 +75,9 @@ TEST_F(ImmichTest, CheckNoticesAKeyWithoutUserRead) {
 }
 
 TEST_F(ImmichTest, CheckFailsWhenImmichIsUnreachable) {
+    ClosedPort closed;
     auto o = options();
-    o.set("immich_base_url", "http://127.0.0.1:" + std::to_string(freePort()) + "/api");
+    o.set("immich_base_url", "http://127.0.0.1:" + std::to_string(closed.port()) + "/api");
     auto source = makeSource(o);
     CheckReport report;
     source->check(report);

@@ -109,8 +109,9 @@ TEST_F(ImmichTest, HttpClientKeepsErrorAnswersOutOfTheFile) {
 }
 
 TEST_F(ImmichTest, HttpClientNamesTransportFailures) {
+    ClosedPort closed;
     HttpClientOptions o;
-    o.baseUrl = "http://127.0.0.1:" + std::to_string(freePort()) + "/api";
+    o.baseUrl = "http://127.0.0.1:" + std::to_string(closed.port()) + "/api";
     o.defaultHeaders = {{"x-api-key", "secret-key-value"}};
     HttpClient client(o);
     try {

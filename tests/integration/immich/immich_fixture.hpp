@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,15 @@ inline const CheckResult* checkLine(const CheckReport& report, const std::string
     for (const auto& c : report.results())
         if (c.subject.ends_with(subjectEnd)) return &c;
     return nullptr;
+}
+
+/// The `pixsync check` line whose subject ends with `subjectEnd`; a missing line fails the
+/// test (the exception names the subject and the lines there were) instead of crashing it.
+inline const CheckResult& requireCheckLine(const CheckReport& report, const std::string& subjectEnd) {
+    if (const CheckResult* c = checkLine(report, subjectEnd)) return *c;
+    std::string lines;
+    for (const auto& c : report.results()) lines += "\n  " + c.subject;
+    throw std::runtime_error("no check line ends with \"" + subjectEnd + "\"; the lines:" + lines);
 }
 
 /// Runs `f`, expects a pixsync::Error, returns it (kind and message).

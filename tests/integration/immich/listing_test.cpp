@@ -164,6 +164,11 @@ TEST_F(ImmichTest, SurvivesTheServerClosingAnIdleConnection) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // the server closes it
     Listing again = source->list(first.cursor);
     EXPECT_TRUE(again.assets.empty());
+    // The second listing really went over a new connection: the first one was gone.
+    auto log = parseJson(immich().admin("GET", "/requests"));
+    std::set<int> connections;
+    for (const auto& r : log["requests"].GetArray()) connections.insert(r["connection"].GetInt());
+    EXPECT_EQ(connections.size(), 2u);
 }
 
 TEST_F(ImmichTest, AcceptsOtherDateForms) {

@@ -63,12 +63,12 @@ TEST_F(ImmichSelectionCheckTest, NamesTheAlbumTagAndPersonARouteFollows) {
     ASSERT_TRUE(album);
     EXPECT_EQ(album->status, Status::Passed);
     EXPECT_EQ(album->detail, "\"Kitchen\" (id " + kKitchen + "), 2 assets");
-    EXPECT_EQ(checkLine(report, ": tag")->detail,
+    EXPECT_EQ(requireCheckLine(report, ": tag").detail,
               "\"Frames/Kitchen\" (id " + kFrames + "), tags below it included");
-    EXPECT_EQ(checkLine(report, ": person")->detail, "\"Ann\" (id " + kAnn + ")");
+    EXPECT_EQ(requireCheckLine(report, ": person").detail, "\"Ann\" (id " + kAnn + ")");
     // The route's own search proves asset.read, and its asset asset.download.
-    EXPECT_THAT(checkLine(report, "asset.read")->detail, HasSubstr("granted: assets in album"));
-    EXPECT_EQ(checkLine(report, "asset.download")->status, Status::Passed);
+    EXPECT_THAT(requireCheckLine(report, "asset.read").detail, HasSubstr("granted: assets in album"));
+    EXPECT_EQ(requireCheckLine(report, "asset.download").status, Status::Passed);
 }
 
 TEST_F(ImmichSelectionCheckTest, FailsForANameTheKeyMayNotLookUp) {
@@ -85,7 +85,7 @@ TEST_F(ImmichSelectionCheckTest, FailsForANameTheKeyMayNotLookUp) {
                     HasSubstr(cat("grant ", permission, " to the API key for john@example.com")));
     }
     // Listing still works with the key: the search line falls back to favorites.
-    EXPECT_EQ(checkLine(report, "asset.read")->status, Status::Passed);
+    EXPECT_EQ(requireCheckLine(report, "asset.read").status, Status::Passed);
 }
 
 TEST_F(ImmichSelectionCheckTest, OnlyNoticesAnIdTheKeyMayNotConfirm) {
@@ -100,7 +100,7 @@ TEST_F(ImmichSelectionCheckTest, OnlyNoticesAnIdTheKeyMayNotConfirm) {
         EXPECT_THAT(line->detail,
                     HasSubstr(cat("lacks ", permission, ", which listing does not need")));
     }
-    EXPECT_THAT(checkLine(report, "asset.read")->detail, HasSubstr("granted: assets in album"));
+    EXPECT_THAT(requireCheckLine(report, "asset.read").detail, HasSubstr("granted: assets in album"));
 }
 
 TEST_F(ImmichSelectionCheckTest, FailsForIdsImmichDoesNotKnow) {
@@ -115,8 +115,8 @@ TEST_F(ImmichSelectionCheckTest, FailsForIdsImmichDoesNotKnow) {
     EXPECT_THAT(album->detail, HasSubstr("no album with the id a9999999"));
     EXPECT_THAT(album->detail, HasSubstr("Not found or no album.read access"));
     EXPECT_THAT(album->fix, HasSubstr("check pixsync.json"));
-    EXPECT_THAT(checkLine(report, ": tag")->detail, HasSubstr("no tag with the id b9999999"));
-    EXPECT_THAT(checkLine(report, ": person")->detail,
+    EXPECT_THAT(requireCheckLine(report, ": tag").detail, HasSubstr("no tag with the id b9999999"));
+    EXPECT_THAT(requireCheckLine(report, ": person").detail,
                 HasSubstr("Not found or no person.read access"));
 }
 
@@ -125,6 +125,6 @@ TEST_F(ImmichSelectionCheckTest, AddsNoLinesForAPlainFavoritesRoute) {
     EXPECT_TRUE(report.ok());
     EXPECT_FALSE(checkLine(report, ": route"));
     EXPECT_FALSE(checkLine(report, ": album"));
-    EXPECT_THAT(checkLine(report, "asset.read")->detail,
+    EXPECT_THAT(requireCheckLine(report, "asset.read").detail,
                 HasSubstr("granted: favorites can be listed"));
 }

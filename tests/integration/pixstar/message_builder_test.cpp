@@ -31,7 +31,10 @@ Options parseWithPython(const std::string& wire, const test::TempDir& dir) {
     const auto result =
         test::run({test::python(), PIXSTAR_READ_EML, eml.string(), (dir / "attachment").string()});
     EXPECT_EQ(result.exitCode, 0) << result.err;
-    return Options::parse(result.out, "read_eml.py output");
+    Options parsed = Options::parse(result.out, "read_eml.py output");
+    EXPECT_EQ(parsed.stringList("defects"), std::vector<std::string>{})
+        << "the message has MIME defects:\n" << wire;
+    return parsed;
 }
 
 TEST(MessageBuilder, WritesAnRfc5322MessageWithOneAttachment) {

@@ -78,7 +78,9 @@ TEST(EncodeHeaderWords, EncodesUtf8InWholeCharacters) {
     const std::string encoded = encodeHeaderWords(text);
     EXPECT_EQ(encoded.find('\r'), std::string::npos);
     EXPECT_EQ(encoded.find('\n'), std::string::npos);
-    EXPECT_GT(encoded.find(' '), 0u) << "long text is split into several words";
+    const std::size_t space = encoded.find(' ');
+    ASSERT_NE(space, std::string::npos) << "long text is split into several words: " << encoded;
+    EXPECT_GT(space, 0u);
     EXPECT_EQ(decodeWords(encoded), text);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <vips/vips8>
@@ -75,7 +76,8 @@ class Harness {
     test::FakeClock& clock() { return clock_; }
     std::string logText() const { return output_->all(); }
 
-    /// Delivers a fixture as an asset named `fileName`.
+    /// Delivers a fixture as an asset named `fileName`. The sink owes one outcome per frame;
+    /// fewer fails the test here rather than letting a caller index past the end.
     std::vector<Outcome> deliver(const std::vector<Destination>& to,
                                  const std::string& fixture = "orientation-6.jpg",
                                  const std::string& mime = "image/jpeg",
@@ -88,7 +90,11 @@ class Harness {
         const MediaFile media = test::fixtureMedia(fixture, mime, temp_.path());
         const std::string route = "jane@example.com";
         const std::string label = "Jane";
-        return sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        std::vector<Outcome> outcomes = sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        if (outcomes.size() != to.size())
+            throw std::runtime_error("the sink gave " + std::to_string(outcomes.size()) +
+                                     " outcomes for " + std::to_string(to.size()) + " frames");
+        return outcomes;
     }
 
   private:
@@ -523,6 +529,31 @@ TEST(PixstarSink, AuthenticatesWithXoauth2FromATokenFile) {
     Harness h(oauth);
     EXPECT_EQ(h.deliver(frames({"frame@mypixstar.com"}))[0].kind, Kind::Delivered);
     EXPECT_EQ(server.events("AUTH XOAUTH2 ok").size(), 1u);
+    EXPECT_EQ(h.logText().find("ya29.token-value"), std::string::npos);
+}
+
+TEST(PixstarSink, RunsTheTokenCommandAtEachConnection) {
+    // Access tokens expire within the hour: a new connection must not reuse an old one.
+    SmtpTestServer server(configured([](SmtpServerOptions& o) {
+        o.starttls = true;
+        o.authUser = kUser;
+        o.oauth2Token = "ya29.token-value";
+        o.dropAfter = 2;  // a new connection after every second message
+    }));
+    test::TempDir dir;
+    const auto runs = dir / "runs";
+    Options options = sinkOptions(server);
+    Options oauth;
+    for (const auto& key : options.keys())
+        if (key != "smtp_password") oauth.set(key, options.string(key));
+    oauth.set("smtp_oauth2_token_command",
+              "echo run >> '" + runs.string() + "'; echo ya29.token-value");
+    Harness h(oauth);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(h.deliver(frames({"frame@mypixstar.com"}))[0].kind, Kind::Delivered) << i;
+    EXPECT_EQ(server.connections(), 3u);
+    EXPECT_EQ(server.events("AUTH XOAUTH2 ok").size(), 3u);
+    EXPECT_EQ(test::readFile(runs), "run\nrun\nrun\n") << "once per connection";
     EXPECT_EQ(h.logText().find("ya29.token-value"), std::string::npos);
 }
 

@@ -25,7 +25,8 @@ def main(argv):
         "header_names": [k.lower() for k in msg.keys()],
         "top_header_ascii": all(32 <= ord(c) < 127 or c in "\r\n\t" for c in top_headers),
         "all_ascii": all(b < 128 for b in raw),
-        "defects": [type(d).__name__ for d in msg.defects],
+        # Every part's defects (a malformed header or boundary anywhere in the message).
+        "defects": [type(d).__name__ for part in msg.walk() for d in part.defects],
         "body": "",
         "attachments": [],
     }

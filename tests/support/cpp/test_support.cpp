@@ -185,4 +185,20 @@ int freePort() {
     return port;
 }
 
+ClosedPort::ClosedPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::runtime_error("cannot reserve a port on 127.0.0.1");
+    port_ = ntohs(addr.sin_port);
+}
+
+ClosedPort::~ClosedPort() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
 }  // namespace pixsync::test

@@ -85,7 +85,23 @@ private:
     int pid_ = -1;
 };
 
-/// A free TCP port on 127.0.0.1.
+/// A free TCP port on 127.0.0.1, for a server the test starts itself. The port is released
+/// before it is returned, so prefer ClosedPort where nothing is meant to listen.
 int freePort();
+
+/// A TCP port on 127.0.0.1 that refuses every connection for as long as this object lives:
+/// it is bound (so no other test can take it) but never listens.
+class ClosedPort {
+public:
+    ClosedPort();
+    ~ClosedPort();
+    ClosedPort(const ClosedPort&) = delete;
+    ClosedPort& operator=(const ClosedPort&) = delete;
+    int port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
 
 }  // namespace pixsync::test

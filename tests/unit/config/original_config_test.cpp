@@ -172,6 +172,13 @@ TEST_F(OriginalConfig, ABadNumberNamesTheVariable) {
     EXPECT_THAT(error(), AllOf(HasSubstr(".env: POLL_INTERVAL_SECONDS must be a whole number")));
 }
 
+TEST_F(OriginalConfig, KeepingNoOldLogFilesIsRefusedAtStart) {
+    // The log's rotation always archives at least one file; 0 would fail only once opened.
+    env(std::string(kEnv) + "LOG_KEEP=0\n");
+    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    EXPECT_THAT(error(), HasSubstr(".env: LOG_KEEP"));
+}
+
 TEST_F(OriginalConfig, EnvFileSyntaxErrorsNameTheLine) {
     env("IMMICH_BASE_URL=http://x/api\nthis is not a setting\n");
     EXPECT_THAT(error(), AllOf(HasSubstr(".env: line 2"), HasSubstr("KEY=VALUE")));
