@@ -4,8 +4,9 @@
 //   state_writer <plugin.so> <state file> write <prefix> <count> [flush_every]
 //       records <count> deliveries "<prefix>-<i>" as Delivered (every tenth one first
 //       committed as Queued by a plan) and prints "D <asset>" / "Q <asset>" once durable:
-//       after the call returns, or for a store with a group-commit window (flush_every > 0)
-//       after the flush() that follows it.
+//       after the call returns, or with flush_every > 0 after the flush() that follows it.
+//       The JSON store writes plans with its next rewrite (a lost plan is re-planned from
+//       the unchanged cursor), so for it each plan is followed by a flush().
 //   state_writer <plugin.so> <state file> hold
 //       takes the writer lock, prints "ready <pid>", and waits to be killed.
 //
@@ -39,7 +40,7 @@ void say(const std::string& line) {
 }
 
 int write(StateStore& store, const Clock& clock, const std::string& prefix, long count,
-          long flushEvery) {
+          long flushEvery, bool flushPlans) {
     const std::string route = "route@example.com";
     const std::string frame = "frame@mypixstar.com";
     say(std::string("ready ") + std::to_string(::getpid()));
@@ -58,6 +59,7 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
             plan.listed.push_back(q.asset);
             plan.cursor.value = asset;
             store.commit(plan);
+            if (flushPlans) store.flush();
             pending.push_back("Q " + asset + "-q");
         }
         DeliveryRecord r;
@@ -105,7 +107,7 @@ int main(int argc, char** argv) {
         }
         if (args[2] == "write" && args.size() >= 5)
             return write(*store, clock, args[3], std::stol(args[4]),
-                         args.size() > 5 ? std::stol(args[5]) : 0);
+                         args.size() > 5 ? std::stol(args[5]) : 0, plugin.name() == "json");
         std::cerr << "unknown command " << args[2] << "\n";
         return 2;
     } catch (const Error& e) {
