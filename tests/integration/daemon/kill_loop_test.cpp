@@ -63,6 +63,26 @@ TEST_P(KillLoopTest, EachKillDuplicatesAtMostTheMessageInFlight) {
     }
 }
 
+TEST_F(DaemonTest, AResetAfterAKillMovesTheJsonJournalAsideToo) {
+    startImmich(kPhotos);
+    startSmtp();
+    writeConfig({{"STATE_BACKEND", "json"}});
+    {
+        auto daemon = startDaemon();
+        ASSERT_TRUE(waitFor([&] { return smtp->messages().size() >= 4; }, 90s))
+            << logText() << daemonOutput();
+        daemon->signal(SIGKILL);
+        ASSERT_EQ(daemon->wait(30s), 128 + SIGKILL);
+    }
+    const auto journal = dir / "pixstar_sync_state.json.journal";
+    ASSERT_TRUE(std::filesystem::exists(journal));
+    const auto reset = pixsync({"state", "reset", "--i-know"});
+    EXPECT_EQ(reset.exitCode, 0) << reset.err;
+    EXPECT_NE(reset.out.find("moved " + journal.string()), std::string::npos) << reset.out;
+    // Left behind, it would be replayed onto the fresh state (or refused as not its own).
+    EXPECT_FALSE(std::filesystem::exists(journal));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, KillLoopTest, ::testing::Values("sqlite", "json"),
                          [](const auto& p) { return p.param; });
 
