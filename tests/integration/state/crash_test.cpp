@@ -48,7 +48,7 @@ TEST_P(KilledWriter, LosesNothingItAcknowledged) {
     const fs::path state = dir / test::stateFileName(store);
     const fs::path plugin = test::pluginDir() / ("pixsync-" + store + ".so");
     // Every outcome is acknowledged when record() returns: the JSON store journals it. The
-    // writer flushes the JSON store after each plan, so kills also land in its rewrites.
+    // writer flushes the JSON store every third outcome, so kills also land in its rewrites.
     const std::string flushEvery = "0";
     test::StatePlugin opener(store);
     std::mt19937 random(20251125);

@@ -6,7 +6,8 @@
 //       committed as Queued by a plan) and prints "D <asset>" / "Q <asset>" once durable:
 //       after the call returns, or with flush_every > 0 after the flush() that follows it.
 //       The JSON store writes plans with its next rewrite (a lost plan is re-planned from
-//       the unchanged cursor), so for it each plan is followed by a flush().
+//       the unchanged cursor): it is flushed after every third outcome, which acknowledges
+//       the plans before it.
 //   state_writer <plugin.so> <state file> hold
 //       takes the writer lock, prints "ready <pid>", and waits to be killed.
 //
@@ -45,6 +46,7 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
     const std::string frame = "frame@mypixstar.com";
     say(std::string("ready ") + std::to_string(::getpid()));
     std::vector<std::string> pending;
+    std::vector<std::string> unflushedPlans;
     for (long i = 0; i < count; ++i) {
         const std::string asset = prefix + "-" + std::to_string(i);
         if (i % 10 == 0) {
@@ -59,8 +61,7 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
             plan.listed.push_back(q.asset);
             plan.cursor.value = asset;
             store.commit(plan);
-            if (flushPlans) store.flush();
-            pending.push_back("Q " + asset + "-q");
+            (flushPlans ? unflushedPlans : pending).push_back("Q " + asset + "-q");
         }
         DeliveryRecord r;
         r.key = {route, asset, frame};
@@ -77,9 +78,15 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
             for (const auto& line : pending) say(line);
             pending.clear();
         }
+        if (flushPlans && (i + 1) % 3 == 0) {
+            store.flush();
+            for (const auto& line : unflushedPlans) say(line);
+            unflushedPlans.clear();
+        }
     }
     store.flush();
     for (const auto& line : pending) say(line);
+    for (const auto& line : unflushedPlans) say(line);
     say("done");
     return 0;
 }
