@@ -120,6 +120,7 @@ std::optional<JournalContents> Journal::read() const {
                 in.fail("",
                         cat("was written by a newer pixsync (journal format ", version->GetInt(),
                             ", this one knows up to ", kJournalVersion, "); upgrade pixsync"));
+            if (version->GetInt() < 1) in.fail("", "names no known journal format");
             contents.generation = in.uint64(doc, "generation", "header");
             haveHeader = true;
             continue;
