@@ -48,7 +48,7 @@ int runStateReset(App& app, bool iKnow) {
     requireUnlocked(state);
     std::string suffix = ".reset-" + stamp();
     int moved = 0;
-    for (const char* companion : {"", "-wal", "-shm", ".tmp"}) {
+    for (const char* companion : {"", "-wal", "-shm", ".tmp", ".journal"}) {
         fs::path from = state.string() + companion;
         std::error_code ec;
         if (!fs::exists(from, ec)) continue;

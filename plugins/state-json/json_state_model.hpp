@@ -57,6 +57,9 @@ struct StateModel {
     /// Top-level keys neither pixsync nor the original service defined, kept verbatim.
     rapidjson::Document extra{rapidjson::kObjectType};
     std::uint64_t nextSequence = 1;
+    /// Counts the rewrites of the file (`pixsync.generation`); the journal names the
+    /// generation its lines apply to, so lines already folded into the file are not replayed.
+    std::uint64_t generation = 0;
 };
 
 /// Reads a state file's text strictly. Throws Error(State) naming `file` for anything that

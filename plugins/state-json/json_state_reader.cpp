@@ -3,10 +3,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <limits>
-
 #include "common/original_state.hpp"
 #include "common/state_files.hpp"
+#include "delivery_json.hpp"
+#include "field_reader.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/strings.hpp"
 
@@ -16,69 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using rapidjson::Value;
-
-/// Field access that reports the field's path on any type mismatch.
-class FieldReader {
-  public:
-    explicit FieldReader(const fs::path& file) : file_(file) {}
-
-    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-        throw state::unusableState(file_, cat(where, " ", what));
-    }
-
-    const Value& object(const Value& v, const std::string& where) const {
-        if (!v.IsObject()) fail(where, "is not an object");
-        return v;
-    }
-    const Value& array(const Value& v, const std::string& where) const {
-        if (!v.IsArray()) fail(where, "is not a list");
-        return v;
-    }
-    /// A member that may be missing (nullptr) but must be of the right kind when present.
-    const Value* member(const Value& obj, const char* key) const {
-        auto it = obj.FindMember(key);
-        return it == obj.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
-    }
-    std::string string(const Value& obj, const char* key, const std::string& where,
-                       bool required = false) const {
-        const Value* v = member(obj, key);
-        if (!v) {
-            if (required) fail(cat(where, ".", key), "is missing");
-            return {};
-        }
-        if (!v->IsString()) fail(cat(where, ".", key), "is not a string");
-        std::string s(v->GetString(), v->GetStringLength());
-        if (required && s.empty()) fail(cat(where, ".", key), "is empty");
-        return s;
-    }
-    std::int64_t int64(const Value& obj, const char* key, const std::string& where) const {
-        const Value* v = member(obj, key);
-        if (!v) return 0;
-        if (!v->IsInt64()) fail(cat(where, ".", key), "is not an integer");
-        return v->GetInt64();
-    }
-    std::uint64_t uint64(const Value& obj, const char* key, const std::string& where) const {
-        const Value* v = member(obj, key);
-        if (!v) return 0;
-        if (!v->IsUint64()) fail(cat(where, ".", key), "is not a non-negative integer");
-        return v->GetUint64();
-    }
-    int smallInt(const Value& obj, const char* key, const std::string& where) const {
-        std::int64_t n = int64(obj, key, where);
-        if (n < 0 || n > std::numeric_limits<int>::max())
-            fail(cat(where, ".", key), "is out of range");
-        return static_cast<int>(n);
-    }
-    bool boolean(const Value& obj, const char* key, const std::string& where, bool fallback) const {
-        const Value* v = member(obj, key);
-        if (!v) return fallback;
-        if (!v->IsBool()) fail(cat(where, ".", key), "is not true or false");
-        return v->GetBool();
-    }
-
-  private:
-    const fs::path& file_;
-};
 
 /// A copy that owns its strings. Value's copy constructor shares "const" strings, which
 /// after an in-place parse point into the text buffer, gone once parsing is over.
@@ -97,21 +34,6 @@ std::string nameOf(const Value& name) {
     return std::string(name.GetString(), name.GetStringLength());
 }
 
-Asset readAsset(const FieldReader& in, const Value& v, const std::string& where) {
-    in.object(v, where);
-    Asset a;
-    a.id = in.string(v, "id", where, true);
-    a.checksum = in.string(v, "checksum", where);
-    a.fileName = in.string(v, "file_name", where);
-    a.mimeType = in.string(v, "mime_type", where);
-    a.kind = assetKindFromString(in.string(v, "kind", where));
-    a.takenAt = in.string(v, "taken_at", where);
-    a.updatedAt = in.string(v, "updated_at", where);
-    a.owner = in.string(v, "owner", where);
-    a.sizeBytes = in.uint64(v, "size", where);
-    return a;
-}
-
 void readDeliveries(const FieldReader& in, const Value& section, StateModel& model) {
     const Value* all = in.member(section, "deliveries");
     if (!all) return;
@@ -123,25 +45,8 @@ void readDeliveries(const FieldReader& in, const Value& section, StateModel& mod
         rapidjson::SizeType i = 0;
         for (const auto& v : route.value.GetArray()) {
             std::string where = cat(routeWhere, "[", i++, "]");
-            in.object(v, where);
-            DeliveryKey key{routeId, in.string(v, "asset_id", where, true),
-                            in.string(v, "destination", where, true)};
-            Delivery d;
-            std::string status = in.string(v, "status", where, true);
-            try {
-                d.status = deliveryStatusFromString(status);
-            } catch (const Error&) {
-                in.fail(cat(where, ".status"), cat("is not a delivery status ('", status, "')"));
-            }
-            d.checksum = in.string(v, "checksum", where);
-            d.sink = in.string(v, "sink", where);
-            d.detail = in.string(v, "detail", where);
-            d.attempts = in.smallInt(v, "attempts", where);
-            d.nextAttempt = in.int64(v, "next_attempt", where);
-            d.updated = in.int64(v, "updated", where);
-            d.bytes = in.uint64(v, "bytes", where);
-            if (const Value* asset = in.member(v, "asset"))
-                d.asset = std::make_unique<Asset>(readAsset(in, *asset, cat(where, ".asset")));
+            DeliveryKey key{routeId, "", ""};
+            Delivery d = json::readDelivery(in, v, where, key);
             d.sequence = model.nextSequence++;
             if (!model.deliveries.emplace(std::move(key), std::move(d)).second)
                 in.fail(where, "repeats a delivery listed earlier");
@@ -161,7 +66,7 @@ void readFavorites(const FieldReader& in, const Value& section, StateModel& mode
         rapidjson::SizeType i = 0;
         for (const auto& v : route.value.GetArray()) {
             std::string where = cat(routeWhere, "[", i++, "]");
-            Favorite f{readAsset(in, v, where), in.boolean(v, "present", where, true)};
+            Favorite f{json::readAsset(in, v, where), in.boolean(v, "present", where, true)};
             std::string id = f.asset.id;
             known.insert_or_assign(std::move(id), std::move(f));
         }
@@ -233,6 +138,7 @@ void readSection(const FieldReader& in, const fs::path& file, const Value& secti
                              ", this one knows up to ", kFormatVersion,
                              "): upgrade pixsync, or restore a backup"));
     if (version->GetInt() < 1) in.fail("pixsync.version", "is not a known format version");
+    model.generation = in.uint64(section, "generation", "pixsync");
     readDeliveries(in, section, model);
     readFavorites(in, section, model);
     readCursors(in, section, model);
@@ -244,7 +150,8 @@ void readSection(const FieldReader& in, const fs::path& file, const Value& secti
 
 StateModel parseState(const fs::path& file, std::string text) {
     rapidjson::Document document = state::parseStateJson(file, text);
-    FieldReader in(file);
+    FieldReader in(
+        [&file](const std::string& problem) { return state::unusableState(file, problem); });
     StateModel model;
     state::SentByRoute sent = state::readSentByRoute(document, file);
     for (auto& member : document.GetObject()) {

@@ -9,7 +9,11 @@ namespace pixsync::jsonstate {
 
 JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& context,
                                OpenMode mode)
-    : settings_(std::move(settings)), clock_(context.clock), log_(context.log), mode_(mode) {
+    : settings_(std::move(settings)),
+      clock_(context.clock),
+      log_(context.log),
+      mode_(mode),
+      journal_(settings_.path) {
     if (mode_ == OpenMode::ReadWrite) {
         state::requireWritableFolder(settings_.path);
         lock_ = std::make_unique<state::WriterLock>(settings_.path);
@@ -21,7 +25,49 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
         log_.info(
             cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
     }
+    const std::size_t replayed = replayJournal();
     for (const auto& [key, delivery] : model_.deliveries) index_.add(key, delivery);
+    if (mode_ == OpenMode::ReadWrite) {
+        if (replayed > 0) {
+            log_.info(cat("replayed ", replayed, " outcome(s) from the journal ",
+                          journal_.path().string(), " that the last run recorded after its last ",
+                          "rewrite of ", settings_.path.string()));
+            save();  // folds them in and empties the journal
+        } else {
+            journal_.clear();
+        }
+    }
+}
+
+std::size_t JsonStateStore::replayJournal() {
+    std::optional<JournalContents> journal = journal_.read();
+    if (!journal) return 0;
+    if (journal->tornTail && mode_ == OpenMode::ReadWrite)
+        log_.warning(cat("the last line of the journal ", journal_.path().string(),
+                         " was cut short by a crash and is ignored: the photo being recorded "
+                         "then may be sent again"));
+    // An older generation: the file was rewritten with these lines in it and the process
+    // stopped before emptying the journal.
+    if (journal->generation < model_.generation) return 0;
+    if (journal->generation > model_.generation) {
+        // A reader can see the writer between a rewrite and its next journal line.
+        if (mode_ == OpenMode::ReadOnly) return 0;
+        throw stateError(
+            cat("journal ", journal_.path().string(), " belongs to version ", journal->generation,
+                " of the state file ", settings_.path.string(), ", which is at version ",
+                model_.generation,
+                ": the state file was replaced (restored from a backup, or rewritten by another "
+                "program) since pixsync last ran. Put back the state file the journal belongs to, "
+                "or move the journal aside to use the state file as it is (the photos recorded "
+                "only in the journal are sent again)"));
+    }
+    for (auto& [key, delivery] : journal->records) {
+        auto [it, inserted] = model_.deliveries.try_emplace(key);
+        const std::uint64_t sequence = inserted ? model_.nextSequence++ : it->second.sequence;
+        it->second = std::move(delivery);
+        it->second.sequence = sequence;
+    }
+    return journal->records.size();
 }
 
 void JsonStateStore::removeLeftoverTemporaryFiles() {
@@ -41,7 +87,10 @@ void JsonStateStore::removeLeftoverTemporaryFiles() {
 
 JsonStateStore::~JsonStateStore() {
     try {
-        if (mode_ == OpenMode::ReadWrite && dirty_) save();
+        if (mode_ == OpenMode::ReadWrite) {
+            if (dirty_) save();
+            journal_.remove();  // everything is in the file: a clean stop leaves no journal
+        }
     } catch (const std::exception& e) {
         log_.error(e.what());
     }
@@ -55,7 +104,8 @@ void JsonStateStore::requireWritable(const char* operation) const {
 }
 
 template <class Change>
-void JsonStateStore::update(const DeliveryKey& key, Change&& change) {
+std::map<DeliveryKey, Delivery>::iterator JsonStateStore::update(const DeliveryKey& key,
+                                                                 Change&& change) {
     auto [it, inserted] = model_.deliveries.try_emplace(key);
     if (inserted)
         it->second.sequence = model_.nextSequence++;
@@ -63,18 +113,30 @@ void JsonStateStore::update(const DeliveryKey& key, Change&& change) {
         index_.remove(it->first, it->second);
     change(it->second);
     index_.add(it->first, it->second);
+    return it;
 }
 
-void JsonStateStore::outcomesAdded(std::size_t n) {
+void JsonStateStore::outcomesAdded(const Records& records) {
     dirty_ = true;
-    pendingOutcomes_ += n;
-    if (pendingOutcomes_ >= settings_.batchSize) save();
+    pendingOutcomes_ += records.size();
+    if (pendingOutcomes_ >= settings_.batchSize)
+        save();  // the rewrite makes them durable; no need to journal them first
+    else if (!records.empty())
+        journal_.append(model_.generation, records);
 }
 
 void JsonStateStore::save() {
-    bytesWritten_ += saveState(model_, settings_.path);
+    ++model_.generation;
+    try {
+        bytesWritten_ += saveState(model_, settings_.path);
+    } catch (...) {
+        --model_.generation;  // the file and its journal are as they were
+        throw;
+    }
     pendingOutcomes_ = 0;
     dirty_ = false;
+    // A crash before this leaves the journal naming the previous generation: skipped.
+    journal_.clear();
 }
 
 std::optional<RouteCursor> JsonStateStore::cursor(const std::string& route) {
@@ -163,7 +225,7 @@ std::optional<TimePoint> JsonStateStore::nextDue() {
 void JsonStateStore::record(const DeliveryRecord& r) {
     std::lock_guard guard(mutex_);
     requireWritable("record");
-    update(r.key, [&](Delivery& d) {
+    auto it = update(r.key, [&](Delivery& d) {
         d.status = r.status;
         if (!r.checksum.empty()) d.checksum = r.checksum;
         d.sink = r.sink;
@@ -174,15 +236,17 @@ void JsonStateStore::record(const DeliveryRecord& r) {
         d.updated = toUnixMillis(r.at);
         if (r.status == DeliveryStatus::Delivered) d.asset.reset();
     });
-    outcomesAdded(1);
+    outcomesAdded({{&it->first, &it->second}});
 }
 
 void JsonStateStore::requeue(const std::vector<QueuedDelivery>& deliveries) {
     std::lock_guard guard(mutex_);
     requireWritable("requeue");
     const std::int64_t now = toUnixMillis(clock_.now());
+    Records records;
+    records.reserve(deliveries.size());
     for (const QueuedDelivery& q : deliveries) {
-        update(q.key, [&](Delivery& d) {
+        auto it = update(q.key, [&](Delivery& d) {
             d.status = DeliveryStatus::Queued;
             if (!q.asset.checksum.empty()) d.checksum = q.asset.checksum;
             d.attempts = 0;
@@ -192,8 +256,9 @@ void JsonStateStore::requeue(const std::vector<QueuedDelivery>& deliveries) {
             d.updated = now;
             d.asset = std::make_unique<Asset>(q.asset);
         });
+        records.emplace_back(&it->first, &it->second);
     }
-    outcomesAdded(deliveries.size());
+    outcomesAdded(records);
 }
 
 std::uint64_t JsonStateStore::countDelivered(const std::string& sink, TimePoint since) {

@@ -2,12 +2,14 @@
 /// @file json_state_store.hpp
 /// The JSON state store: the original service's state file, extended.
 ///
-/// Durability: outcomes (record(), requeue()) are buffered and the file is rewritten once
-/// `batch_size` of them are pending; commit() and recordPass() are written with the next
-/// rewrite; setMeta() and flush() write at once. A crash therefore loses at most the
-/// outcomes since the last rewrite (fewer than batch_size deliveries, which are sent again:
-/// at-least-once) and the plans since then (re-planned from the unchanged cursor). Every
-/// rewrite replaces the whole file atomically, so the file is always one consistent state.
+/// Durability: each outcome (record(), requeue()) is appended to the journal beside the file
+/// and synced before the call returns (see journal.hpp); the file itself is rewritten once
+/// `batch_size` outcomes are pending, and the journal, replayed on opening, is then emptied.
+/// commit() and recordPass() are written with the next rewrite; setMeta() and flush() write
+/// at once. A crash therefore loses no acknowledged outcome (only the one being recorded:
+/// the message in flight is sent again) and the plans since the last rewrite (re-planned
+/// from the unchanged cursor). Every rewrite replaces the whole file atomically, so the file
+/// is always one consistent state.
 
 #include <filesystem>
 #include <memory>
@@ -16,6 +18,7 @@
 
 #include "common/writer_lock.hpp"
 #include "delivery_index.hpp"
+#include "journal.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
@@ -58,10 +61,16 @@ class JsonStateStore final : public StateStore {
   private:
     void requireWritable(const char* operation) const;
     void removeLeftoverTemporaryFiles();
-    /// Applies `change` to the record of `key` (created when missing) keeping the indexes true.
+    /// Applies the journal's records to the model just read; returns how many it applied.
+    std::size_t replayJournal();
+    /// Applies `change` to the record of `key` (created when missing) keeping the indexes
+    /// true; returns the record.
     template <class Change>
-    void update(const DeliveryKey& key, Change&& change);
-    void outcomesAdded(std::size_t n);
+    std::map<DeliveryKey, Delivery>::iterator update(const DeliveryKey& key, Change&& change);
+    /// Makes outcomes just applied durable: journaled, or written with a rewrite when
+    /// `batch_size` of them are pending.
+    using Records = std::vector<std::pair<const DeliveryKey*, const Delivery*>>;
+    void outcomesAdded(const Records& records);
     void save();
     RouteSummary summarizeRoute(const std::string& route) const;
 
@@ -70,6 +79,7 @@ class JsonStateStore final : public StateStore {
     Logger log_;
     OpenMode mode_;
     std::unique_ptr<state::WriterLock> lock_;
+    Journal journal_;
     mutable std::mutex mutex_;
     StateModel model_;
     DeliveryIndex index_;

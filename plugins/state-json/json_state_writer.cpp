@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/state_files.hpp"
+#include "delivery_json.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/strings.hpp"
 
@@ -21,44 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using Writer = rapidjson::Writer<rapidjson::FileWriteStream>;
 
-void key(Writer& w, std::string_view k) {
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()), true);
-}
-void text(Writer& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()), true);
-}
-/// Defaults are left out: at 100k records they are most of the file.
-void optionalText(Writer& w, std::string_view k, const std::string& s) {
-    if (s.empty()) return;
-    key(w, k);
-    text(w, s);
-}
-void optionalNumber(Writer& w, std::string_view k, std::int64_t n) {
-    if (n == 0) return;
-    key(w, k);
-    w.Int64(n);
-}
-void optionalUnsigned(Writer& w, std::string_view k, std::uint64_t n) {
-    if (n == 0) return;
-    key(w, k);
-    w.Uint64(n);
-}
-
-void writeAssetFields(Writer& w, const Asset& a) {
-    key(w, "id");
-    text(w, a.id);
-    optionalText(w, "checksum", a.checksum);
-    optionalText(w, "file_name", a.fileName);
-    optionalText(w, "mime_type", a.mimeType);
-    if (a.kind != AssetKind::Other) {
-        key(w, "kind");
-        text(w, toString(a.kind));
-    }
-    optionalText(w, "taken_at", a.takenAt);
-    optionalText(w, "updated_at", a.updatedAt);
-    optionalText(w, "owner", a.owner);
-    optionalUnsigned(w, "size", a.sizeBytes);
-}
+using json::key;
+using json::optionalText;
+using json::text;
 
 using DeliveryIt = std::map<DeliveryKey, Delivery>::const_iterator;
 
@@ -108,26 +74,7 @@ void writeDeliveries(Writer& w, const StateModel& model) {
         for (; it != all.end() && it->first.route == route; ++it) {
             const Delivery& d = it->second;
             w.StartObject();
-            key(w, "asset_id");
-            text(w, it->first.assetId);
-            key(w, "destination");
-            text(w, it->first.destination);
-            key(w, "status");
-            text(w, toString(d.status));
-            optionalText(w, "checksum", d.checksum);
-            optionalText(w, "sink", d.sink);
-            optionalNumber(w, "attempts", d.attempts);
-            if (d.status == DeliveryStatus::Queued)
-                optionalNumber(w, "next_attempt", d.nextAttempt);
-            optionalText(w, "detail", d.detail);
-            optionalUnsigned(w, "bytes", d.bytes);
-            optionalNumber(w, "updated", d.updated);
-            if (d.asset) {
-                key(w, "asset");
-                w.StartObject();
-                writeAssetFields(w, *d.asset);
-                w.EndObject();
-            }
+            json::writeDeliveryFields(w, it->first, d);
             w.EndObject();
         }
         w.EndArray();
@@ -143,7 +90,7 @@ void writeFavorites(Writer& w, const StateModel& model) {
         w.StartArray();
         for (const auto& [id, favorite] : known) {
             w.StartObject();
-            writeAssetFields(w, favorite.asset);
+            json::writeAssetFields(w, favorite.asset);
             key(w, "present");
             w.Bool(favorite.present);
             w.EndObject();
@@ -213,6 +160,8 @@ void writeDocument(Writer& w, const StateModel& model) {
     w.StartObject();
     key(w, "version");
     w.Int(kFormatVersion);
+    key(w, "generation");
+    w.Uint64(model.generation);
     writeDeliveries(w, model);
     writeFavorites(w, model);
     writeCursorsPassesMeta(w, model);

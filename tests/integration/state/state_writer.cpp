@@ -4,8 +4,10 @@
 //   state_writer <plugin.so> <state file> write <prefix> <count> [flush_every]
 //       records <count> deliveries "<prefix>-<i>" as Delivered (every tenth one first
 //       committed as Queued by a plan) and prints "D <asset>" / "Q <asset>" once durable:
-//       after the call returns, or for a store with a group-commit window (flush_every > 0)
-//       after the flush() that follows it.
+//       after the call returns, or with flush_every > 0 after the flush() that follows it.
+//       The JSON store writes plans with its next rewrite (a lost plan is re-planned from
+//       the unchanged cursor): it is flushed after every third outcome, which acknowledges
+//       the plans before it.
 //   state_writer <plugin.so> <state file> hold
 //       takes the writer lock, prints "ready <pid>", and waits to be killed.
 //
@@ -39,11 +41,12 @@ void say(const std::string& line) {
 }
 
 int write(StateStore& store, const Clock& clock, const std::string& prefix, long count,
-          long flushEvery) {
+          long flushEvery, bool flushPlans) {
     const std::string route = "route@example.com";
     const std::string frame = "frame@mypixstar.com";
     say(std::string("ready ") + std::to_string(::getpid()));
     std::vector<std::string> pending;
+    std::vector<std::string> unflushedPlans;
     for (long i = 0; i < count; ++i) {
         const std::string asset = prefix + "-" + std::to_string(i);
         if (i % 10 == 0) {
@@ -58,7 +61,7 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
             plan.listed.push_back(q.asset);
             plan.cursor.value = asset;
             store.commit(plan);
-            pending.push_back("Q " + asset + "-q");
+            (flushPlans ? unflushedPlans : pending).push_back("Q " + asset + "-q");
         }
         DeliveryRecord r;
         r.key = {route, asset, frame};
@@ -75,9 +78,15 @@ int write(StateStore& store, const Clock& clock, const std::string& prefix, long
             for (const auto& line : pending) say(line);
             pending.clear();
         }
+        if (flushPlans && (i + 1) % 3 == 0) {
+            store.flush();
+            for (const auto& line : unflushedPlans) say(line);
+            unflushedPlans.clear();
+        }
     }
     store.flush();
     for (const auto& line : pending) say(line);
+    for (const auto& line : unflushedPlans) say(line);
     say("done");
     return 0;
 }
@@ -105,7 +114,7 @@ int main(int argc, char** argv) {
         }
         if (args[2] == "write" && args.size() >= 5)
             return write(*store, clock, args[3], std::stol(args[4]),
-                         args.size() > 5 ? std::stol(args[5]) : 0);
+                         args.size() > 5 ? std::stol(args[5]) : 0, plugin.name() == "json");
         std::cerr << "unknown command " << args[2] << "\n";
         return 2;
     } catch (const Error& e) {
