@@ -83,6 +83,8 @@ std::string Api::immichMessage(std::string_view body) {
         return text;
     }
     if (body.empty()) return "an empty answer";
+    if (body.size() >= kMaxErrorBodyBytes)
+        return cat("an answer longer than ", humanBytes(kMaxErrorBodyBytes), ", not read further");
     if (looksLikeHtml(body)) return "an HTML page";
     return "an answer that is not Immich's error format";
 }

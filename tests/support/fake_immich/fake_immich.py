@@ -435,6 +435,12 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         raw = self.read_body()
         self.sent_bytes = 0
         self.gzipped = False
+        leftover = getattr(self, "overrun_leftover", b"")
+        if leftover:
+            # The excess of the previous answer on this connection, arriving late (see the
+            # "overrun" fault): it comes before this answer, where the client expects a status line.
+            self.overrun_leftover = b""
+            self.wfile.write(leftover)
         if path.startswith("/__admin/"):
             try:
                 self.admin(method, path[len("/__admin/"):].strip("/"), raw)
@@ -457,6 +463,8 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 status = self.apply_fault(fault, path)
             if status is None:
                 status = self.api(method, path, query, raw, entry)
+            if fault and fault["kind"] == "overrun":
+                self.overrun_leftover = b"x" * int(fault.get("bytes", 64))
         except HttpProblem as p:
             status = self.send_problem(p.status, p.message)
         except (BrokenPipeError, ConnectionResetError):
@@ -492,6 +500,12 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         if kind == "invalid-json":
             return self.send_bytes(200, b'{"albums": {"items": [], "total": 0, "assets": [{"id": tru',
                                    "application/json; charset=utf-8")
+        if kind == "overrun":
+            return None  # answered normally; the excess follows (see dispatch)
+        if kind == "drip":
+            return self.drip(fault)
+        if kind == "endless-error":
+            return self.endless_error(fault)
         if kind == "html":
             return self.send_bytes(200, HTML_PAGE, "text/html; charset=utf-8")
         if kind == "truncate":
@@ -506,6 +520,50 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             self.sent_bytes = len(body) // 2
             return 200
         raise HttpProblem(500, "unknown fault kind %r" % kind)
+
+    def drip(self, fault):
+        """Announces `bytes` (64 KiB) of JPEG and sends 2 of them every `interval` (0.5) s until
+        all are sent, the client hangs up or `seconds` (60) have passed."""
+        length = int(fault.get("bytes", 65536))
+        interval = float(fault.get("interval", 0.5))
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        sent = 0
+        try:
+            while sent < length and time.monotonic() < end:
+                self.wfile.write(b"\xff\xd8"[: length - sent])
+                self.wfile.flush()
+                sent += min(2, length - sent)
+                time.sleep(interval)
+        finally:
+            self.sent_bytes = getattr(self, "header_bytes", 0) + sent
+        return 200
+
+    def endless_error(self, fault):
+        """Answers `status` (500) with Immich's error JSON that never ends: 64 KiB pieces, as
+        fast as the client takes them, until it hangs up or `seconds` (60) have passed."""
+        status = int(fault.get("status", 500))
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Connection", "close")  # no length: the body ends when the connection does
+        self.end_headers()
+        self.close_connection = True
+        piece = b"x" * 65536
+        sent = 0
+        try:
+            self.wfile.write(b'{"message": "')
+            while time.monotonic() < end:
+                self.wfile.write(piece)
+                sent += len(piece)
+        finally:
+            self.sent_bytes = getattr(self, "header_bytes", 0) + sent
+        return status
 
     # --- the Immich API -----------------------------------------------------------------
     def authenticate(self, permission, entry):
@@ -730,7 +788,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 return self.send_json(200, store.change_members(m.group(1), m.group(2), body))
             if route == "faults" and method == "POST":
                 fault = {"kind": str(body["kind"]), "remaining": int(body.get("count", 1))}
-                for field in ("path", "method", "seconds", "status"):
+                for field in ("path", "method", "seconds", "status", "bytes", "interval"):
                     if field in body:
                         fault[field] = body[field]
                 store.faults.append(fault)
