@@ -36,7 +36,8 @@ class DownloadDeadline {
     /// Time allowed for a download that has received `received` bytes.
     std::chrono::milliseconds allowed(std::uint64_t received) const noexcept {
         const std::uint64_t size = std::max(expected_, received);
-        return allowance_ + std::chrono::milliseconds(size * 1000 / std::max<std::uint64_t>(minSpeed_, 1));
+        return allowance_ +
+               std::chrono::milliseconds(size * 1000 / std::max<std::uint64_t>(minSpeed_, 1));
     }
 
     /// Time since the download started.

@@ -72,7 +72,8 @@ class HostileImmichCliTest : public ImmichTest {
   "state": {"plugin": "sqlite", "options": {"path": "state.db"}},
   "plugin_dirs": [")" + pluginDir().string() + R"("],
   "sources": [{"name": "immich", "plugin": "immich",
-               "options": {"immich_base_url": ")" + immich().baseUrl() + R"(", "immich_timeout_seconds": 2}}],
+               "options": {"immich_base_url": ")" + immich().baseUrl() +
+                                                            R"(", "immich_timeout_seconds": 2}}],
   "sinks": [{"name": "frames", "plugin": "folder", "options": {"root": "frames"}}],
   "routes": [{"id": "john@example.com",
               "source_options": {"user": "john@example.com", "api_key": "john-key-all"},
@@ -82,11 +83,14 @@ class HostileImmichCliTest : public ImmichTest {
         ::chmod(config.c_str(), 0600);
     }
 
-    void injectFault(const std::string& members) { immich().admin("POST", "/faults", "{" + members + "}"); }
+    void injectFault(const std::string& members) {
+        immich().admin("POST", "/faults", "{" + members + "}");
+    }
 
     Measured once() {
-        return runMeasured({cliPath().string(), "once", "--config", (dir() / "pixsync.json").string()},
-                           dir(), dir() / "once.out", 120);
+        return runMeasured(
+            {cliPath().string(), "once", "--config", (dir() / "pixsync.json").string()}, dir(),
+            dir() / "once.out", 120);
     }
 
     std::string output() { return readFile(dir() / "once.out"); }

@@ -44,7 +44,9 @@ class HostileImmichTest : public ImmichTest {
     }
 
     /// Injects a fault with all its fields given as JSON members.
-    void injectFault(const std::string& members) { immich().admin("POST", "/faults", "{" + members + "}"); }
+    void injectFault(const std::string& members) {
+        immich().admin("POST", "/faults", "{" + members + "}");
+    }
 
     /// Bytes the fake sent for an endpoint (headers and body).
     long bytesSent(const std::string& endpoint) {
@@ -104,7 +106,8 @@ TEST_F(HostileImmichTest, ADripDownloadIsCutOffAtItsDeadline) {
 // and drips gets no more time than the photo's real size allows.
 TEST_F(HostileImmichTest, AnInflatedContentLengthBuysADripNoTime) {
     startWithOnePhoto();
-    injectFault(R"("kind": "drip", "count": 1, "path": "/api/assets/", "bytes": 104857600, "seconds": 30)");
+    injectFault(
+        R"("kind": "drip", "count": 1, "path": "/api/assets/", "bytes": 104857600, "seconds": 30)");
     HttpClient http = client();
     TempFile file = TempFile::create(dir());
     HttpError e(HttpFailure::Other, "none");
@@ -119,8 +122,9 @@ TEST_F(HostileImmichTest, AnInflatedContentLengthBuysADripNoTime) {
     EXPECT_LT(took, 7.0);
     EXPECT_EQ(e.failure(), HttpFailure::TooSlow);
     EXPECT_FALSE(e.transient());
-    EXPECT_THAT(e.what(), AllOf(HasSubstr("Immich at " + immich().baseUrl()),
-                                HasSubstr("104857600 bytes announced"), HasSubstr("allowed: 4.0 s")));
+    EXPECT_THAT(e.what(),
+                AllOf(HasSubstr("Immich at " + immich().baseUrl()),
+                      HasSubstr("104857600 bytes announced"), HasSubstr("allowed: 4.0 s")));
 }
 
 // Before: an HTTP 500 with an endless body was read to its end (109 GB in 60 s).
@@ -130,7 +134,8 @@ TEST_F(HostileImmichTest, AnEndlessErrorBodyIsCutAndItsConnectionDropped) {
     HttpClient http = client(std::chrono::seconds(30));
     TempFile file = TempFile::create(dir());
     HttpDownload d;
-    double took = secondsOf([&] { d = http.download("/assets/" + kPhoto + "/original", file, 1 << 20); });
+    double took =
+        secondsOf([&] { d = http.download("/assets/" + kPhoto + "/original", file, 1 << 20); });
     EXPECT_LT(took, 3.0);
     EXPECT_EQ(d.status, 500);
     EXPECT_EQ(d.errorBody.size(), kMaxErrorBodyBytes);
@@ -208,4 +213,71 @@ TEST_F(HostileImmichTest, ThePluginGetsPastAnOverrunOnAFreshConnection) {
     EXPECT_EQ(source->fetch(l.assets[0]).size, 65536u);
     EXPECT_EQ(source->list("").assets.size(), 1u);
     EXPECT_THAT(logText(), HasSubstr("longer than its Content-Length announced"));
+}
+
+// libcurl stops at 300 KB of headers with "connection closed"; pixsync stops earlier and
+// calls it what it is.
+TEST_F(HostileImmichTest, EndlessHeadersAreRefusedAsAMalformedReply) {
+    startWithOnePhoto();
+    injectFault(R"("kind": "endless-headers", "count": 1, "path": "/api/server/", "seconds": 20)");
+    HttpClient http = client();
+    double took = secondsOf([&] {
+        try {
+            http.request("GET", "/server/version");
+            ADD_FAILURE() << "endless headers were taken for an answer";
+        } catch (const HttpError& e) {
+            EXPECT_EQ(e.failure(), HttpFailure::Malformed);
+            EXPECT_THAT(e.what(), AllOf(HasSubstr("Immich at " + immich().baseUrl()),
+                                        HasSubstr("sent more than 256.0 KB of headers"),
+                                        HasSubstr("GET /server/version")));
+        }
+    });
+    EXPECT_LT(took, 3.0);
+    EXPECT_LT(bytesSent("GET /api/server/version"), 32l << 20);
+    EXPECT_LT(peakRssMb() - peakBefore_, kMaxPeakGrowthMb);
+}
+
+// What held before and must keep holding: a gzip bomb is cut at the answer's cap, in memory,
+// on disk and as an error body.
+TEST_F(HostileImmichTest, GzipBombsStayCut) {
+    startWithOnePhoto();
+    HttpClientOptions o;
+    o.baseUrl = immich().baseUrl();
+    o.defaultHeaders = {{"x-api-key", "john-key-all"}};
+    o.maxResponseBytes = 4 << 20;
+    HttpClient http(o);
+    injectFault(R"("kind": "gzip-bomb", "count": 1, "path": "/api/server/")");
+    double took = secondsOf([&] {
+        try {
+            http.request("GET", "/server/version");
+            ADD_FAILURE() << "a 128 MB answer was read";
+        } catch (const HttpError& e) {
+            EXPECT_EQ(e.failure(), HttpFailure::TooLarge);
+        }
+    });
+    EXPECT_LT(took, 10.0);  // includes the fake making the bomb
+
+    injectFault(R"("kind": "gzip-bomb", "count": 1, "path": "/api/server/", "status": 500)");
+    HttpResponse r = http.request("GET", "/server/version");
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.body.size(), kMaxErrorBodyBytes);
+
+    injectFault(R"("kind": "gzip-bomb", "count": 1, "path": "/api/assets/")");
+    TempFile file = TempFile::create(dir());
+    HttpDownload d = http.download("/assets/" + kPhoto + "/original", file, 1 << 20);
+    EXPECT_TRUE(d.overLimit);
+    EXPECT_LE(file.size(), 1u << 20);
+    EXPECT_LT(peakRssMb() - peakBefore_, kMaxPeakGrowthMb);
+}
+
+// What held before and must keep holding: a redirect is not followed (it would carry the
+// API key wherever it points).
+TEST_F(HostileImmichTest, RedirectsAreNotFollowed) {
+    startWithOnePhoto();
+    HttpClient http = client();
+    TempFile file = TempFile::create(dir());
+    HttpDownload d = http.download("/assets/" + kPhoto + "/thumbnail?size=fullsize", file, 1 << 20);
+    EXPECT_EQ(d.status, 302);
+    EXPECT_EQ(file.size(), 0u);
+    EXPECT_EQ(requests(kOriginal), 0);
 }

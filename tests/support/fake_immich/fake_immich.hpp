@@ -106,7 +106,8 @@ class FakeImmich {
     void resetCounters() { admin("DELETE", "/requests"); }
 
     /// Injects `count` faults of a kind ("500", "503", "delay", "reset", "close",
-    /// "invalid-json", "truncate", "html", "drip", "endless-error", "overrun") for requests
+    /// "invalid-json", "truncate", "html", "drip", "endless-error", "overrun",
+    /// "endless-headers", "gzip-bomb") for requests
     /// whose path starts with `path`. Other fields: admin("POST", "/faults", ...).
     void injectFault(const std::string& kind, int count, const std::string& path = {},
                      double seconds = 0) {

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import uuid
+import zlib
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -506,6 +507,10 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             return self.drip(fault)
         if kind == "endless-error":
             return self.endless_error(fault)
+        if kind == "endless-headers":
+            return self.endless_headers(fault)
+        if kind == "gzip-bomb":
+            return self.gzip_bomb(fault)
         if kind == "html":
             return self.send_bytes(200, HTML_PAGE, "text/html; charset=utf-8")
         if kind == "truncate":
@@ -563,6 +568,35 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 sent += len(piece)
         finally:
             self.sent_bytes = getattr(self, "header_bytes", 0) + sent
+        return status
+
+    def endless_headers(self, fault):
+        """Answers 200 and then sends header lines without end, as fast as the client takes
+        them, until it hangs up or `seconds` (60) have passed."""
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.close_connection = True
+        line = b"X-Filler: " + b"y" * 1000 + b"\r\n"
+        sent = 0
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            while time.monotonic() < end:
+                self.wfile.write(line)
+                sent += len(line)
+        finally:
+            self.sent_bytes = sent
+        return 200
+
+    def gzip_bomb(self, fault):
+        """Answers `status` (200) with a gzipped JSON body that inflates to `bytes` (128 MiB)."""
+        status = int(fault.get("status", 200))
+        body = gzip_bomb(int(fault.get("bytes", 128 << 20)))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.sent_bytes = getattr(self, "header_bytes", 0) + len(body)
         return status
 
     # --- the Immich API -----------------------------------------------------------------
@@ -820,6 +854,24 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                     store.gzip_min_bytes = int(body["gzipMinBytes"])
                 return self.send_json(200, {"ok": True})
         raise HttpProblem(404, "no admin route %s %s" % (method, route))
+
+
+_bombs = {}
+_bombs_lock = threading.Lock()
+
+
+def gzip_bomb(size):
+    """A gzip stream of `size` bytes of filler (about 1/200 of it), made once per size."""
+    with _bombs_lock:
+        if size not in _bombs:
+            packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: gzip framing; 1: fast
+            piece = b" " * (1 << 20)
+            parts = [packer.compress(b'{"message": "')]
+            for _ in range(size >> 20):
+                parts.append(packer.compress(piece))
+            parts.append(packer.flush())
+            _bombs[size] = b"".join(parts)
+        return _bombs[size]
 
 
 def quote_name(name):
