@@ -13,6 +13,7 @@ HttpClientOptions clientOptions(const Settings& s, const std::string& key) {
     o.baseUrl = s.baseUrl;
     o.defaultHeaders = {{"x-api-key", key}, {"Accept", "application/json"}};
     o.timeout = std::chrono::seconds(s.timeoutSeconds);
+    o.minDownloadBytesPerSecond = s.minDownloadBytesPerSecond;
     o.connectTimeout = std::chrono::seconds(std::min(s.timeoutSeconds, 10));
     o.caFile = s.caFile;
     o.insecure = s.insecureTls;
@@ -58,10 +59,10 @@ HttpResponse Api::call(KeyRole key, std::string_view method, std::string_view pa
 }
 
 HttpDownload Api::download(std::string_view path, const TempFile& file, std::uint64_t maxBytes,
-                           const HttpHeaders& headers) {
+                           const HttpHeaders& headers, std::uint64_t expectedBytes) {
     try {
         return userClient_.download(path, file, maxBytes ? maxBytes : settings_.maxDownloadBytes,
-                                    {}, headers);
+                                    {}, headers, expectedBytes);
     } catch (const HttpError& e) {
         if (e.transient()) throw TransientFault(e.what());
         throw;
@@ -82,6 +83,8 @@ std::string Api::immichMessage(std::string_view body) {
         return text;
     }
     if (body.empty()) return "an empty answer";
+    if (body.size() >= kMaxErrorBodyBytes)
+        return cat("an answer longer than ", humanBytes(kMaxErrorBodyBytes), ", not read further");
     if (looksLikeHtml(body)) return "an HTML page";
     return "an answer that is not Immich's error format";
 }

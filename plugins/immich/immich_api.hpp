@@ -38,9 +38,10 @@ class Api {
                       std::string_view body = {});
 
     /// Streams a GET into `file` with the user's key (see HttpClient::download()), capped at
-    /// `maxBytes` (0: the configured download limit).
+    /// `maxBytes` (0: the configured download limit), with a deadline from `expectedBytes`
+    /// (the size Immich listed; 0: unknown) and the configured minimum speed.
     HttpDownload download(std::string_view path, const TempFile& file, std::uint64_t maxBytes = 0,
-                          const HttpHeaders& headers = {});
+                          const HttpHeaders& headers = {}, std::uint64_t expectedBytes = 0);
 
     /// Runs `attempt` up to three times while it throws TransientFault, with growing pauses.
     template <class F>

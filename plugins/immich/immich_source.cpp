@@ -208,13 +208,24 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
     std::string name =
         cat(preview ? "the preview of " : "", "\"", asset.fileName, "\" (", asset.id, ")");
     TempFile file = TempFile::create(tempDir_);
-    HttpDownload d = api_.retrying([&] {
-        HttpDownload got = api_.download(path, file);
-        if (got.status >= 500)
-            throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status, ": ",
-                                     Api::immichMessage(got.errorBody), ")"));
-        return got;
-    });
+    // A preview's size is not listed; the original's is.
+    const std::uint64_t expected = preview ? 0 : asset.sizeBytes;
+    HttpDownload d;
+    try {
+        d = api_.retrying([&] {
+            HttpDownload got = api_.download(path, file, 0, {}, expected);
+            if (got.status >= 500)
+                throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status,
+                                         ": ", Api::immichMessage(got.errorBody), ")"));
+            return got;
+        });
+    } catch (const HttpError& e) {
+        if (e.failure() != HttpFailure::TooSlow) throw;
+        // Not the photo's fault: it is tried again later, like any outage of Immich.
+        throw unavailableError(cat(name, ": ", e.what(),
+                                   "; if Immich is reachable only this slowly, lower ",
+                                   settings_.minDownloadSpeedWhere));
+    }
     if (d.overLimit) {
         std::string size = d.announcedBytes
                                ? cat("is ", megabytes(*d.announcedBytes))

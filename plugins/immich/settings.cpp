@@ -12,6 +12,7 @@ Settings readSettings(const Options& options) {
     s.apiKeyWhere = options.where("api_key");
     s.adminKeyWhere = options.where("immich_api_key");
     s.maxDownloadWhere = options.where("immich_max_download_mb");
+    s.minDownloadSpeedWhere = options.where("immich_min_download_kb_per_second");
 
     s.baseUrl = trim(options.string("immich_base_url"));
     while (!s.baseUrl.empty() && s.baseUrl.back() == '/') s.baseUrl.pop_back();
@@ -49,6 +50,10 @@ Settings readSettings(const Options& options) {
         static_cast<std::uint64_t>(options.integer("immich_max_download_mb", 200, 1, 1024 * 1024)) *
         1024 * 1024;
     s.timeoutSeconds = static_cast<int>(options.integer("immich_timeout_seconds", 30, 1, 3600));
+    s.minDownloadBytesPerSecond =
+        static_cast<std::uint64_t>(
+            options.integer("immich_min_download_kb_per_second", 32, 1, 1024 * 1024)) *
+        1024;
     s.previewFallback = options.boolean("immich_preview_fallback", true);
     s.selection = readSelection(options);
     return s;

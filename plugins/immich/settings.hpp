@@ -21,11 +21,14 @@ struct Settings {
     int pageSize = 1000;
     std::uint64_t maxDownloadBytes = 200ull * 1024 * 1024;
     int timeoutSeconds = 30;
+    /// The slowest average a download may have (after timeoutSeconds); see HttpClientOptions.
+    std::uint64_t minDownloadBytesPerSecond = 32 * 1024;
     bool previewFallback = true;
     Selection selection;  ///< what the route follows (favorites by default)
 
     // Where each value came from, as the user wrote it ("/etc/.env: IMMICH_BASE_URL").
-    std::string baseUrlWhere, userWhere, apiKeyWhere, adminKeyWhere, maxDownloadWhere;
+    std::string baseUrlWhere, userWhere, apiKeyWhere, adminKeyWhere, maxDownloadWhere,
+        minDownloadSpeedWhere;
 };
 
 /// Reads and validates the options; throws Error(Config) naming the key and the fix.

@@ -5,6 +5,7 @@
 /// up to a size cap; media is streamed straight to a file.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -31,8 +32,14 @@ struct HttpClientOptions {
     HttpHeaders defaultHeaders;
     /// Time allowed to establish a connection (TCP and TLS).
     std::chrono::seconds connectTimeout{10};
-    /// Time allowed for one whole request; for downloads, the time allowed without progress.
+    /// Time allowed for one whole request; for downloads, the time allowed without progress
+    /// and the fixed part of the overall deadline (see minDownloadBytesPerSecond).
     std::chrono::seconds timeout{30};
+    /// The slowest average a download may have: one is cut off once it has taken longer than
+    /// `timeout + size / minDownloadBytesPerSecond`, where size is the larger of the bytes
+    /// received and the expected size (the smallest of the sizes reported beforehand and in
+    /// Content-Length). So a server cannot stretch a download by sending slowly. 0: no limit.
+    std::uint64_t minDownloadBytesPerSecond = 32 * 1024;
     /// A PEM file of certificate authorities to trust instead of the system's.
     std::filesystem::path caFile;
     /// Skip TLS certificate verification (a local server with a self-signed certificate).
@@ -66,9 +73,15 @@ struct HttpDownload {
     bool overLimit = false;
     /// The size the server announced (Content-Length), when it did.
     std::optional<std::uint64_t> announcedBytes;
-    /// For a non-2xx answer: the start of its body (an error message, usually JSON).
+    /// For a non-2xx answer: the start of its body (an error message, usually JSON), at most
+    /// kMaxErrorBodyBytes; the rest is not read (the connection is dropped instead).
     std::string errorBody;
 };
+
+/// How much of a non-2xx answer's body is read, by request() and download(). Error bodies are
+/// short messages; a longer one is cut there and its connection dropped, so an endless error
+/// body costs neither memory nor time.
+inline constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
 
 /// Called during a download with bytes received so far and the total (0 when unknown).
 using HttpProgress = std::function<void(std::uint64_t received, std::uint64_t total)>;
@@ -82,6 +95,8 @@ enum class HttpFailure {
     Tls,                ///< TLS handshake or certificate verification failed
     ConnectionLost,     ///< the connection was closed or reset mid-request
     TooLarge,           ///< the answer was over maxResponseBytes
+    TooSlow,            ///< a download was slower on average than minDownloadBytesPerSecond
+    Malformed,          ///< the server's reply was not valid HTTP
     Other,              ///< anything else libcurl reports
 };
 
@@ -93,9 +108,11 @@ class HttpError : public Error {
         : Error(ErrorKind::Unavailable, message), failure_(failure) {}
     /// What went wrong.
     HttpFailure failure() const noexcept { return failure_; }
-    /// True when the same request may well succeed if tried again soon.
+    /// True when the same request may well succeed if tried again soon. A download that was
+    /// too slow is not: trying again at once would block for another whole deadline.
     bool transient() const noexcept {
-        return failure_ == HttpFailure::Timeout || failure_ == HttpFailure::ConnectionLost;
+        return failure_ == HttpFailure::Timeout || failure_ == HttpFailure::ConnectionLost ||
+               failure_ == HttpFailure::Malformed;
     }
 
   private:
@@ -116,15 +133,20 @@ class HttpClient {
     HttpClient& operator=(const HttpClient&) = delete;
 
     /// Sends a request and reads the answer into memory. `path` is appended to the base URL.
-    /// Any HTTP status is returned; throws HttpError when no complete answer arrived.
+    /// Any HTTP status is returned (a non-2xx body cut at kMaxErrorBodyBytes); throws HttpError
+    /// when no complete answer arrived.
     HttpResponse request(std::string_view method, std::string_view path, std::string_view body = {},
                          const HttpHeaders& headers = {});
 
     /// GETs `path` and streams a 2xx body into `file` (truncating it), stopping once more than
-    /// `maxBytes` arrived (then `overLimit` is set). Non-2xx bodies are not written to the
-    /// file; their start is kept in `errorBody`. Throws HttpError on transport failures.
+    /// `maxBytes` arrived or were announced (then `overLimit` is set). Non-2xx bodies are not
+    /// written to the file; their start is kept in `errorBody`. `expectedBytes` is the size
+    /// reported before the download (0: unknown), for the deadline (see
+    /// minDownloadBytesPerSecond). Throws HttpError on transport failures, with TooSlow when
+    /// the deadline passed.
     HttpDownload download(std::string_view path, const TempFile& file, std::uint64_t maxBytes,
-                          const HttpProgress& progress = {}, const HttpHeaders& headers = {});
+                          const HttpProgress& progress = {}, const HttpHeaders& headers = {},
+                          std::uint64_t expectedBytes = 0);
 
     /// The full URL for a path (for messages; contains no credentials unless the base did).
     std::string url(std::string_view path) const;

@@ -8,6 +8,24 @@ namespace {
 std::string withDetail(const std::string& text, const std::string& detail) {
     return detail.empty() ? text : cat(text, " (", detail, ")");
 }
+// A reply that is not HTTP. On a kept-alive connection that is nearly always the rest of the
+// previous answer: the server sent more than its Content-Length announced.
+HttpError malformedReply(const FailureContext& c) {
+    if (c.reused)
+        return HttpError(
+            HttpFailure::Malformed,
+            withDetail(cat(c.server,
+                           " sent a malformed reply: on the kept-alive connection, bytes that do "
+                           "not start an HTTP answer arrived, left over from the previous answer, "
+                           "which was longer than its Content-Length announced"),
+                       c.detail));
+    return HttpError(HttpFailure::Malformed,
+                     withDetail(cat(c.server,
+                                    " sent a malformed reply that is not HTTP; check that the "
+                                    "URL's host and port lead to the right server"),
+                                c.detail));
+}
+
 }  // namespace
 
 HttpError failureFor(CURLcode code, const FailureContext& c) {
@@ -65,8 +83,14 @@ HttpError failureFor(CURLcode code, const FailureContext& c) {
             return HttpError(
                 HttpFailure::ConnectionLost,
                 withDetail(cat("the answer from ", c.server, " was cut short"), c.detail));
-        case CURLE_URL_MALFORMAT:
+        case CURLE_WEIRD_SERVER_REPLY:
+            return malformedReply(c);
         case CURLE_UNSUPPORTED_PROTOCOL:
+            // After the request went out this is about the reply ("Received HTTP/0.9"), not
+            // the URL's scheme.
+            if (c.requestSent) return malformedReply(c);
+            [[fallthrough]];
+        case CURLE_URL_MALFORMAT:
             return HttpError(
                 HttpFailure::Other,
                 withDetail(cat("the URL of ", c.server,

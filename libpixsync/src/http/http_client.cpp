@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "http/curl_failure.hpp"
+#include "http/download_deadline.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync {
@@ -51,10 +52,19 @@ std::string withoutUserInfo(const std::string& url) {
     return url.substr(0, hostStart) + url.substr(at + 1);
 }
 
+// Headers are short; a server sending them without end would otherwise grow the list forever.
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+
+bool successful(long status) { return status >= 200 && status < 300; }
+
 // What the callbacks of one transfer write into.
 struct Transfer {
     HttpHeaders headers;
     long status = 0;
+    std::size_t headerBytes = 0;
+    bool headersTooLarge = false;
+    // A non-2xx body longer than kMaxErrorBodyBytes: its start was kept, the rest not read.
+    bool errorCut = false;
     // request(): the body in memory
     std::string body;
     std::uint64_t maxBody = 0;
@@ -68,11 +78,19 @@ struct Transfer {
     std::string errorBody;
     const HttpProgress* progress = nullptr;
     std::uint64_t announced = 0;
+    http::DownloadDeadline* deadline = nullptr;
+    std::uint64_t received = 0;  // body bytes as libcurl counts them, for the deadline
+    bool tooSlow = false;
 };
 
 std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::string_view line(data, size * count);
+    t->headerBytes += line.size();
+    if (t->headerBytes > kMaxHeaderBytes) {
+        t->headersTooLarge = true;
+        return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+    }
     if (line.starts_with("HTTP/")) {
         // A new response starts (after "100 Continue" for instance): forget the previous one.
         t->headers.clear();
@@ -91,14 +109,27 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
         } catch (...) {
             t->announced = 0;
         }
+        if (t->deadline && successful(t->status)) t->deadline->announced(t->announced);
     }
     t->headers.emplace_back(std::move(name), std::move(value));
     return line.size();
 }
 
+// Keeps the start of an error answer's body, up to kMaxErrorBodyBytes. Returns what the body
+// callback must return: short of `n` once the cap is reached, which stops the transfer and
+// drops the connection rather than reading an endless body to its end.
+std::size_t keepErrorStart(std::string& kept, const char* data, std::size_t n, bool& cut) {
+    std::size_t room = kMaxErrorBodyBytes - std::min(kept.size(), kMaxErrorBodyBytes);
+    kept.append(data, std::min(n, room));
+    if (n <= room) return n;
+    cut = true;
+    return 0;
+}
+
 std::size_t onBodyToMemory(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::size_t n = size * count;
+    if (!successful(t->status)) return keepErrorStart(t->body, data, n, t->errorCut);
     if (t->body.size() + n > t->maxBody) {
         t->tooLarge = true;
         return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
@@ -107,18 +138,13 @@ std::size_t onBodyToMemory(char* data, std::size_t size, std::size_t count, void
     return n;
 }
 
-constexpr std::size_t kMaxErrorBody = 64 * 1024;
-
 std::size_t onBodyToFile(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     std::size_t n = size * count;
-    if (t->status < 200 || t->status >= 300) {
-        // An error answer: keep its start for the message, never write it as media.
-        if (t->errorBody.size() < kMaxErrorBody)
-            t->errorBody.append(data, std::min(n, kMaxErrorBody - t->errorBody.size()));
-        return n;
-    }
-    if (t->written + n > t->maxFile) {
+    // An error answer: keep its start for the message, never write it as media.
+    if (!successful(t->status)) return keepErrorStart(t->errorBody, data, n, t->errorCut);
+    // Announced as too large: no need to wait for the bytes to prove it.
+    if (t->written + n > t->maxFile || t->announced > t->maxFile) {
         t->overLimit = true;
         return 0;
     }
@@ -129,6 +155,24 @@ std::size_t onBodyToFile(char* data, std::size_t size, std::size_t count, void* 
     t->written += n;
     if (t->progress && *t->progress) (*t->progress)(t->written, t->announced);
     return n;
+}
+
+// libcurl calls this often while data flows and about once a second while it does not.
+int onDownloadProgress(void* user, curl_off_t /*dltotal*/, curl_off_t dlnow, curl_off_t /*ultotal*/,
+                       curl_off_t /*ulnow*/) {
+    auto* t = static_cast<Transfer*>(user);
+    t->received = static_cast<std::uint64_t>(std::max<curl_off_t>(dlnow, 0));
+    if (t->deadline && t->deadline->passed(t->received, http::DownloadDeadline::Clock::now())) {
+        t->tooSlow = true;
+        return 1;  // makes libcurl stop with CURLE_ABORTED_BY_CALLBACK
+    }
+    return 0;
+}
+
+std::string seconds(std::chrono::milliseconds d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+    return text;
 }
 
 }  // namespace
@@ -229,6 +273,15 @@ struct HttpClient::Impl {
         return code;
     }
 
+    // Failures the callbacks noticed themselves, before libcurl's own code is looked at.
+    void throwIfCut(const Transfer& t, std::string_view method, std::string_view path) const {
+        if (t.headersTooLarge)
+            throw HttpError(HttpFailure::Malformed,
+                            cat(server, " sent more than ", humanBytes(kMaxHeaderBytes),
+                                " of headers in answer to ", method, " ", path,
+                                "; refusing to read them (a malformed reply)"));
+    }
+
     HttpError failure(CURLcode code, long timeoutSeconds) {
         http::FailureContext c;
         c.server = server;
@@ -237,6 +290,12 @@ struct HttpClient::Impl {
         double connectTime = 0;
         curl_easy_getinfo(easy.get(), CURLINFO_CONNECT_TIME, &connectTime);
         c.connected = connectTime > 0;
+        long requestBytes = 0;
+        curl_easy_getinfo(easy.get(), CURLINFO_REQUEST_SIZE, &requestBytes);
+        c.requestSent = requestBytes > 0;
+        long opened = 0;
+        curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, &opened);
+        c.reused = c.requestSent && opened == 0;
         c.caFile = options.caFile.string();
         return http::failureFor(code, c);
     }
@@ -266,13 +325,15 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
         bool reused = false;
         CURLcode code = impl_->perform(reused);
-        if (code == CURLE_OK) {
+        if (code == CURLE_OK || t.errorCut) {
             HttpResponse r;
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+            if (r.status == 0) r.status = t.status;
             r.headers = std::move(t.headers);
             r.body = std::move(t.body);
             return r;
         }
+        impl_->throwIfCut(t, method, path);
         if (t.tooLarge)
             throw HttpError(HttpFailure::TooLarge,
                             cat("the answer from ", impl_->server, " to ", method, " ", path,
@@ -287,16 +348,20 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
 
 HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
                                   std::uint64_t maxBytes, const HttpProgress& progress,
-                                  const HttpHeaders& headers) {
+                                  const HttpHeaders& headers, std::uint64_t expectedBytes) {
+    const HttpClientOptions& o = impl_->options;
     for (int attempt = 0;; ++attempt) {
         FileHandle out(std::fopen(file.path().c_str(), "wb"));
         if (!out)
             throw Error(ErrorKind::Unavailable,
                         cat("cannot write the download to ", file.path().string()));
+        http::DownloadDeadline deadline(o.timeout, o.minDownloadBytesPerSecond,
+                                        std::min(expectedBytes, maxBytes));
         Transfer t;
         t.file = out.get();
         t.maxFile = maxBytes;
         t.progress = &progress;
+        t.deadline = &deadline;
         HeaderList list = impl_->prepare("GET", path, {}, headers, t, attempt > 0);
         CURL* h = impl_->easy.get();
         // A big file on a slow line may take long; give up only when it stops moving.
@@ -305,6 +370,9 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
                          static_cast<long>(impl_->options.timeout.count()));
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBodyToFile);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, onDownloadProgress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
         bool reused = false;
         CURLcode code = impl_->perform(reused);
         bool flushed = std::fflush(out.get()) == 0;
@@ -327,7 +395,19 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
         if (t.writeFailed || !flushed)
             throw Error(ErrorKind::Unavailable, cat("cannot write the download to ",
                                                     file.path().string(), " (disk full?)"));
-        if (code == CURLE_OK) return d;
+        if (code == CURLE_OK || t.errorCut) return d;
+        if (t.tooSlow) {
+            const auto now = http::DownloadDeadline::Clock::now();
+            throw HttpError(
+                HttpFailure::TooSlow,
+                cat("the download of ", path, " from ", impl_->server, " was too slow: ",
+                    t.received, " bytes in ", seconds(deadline.elapsed(now)), " (",
+                    t.announced > 0 ? cat(t.announced, " bytes announced; ") : std::string(),
+                    "allowed: ", seconds(deadline.allowed(t.received)), ", that is ",
+                    o.timeout.count(), " s plus the size at ",
+                    humanBytes(o.minDownloadBytesPerSecond), "/s); gave up"));
+        }
+        impl_->throwIfCut(t, "GET", path);
         if (attempt == 0 && reused && t.status == 0 && t.written == 0 &&
             http::looksLikeStaleConnection(code))
             continue;

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import uuid
+import zlib
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -435,6 +436,12 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         raw = self.read_body()
         self.sent_bytes = 0
         self.gzipped = False
+        leftover = getattr(self, "overrun_leftover", b"")
+        if leftover:
+            # The excess of the previous answer on this connection, arriving late (see the
+            # "overrun" fault): it comes before this answer, where the client expects a status line.
+            self.overrun_leftover = b""
+            self.wfile.write(leftover)
         if path.startswith("/__admin/"):
             try:
                 self.admin(method, path[len("/__admin/"):].strip("/"), raw)
@@ -457,6 +464,8 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 status = self.apply_fault(fault, path)
             if status is None:
                 status = self.api(method, path, query, raw, entry)
+            if fault and fault["kind"] == "overrun":
+                self.overrun_leftover = b"x" * int(fault.get("bytes", 64))
         except HttpProblem as p:
             status = self.send_problem(p.status, p.message)
         except (BrokenPipeError, ConnectionResetError):
@@ -492,6 +501,16 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         if kind == "invalid-json":
             return self.send_bytes(200, b'{"albums": {"items": [], "total": 0, "assets": [{"id": tru',
                                    "application/json; charset=utf-8")
+        if kind == "overrun":
+            return None  # answered normally; the excess follows (see dispatch)
+        if kind == "drip":
+            return self.drip(fault)
+        if kind == "endless-error":
+            return self.endless_error(fault)
+        if kind == "endless-headers":
+            return self.endless_headers(fault)
+        if kind == "gzip-bomb":
+            return self.gzip_bomb(fault)
         if kind == "html":
             return self.send_bytes(200, HTML_PAGE, "text/html; charset=utf-8")
         if kind == "truncate":
@@ -506,6 +525,79 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             self.sent_bytes = len(body) // 2
             return 200
         raise HttpProblem(500, "unknown fault kind %r" % kind)
+
+    def drip(self, fault):
+        """Announces `bytes` (64 KiB) of JPEG and sends 2 of them every `interval` (0.5) s until
+        all are sent, the client hangs up or `seconds` (60) have passed."""
+        length = int(fault.get("bytes", 65536))
+        interval = float(fault.get("interval", 0.5))
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        sent = 0
+        try:
+            while sent < length and time.monotonic() < end:
+                self.wfile.write(b"\xff\xd8"[: length - sent])
+                self.wfile.flush()
+                sent += min(2, length - sent)
+                time.sleep(interval)
+        finally:
+            self.sent_bytes = getattr(self, "header_bytes", 0) + sent
+        return 200
+
+    def endless_error(self, fault):
+        """Answers `status` (500) with Immich's error JSON that never ends: 64 KiB pieces, as
+        fast as the client takes them, until it hangs up or `seconds` (60) have passed."""
+        status = int(fault.get("status", 500))
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Connection", "close")  # no length: the body ends when the connection does
+        self.end_headers()
+        self.close_connection = True
+        piece = b"x" * 65536
+        sent = 0
+        try:
+            self.wfile.write(b'{"message": "')
+            while time.monotonic() < end:
+                self.wfile.write(piece)
+                sent += len(piece)
+        finally:
+            self.sent_bytes = getattr(self, "header_bytes", 0) + sent
+        return status
+
+    def endless_headers(self, fault):
+        """Answers 200 and then sends header lines without end, as fast as the client takes
+        them, until it hangs up or `seconds` (60) have passed."""
+        end = time.monotonic() + float(fault.get("seconds", 60))
+        self.close_connection = True
+        line = b"X-Filler: " + b"y" * 1000 + b"\r\n"
+        sent = 0
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            while time.monotonic() < end:
+                self.wfile.write(line)
+                sent += len(line)
+        finally:
+            self.sent_bytes = sent
+        return 200
+
+    def gzip_bomb(self, fault):
+        """Answers `status` (200) with a gzipped JSON body that inflates to `bytes` (128 MiB)."""
+        status = int(fault.get("status", 200))
+        body = gzip_bomb(int(fault.get("bytes", 128 << 20)))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.sent_bytes = getattr(self, "header_bytes", 0) + len(body)
+        return status
 
     # --- the Immich API -----------------------------------------------------------------
     def authenticate(self, permission, entry):
@@ -730,7 +822,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 return self.send_json(200, store.change_members(m.group(1), m.group(2), body))
             if route == "faults" and method == "POST":
                 fault = {"kind": str(body["kind"]), "remaining": int(body.get("count", 1))}
-                for field in ("path", "method", "seconds", "status"):
+                for field in ("path", "method", "seconds", "status", "bytes", "interval"):
                     if field in body:
                         fault[field] = body[field]
                 store.faults.append(fault)
@@ -762,6 +854,24 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                     store.gzip_min_bytes = int(body["gzipMinBytes"])
                 return self.send_json(200, {"ok": True})
         raise HttpProblem(404, "no admin route %s %s" % (method, route))
+
+
+_bombs = {}
+_bombs_lock = threading.Lock()
+
+
+def gzip_bomb(size):
+    """A gzip stream of `size` bytes of filler (about 1/200 of it), made once per size."""
+    with _bombs_lock:
+        if size not in _bombs:
+            packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: gzip framing; 1: fast
+            piece = b" " * (1 << 20)
+            parts = [packer.compress(b'{"message": "')]
+            for _ in range(size >> 20):
+                parts.append(packer.compress(piece))
+            parts.append(packer.flush())
+            _bombs[size] = b"".join(parts)
+        return _bombs[size]
 
 
 def quote_name(name):

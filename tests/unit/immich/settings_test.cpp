@@ -39,6 +39,7 @@ TEST(ImmichSettings, ReadsDefaults) {
     EXPECT_EQ(s.pageSize, 1000);
     EXPECT_EQ(s.maxDownloadBytes, 200ull * 1024 * 1024);
     EXPECT_EQ(s.timeoutSeconds, 30);
+    EXPECT_EQ(s.minDownloadBytesPerSecond, 32u * 1024);
     EXPECT_TRUE(s.previewFallback);
     EXPECT_FALSE(s.insecureTls);
     EXPECT_TRUE(s.adminKey.empty());
@@ -50,8 +51,10 @@ TEST(ImmichSettings, AcceptsStringValuesFromEnvFiles) {
         .set("immich_insecure_tls", "true")
         .set("immich_timeout_seconds", "5")
         .set("immich_preview_fallback", "no")
-        .set("immich_max_download_mb", "15");
+        .set("immich_max_download_mb", "15")
+        .set("immich_min_download_kb_per_second", "8");
     auto s = immich::readSettings(o);
+    EXPECT_EQ(s.minDownloadBytesPerSecond, 8u * 1024);
     EXPECT_EQ(s.pageSize, 250);
     EXPECT_TRUE(s.insecureTls);
     EXPECT_EQ(s.timeoutSeconds, 5);
@@ -84,6 +87,12 @@ TEST(ImmichSettings, PageSizeMustBeWithinImmichsLimits) {
     EXPECT_THAT(configErrorOf(o), HasSubstr("immich_page_size"));
     o.set("immich_page_size", std::int64_t{0});
     EXPECT_THAT(configErrorOf(o), HasSubstr("immich_page_size"));
+}
+
+TEST(ImmichSettings, MinimumDownloadSpeedMustBePositive) {
+    auto o = valid();
+    o.set("immich_min_download_kb_per_second", std::int64_t{0});
+    EXPECT_THAT(configErrorOf(o), HasSubstr("immich_min_download_kb_per_second"));
 }
 
 TEST(ImmichSettings, CaFileMustExist) {
