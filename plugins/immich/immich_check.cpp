@@ -28,7 +28,8 @@ void ImmichSource::check(CheckReport& report) {
         return;
     }
     if (settings_.insecureTls)
-        report.notice(subject, "TLS certificate checks are off (immich_insecure_tls)");
+        report.notice(subject, cat("TLS certificate checks are off (",
+                                   settings_.key("immich_insecure_tls"), ")"));
     checkUser(report);
     checkSearch(report, checkSelection(report));
     if (!settings_.adminKey.empty()) checkAdmin(report);

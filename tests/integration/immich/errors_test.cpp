@@ -137,7 +137,7 @@ TEST_F(ImmichTest, ConfigErrorsNameTheKey) {
     Error e = errorFrom([&] { makeSource(o); });
     EXPECT_EQ(e.kind(), ErrorKind::Config);
     EXPECT_THAT(e.what(), HasSubstr("immich_base_url"));
-    EXPECT_THAT(e.what(), HasSubstr("must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("append /api: http://nas:2283/api"));
 }
 
 TEST_F(ImmichTest, KeysNeverReachTheLog) {

@@ -8,6 +8,6 @@ std::unique_ptr<pixsync::Sink> make(const pixsync::Options&, const pixsync::Plug
 extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor* pixsync_plugin_descriptor() {
     static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor, pixsync::kPluginAbiMinor + 1,
                                              pixsync::PluginKind::Sink, "newer-minor", "1.0",
-                                             "needs a newer host", nullptr, make, nullptr};
+                                             "needs a newer host", nullptr, make, nullptr, {}};
     return &d;
 }
