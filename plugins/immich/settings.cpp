@@ -23,7 +23,8 @@ Settings readSettings(const Options& options) {
                 "\" must start with http:// or https://, as in http://your-nas:2283/api"));
     if (!lower.ends_with("/api"))
         throw configError(cat(s.baseUrlWhere, ": \"", s.baseUrl,
-                              "\" is not Immich's API address; append /api: ", s.baseUrl, "/api"));
+                              "\" must end with /api (Immich's API address); append /api: ", s.baseUrl,
+                              "/api"));
 
     s.user = trim(options.string("user"));
     if (!isEmailAddress(s.user))
