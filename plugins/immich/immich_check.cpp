@@ -24,7 +24,8 @@ void ImmichSource::check(CheckReport& report) {
                                        "(tested with v2.3.1)"));
     } catch (const Error& e) {
         report.fail(subject, e.what(),
-                    "check IMMICH_BASE_URL (it must end with /api) and that Immich runs");
+                    cat("check ", settings_.key("immich_base_url"),
+                        " (it must end with /api) and that Immich runs"));
         return;
     }
     if (settings_.insecureTls)

@@ -244,7 +244,8 @@ void SmtpClient::startTls(const StepReporter& report) {
         abandon();
         throw unavailableError(cat(where,
                                    " does not offer STARTTLS; refusing to send in plaintext ",
-                                   "(set SMTP_USE_TLS=false only for a local relay)"));
+                                   "(set ", settings_.key("smtp_use_tls"),
+                                   "=false only for a local relay)"));
     }
     const SmtpReply reply = command("STARTTLS");
     if (reply.code != 220) {

@@ -72,7 +72,7 @@ TEST_F(ImmichTest, AnHtmlPageMeansTheBaseUrlIsWrong) {
     auto source = makeSource(o);
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
-    EXPECT_THAT(e.what(), HasSubstr("IMMICH_BASE_URL must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("immich_base_url must end with /api"));
     EXPECT_THAT(e.what(), HasSubstr("HTML"));
 }
 
@@ -82,7 +82,7 @@ TEST_F(ImmichTest, A404MeansTheBaseUrlIsWrong) {
     o.set("immich_base_url", immich().baseUrl() + "/v2/api");
     auto source = makeSource(o);
     Error e = errorFrom([&] { source->list(""); });
-    EXPECT_THAT(e.what(), HasSubstr("IMMICH_BASE_URL must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("immich_base_url must end with /api"));
     EXPECT_THAT(e.what(), HasSubstr("404"));
 }
 
