@@ -30,8 +30,9 @@ std::string facts(const OptionDeclaration& d) {
 
 void printDeclarations(std::span<const OptionDeclaration> declared, bool envStyle) {
     for (const auto& d : declared)
-        std::printf("  %s  (%s)\n      %s\n", (envStyle ? toUpper(d.name) : std::string(d.name)).c_str(),
-                    facts(d).c_str(), d.description ? d.description : "");
+        std::printf("  %s  (%s)\n      %s\n",
+                    (envStyle ? toUpper(d.name) : std::string(d.name)).c_str(), facts(d).c_str(),
+                    d.description ? d.description : "");
 }
 
 }  // namespace
@@ -52,12 +53,14 @@ int runPlugins(App& app, const std::string& optionsOf) {
         for (const auto& p : app.registry.plugins()) {
             if (p.name() != optionsOf) continue;
             const auto declared = declaredOptions(*p.descriptor);
-            std::printf("%s %s %s: %s\n", p.name().c_str(), toString(p.kind()), p.descriptor->version,
+            std::printf("%s %s %s: %s\n", p.name().c_str(), toString(p.kind()),
+                        p.descriptor->version,
                         p.descriptor->description ? p.descriptor->description : "");
             if (declared.empty())
-                std::printf("  declares no options (built before ABI %u.1, or declares none): "
-                            "its options are passed to it unchecked\n",
-                            kPluginAbiMajor);
+                std::printf(
+                    "  declares no options (built before ABI %u.1, or declares none): "
+                    "its options are passed to it unchecked\n",
+                    kPluginAbiMajor);
             printDeclarations(declared, false);
             return 0;
         }

@@ -120,7 +120,9 @@ std::unique_ptr<Sink> create(const Options& options, const PluginContext& contex
 
 /// What `pixsync plugins --options jsonl-log` prints and what the configuration is checked against.
 constexpr OptionDeclaration kOptions[] = {
-    {.name = "file", .type = OptionType::Path, .required = true,
+    {.name = "file",
+     .type = OptionType::Path,
+     .required = true,
      .description = "the log to append to; relative paths resolve against the config"},
 };
 

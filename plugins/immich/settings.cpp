@@ -22,9 +22,9 @@ Settings readSettings(const Options& options) {
             cat(s.baseUrlWhere, ": \"", s.baseUrl,
                 "\" must start with http:// or https://, as in http://your-nas:2283/api"));
     if (!lower.ends_with("/api"))
-        throw configError(cat(s.baseUrlWhere, ": \"", s.baseUrl,
-                              "\" must end with /api (Immich's API address); append /api: ", s.baseUrl,
-                              "/api"));
+        throw configError(
+            cat(s.baseUrlWhere, ": \"", s.baseUrl,
+                "\" must end with /api (Immich's API address); append /api: ", s.baseUrl, "/api"));
 
     s.user = trim(options.string("user"));
     if (!isEmailAddress(s.user))

@@ -54,15 +54,16 @@ SinkSettings readSettings(const Options& options) {
         throw configError(cat(options.where("smtp_password"), " is missing: ", name("smtp_user"),
                               " is set, so the server needs its password (", name("smtp_password"),
                               " or ", name("smtp_password_file"), ") or an OAuth2 token (",
-                              name("smtp_oauth2_token_file"), "); for a relay without login, "
-                              "remove ", name("smtp_user"), " and set ", name("smtp_from")));
+                              name("smtp_oauth2_token_file"),
+                              "); for a relay without login, "
+                              "remove ",
+                              name("smtp_user"), " and set ", name("smtp_from")));
 
     MessageSettings& message = s.message;
     message.from = options.string("smtp_from", smtp.user);
     if (message.from.empty())
-        throw configError(cat(options.where("smtp_from"),
-                              ": set ", name("smtp_from"), " (or ", name("smtp_user"),
-                              ") to the sender's address"));
+        throw configError(cat(options.where("smtp_from"), ": set ", name("smtp_from"), " (or ",
+                              name("smtp_user"), ") to the sender's address"));
     if (!isEmailAddress(message.from))
         throw configError(cat(options.where(options.has("smtp_from") ? "smtp_from" : "smtp_user"),
                               ": '", message.from, "' is not an e-mail address"));

@@ -17,10 +17,16 @@ std::unique_ptr<pixsync::StateStore> makeJsonStore(const pixsync::Options& optio
 using pixsync::OptionType;
 
 constexpr pixsync::OptionDeclaration kOptions[] = {
-    {.name = "path", .type = OptionType::Path, .required = true,
+    {.name = "path",
+     .type = OptionType::Path,
+     .required = true,
      .description = "the state file (the original service's format)"},
-    {.name = "batch_size", .type = OptionType::Integer, .defaultValue = "200", .min = 1,
-     .max = 1'000'000, .description = "outcomes gathered before the file is rewritten"},
+    {.name = "batch_size",
+     .type = OptionType::Integer,
+     .defaultValue = "200",
+     .min = 1,
+     .max = 1'000'000,
+     .description = "outcomes gathered before the file is rewritten"},
 };
 
 }  // namespace

@@ -20,12 +20,19 @@ std::unique_ptr<pixsync::StateStore> makeSqliteStore(const pixsync::Options& opt
 using pixsync::OptionType;
 
 constexpr pixsync::OptionDeclaration kOptions[] = {
-    {.name = "path", .type = OptionType::Path, .required = true,
+    {.name = "path",
+     .type = OptionType::Path,
+     .required = true,
      .description = "the database file"},
-    {.name = "import_original", .type = OptionType::Path,
+    {.name = "import_original",
+     .type = OptionType::Path,
      .description = "the original service's state file, imported once into a new database"},
-    {.name = "busy_timeout_ms", .type = OptionType::Integer, .defaultValue = "5000", .min = 0,
-     .max = 3'600'000, .description = "how long to wait for another process's transaction"},
+    {.name = "busy_timeout_ms",
+     .type = OptionType::Integer,
+     .defaultValue = "5000",
+     .min = 0,
+     .max = 3'600'000,
+     .description = "how long to wait for another process's transaction"},
 };
 
 }  // namespace

@@ -40,7 +40,7 @@ const char* toString(OptionType type) noexcept;
 ///   {.name = "smtp_port", .type = OptionType::Integer, .defaultValue = "587", .min = 1,
 ///    .max = 65535, .description = "the SMTP server's port"}
 struct OptionDeclaration {
-    const char* name = nullptr;          ///< the key as written in a native config (lower case)
+    const char* name = nullptr;  ///< the key as written in a native config (lower case)
     OptionType type = OptionType::String;
     const char* defaultValue = nullptr;  ///< as shown to users; nullptr: no default
     std::int64_t min = INT64_MIN;        ///< Integer and Number: the smallest allowed value

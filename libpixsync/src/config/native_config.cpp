@@ -75,10 +75,9 @@ std::string substitute(const std::string& text, const Environment& env, const st
 /// Unknown keys and wrong values in one of the core's objects. Required keys keep their own,
 /// more specific messages below.
 void checkKeys(const Options& o, std::span<const OptionDeclaration> declared, const char* owner) {
-    validateOptions(o, declared,
-                    {.owner = owner,
-                     .reference = "the README's \"Native config\"",
-                     .checkRequired = false});
+    validateOptions(
+        o, declared,
+        {.owner = owner, .reference = "the README's \"Native config\"", .checkRequired = false});
 }
 
 PluginInstance readInstance(const Options& o, const char* defaultName) {

@@ -12,14 +12,22 @@ namespace pixsync {
 
 const char* toString(OptionType type) noexcept {
     switch (type) {
-        case OptionType::String: return "string";
-        case OptionType::Integer: return "integer";
-        case OptionType::Number: return "number";
-        case OptionType::Boolean: return "boolean";
-        case OptionType::Path: return "path";
-        case OptionType::StringList: return "list of strings";
-        case OptionType::Object: return "object";
-        case OptionType::ObjectList: return "list of objects";
+        case OptionType::String:
+            return "string";
+        case OptionType::Integer:
+            return "integer";
+        case OptionType::Number:
+            return "number";
+        case OptionType::Boolean:
+            return "boolean";
+        case OptionType::Path:
+            return "path";
+        case OptionType::StringList:
+            return "list of strings";
+        case OptionType::Object:
+            return "object";
+        case OptionType::ObjectList:
+            return "list of objects";
     }
     return "unknown";
 }
@@ -38,7 +46,8 @@ namespace {
 std::string normalized(std::string_view name) {
     std::string out;
     for (char c : name)
-        if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '_' && c != '-')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -71,13 +80,16 @@ void checkValue(const Options& options, const OptionDeclaration& d) {
             auto value = options.optionalString(key);
             if (d.choices && value && !value->empty()) {
                 const auto allowed = split(d.choices, '|');
-                if (std::find(allowed.begin(), allowed.end(), toLower(trim(*value))) == allowed.end())
+                if (std::find(allowed.begin(), allowed.end(), toLower(trim(*value))) ==
+                    allowed.end())
                     throw configError(cat(options.where(key), " is '", *value, "'; use one of ",
                                           join(allowed, ", ")));
             }
             break;
         }
-        case OptionType::Integer: options.integer(key, 0, d.min, d.max); break;
+        case OptionType::Integer:
+            options.integer(key, 0, d.min, d.max);
+            break;
         case OptionType::Number: {
             const double v = options.number(key, 0);
             if (v < static_cast<double>(d.min) || v > static_cast<double>(d.max))
@@ -85,11 +97,19 @@ void checkValue(const Options& options, const OptionDeclaration& d) {
                                       " and ", d.max));
             break;
         }
-        case OptionType::Boolean: options.boolean(key, false); break;
-        case OptionType::StringList: options.stringList(key); break;
-        case OptionType::Object: options.object(key); break;
+        case OptionType::Boolean:
+            options.boolean(key, false);
+            break;
+        case OptionType::StringList:
+            options.stringList(key);
+            break;
+        case OptionType::Object:
+            options.object(key);
+            break;
         // Lists of objects may abbreviate an object as a string ("destinations": ["a@x.com"]).
-        case OptionType::ObjectList: options.objectList(key, "value"); break;
+        case OptionType::ObjectList:
+            options.objectList(key, "value");
+            break;
     }
 }
 
@@ -118,7 +138,8 @@ void validateOptions(const Options& options, std::span<const OptionDeclaration> 
     std::vector<std::string> suggestions;
     for (const auto& d : declarations)
         if (d.name) suggestions.emplace_back(d.name);
-    suggestions.insert(suggestions.end(), context.alsoSuggested.begin(), context.alsoSuggested.end());
+    suggestions.insert(suggestions.end(), context.alsoSuggested.begin(),
+                       context.alsoSuggested.end());
 
     for (const auto& key : options.keys()) {
         if (findDeclaration(declarations, key)) continue;
@@ -150,10 +171,12 @@ void validateOptions(const Options& options, std::span<const OptionDeclaration> 
         const std::string what = d.description ? cat(": ", d.description) : std::string();
         const std::string orFile = d.secret ? cat(" (or ", options.keyName(fileKey), ")") : "";
         if (!options.has(d.name))
-            throw configError(cat(options.where(d.name), " is missing", orFile, "; it is required", what));
+            throw configError(
+                cat(options.where(d.name), " is missing", orFile, "; it is required", what));
         if ((d.type == OptionType::String || d.type == OptionType::Path) &&
             trim(options.string(d.name, "")).empty())
-            throw configError(cat(options.where(d.name), " is empty", orFile, "; it is required", what));
+            throw configError(
+                cat(options.where(d.name), " is empty", orFile, "; it is required", what));
     }
 }
 

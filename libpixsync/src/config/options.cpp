@@ -146,7 +146,9 @@ std::string keyNameIn(KeyStyle style, std::string_view key) {
     return style == KeyStyle::Env ? toUpper(key) : std::string(key);
 }
 
-std::string Options::keyName(std::string_view key) const { return keyNameIn(node_->doc->style, key); }
+std::string Options::keyName(std::string_view key) const {
+    return keyNameIn(node_->doc->style, key);
+}
 
 KeyStyle Options::keyStyle() const { return node_->doc->style; }
 
@@ -354,7 +356,8 @@ fs::path Options::path(std::string_view key, std::string_view fallback) const {
 std::optional<fs::path> Options::optionalPath(std::string_view key) const {
     auto s = optionalString(key);
     if (!s) return std::nullopt;
-    if (trim(*s).empty()) throw configError(where(key) + " is empty; give a path or remove the key");
+    if (trim(*s).empty())
+        throw configError(where(key) + " is empty; give a path or remove the key");
     return resolved(*s, baseDir());
 }
 

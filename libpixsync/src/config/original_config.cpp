@@ -27,9 +27,9 @@ constexpr const char* kSinkName = "pixstar";
 constexpr const char* kRouteOptions[] = {"album",      "tag",         "person",      "favorites",
                                          "min_rating", "taken_after", "taken_before"};
 
-constexpr const char* kPrefixes[] = {"IMMICH_", "SMTP_",       "PIXSTAR_", "STATE_",
-                                     "LOG_",    "POLL_",       "RECONCILE_", "RETRY_",
-                                     "MAX_",    "START_",      "PIXSYNC_"};
+constexpr const char* kPrefixes[] = {"IMMICH_", "SMTP_",  "PIXSTAR_",   "STATE_",
+                                     "LOG_",    "POLL_",  "RECONCILE_", "RETRY_",
+                                     "MAX_",    "START_", "PIXSYNC_"};
 
 bool hasPrefix(const std::string& key, std::initializer_list<std::string_view> prefixes) {
     return std::any_of(prefixes.begin(), prefixes.end(),
@@ -74,14 +74,17 @@ PluginInstance instanceFromEnvironment(const std::string& plugin, const Environm
 
 /// The .env file's variables that the core reads, and any with a pixsync prefix that no
 /// plugin reads either: unknown names (a typo) and bad values stop pixsync here.
-void checkCoreKeys(const Environment& fromFile, const std::string& origin, const fs::path& baseDir) {
+void checkCoreKeys(const Environment& fromFile, const std::string& origin,
+                   const fs::path& baseDir) {
     Options o;
     for (const auto& [key, value] : fromFile)
-        if (isPixsyncKey(key) && (isCoreKey(key) || !hasPrefix(key, {"IMMICH_", "SMTP_", "PIXSTAR_"})))
+        if (isPixsyncKey(key) &&
+            (isCoreKey(key) || !hasPrefix(key, {"IMMICH_", "SMTP_", "PIXSTAR_"})))
             o.set(toLower(key), value);
     o.describe(origin, KeyStyle::Env, baseDir);
-    validateOptions(o, core_options::environment(),
-                    {.owner = "pixsync", .reference = "the README's .env table", .checkRequired = false});
+    validateOptions(
+        o, core_options::environment(),
+        {.owner = "pixsync", .reference = "the README's .env table", .checkRequired = false});
 }
 
 /// " (IMMICH_BASEURL is set: a typo?)" when the file has a near miss of a missing key.
@@ -159,7 +162,8 @@ void readMapping(Config& config, const fs::path& mappingPath) {
                          .reference = "examples/original/pixstar_mapping.json",
                          .checkRequired = false});
         if (!user || trim(*user).empty())
-            throw configError(at + ": immichUser is missing: set it to the Immich login e-mail of this user");
+            throw configError(
+                at + ": immichUser is missing: set it to the Immich login e-mail of this user");
         if (!isEmailAddress(trim(*user)))
             throw configError(account + ": immichUser must be the user's Immich login e-mail");
         if (!users.insert(trim(*user)).second)
@@ -219,7 +223,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
             throw configError(cat("no configuration found: ", envFile.string(),
                                   " does not exist. Run pixsync in the folder holding your .env and "
                                   "pixstar_mapping.json, or pass --env-file FILE or --config FILE"));
-        throw configError(envOrigin + ": IMMICH_BASE_URL is missing" + nearMiss(fromFile, "IMMICH_BASE_URL") +
+        throw configError(envOrigin + ": IMMICH_BASE_URL is missing" +
+                          nearMiss(fromFile, "IMMICH_BASE_URL") +
                           ": set it to your Immich server's API address, e.g. "
                           "IMMICH_BASE_URL=http://192.168.1.50:2283/api");
     }
@@ -234,8 +239,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     readMapping(config, mappingPath);
     warnIfReadableByOthers(config, mappingPath);
 
-    config.sources.push_back(
-        instanceFromEnvironment(kSourceName, env, fromFile, {"IMMICH_"}, envOrigin, config.baseDir));
+    config.sources.push_back(instanceFromEnvironment(kSourceName, env, fromFile, {"IMMICH_"},
+                                                     envOrigin, config.baseDir));
     config.sinks.push_back(instanceFromEnvironment(kSinkName, env, fromFile, {"SMTP_", "PIXSTAR_"},
                                                    envOrigin, config.baseDir));
     for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD"})

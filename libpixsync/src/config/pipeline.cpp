@@ -9,7 +9,8 @@ namespace pixsync {
 namespace {
 
 /// Adds the configuration's location to a plugin's refusal, so the message names the file.
-[[noreturn]] void rethrowWithPlace(const Error& e, const std::string& where, const std::string& origin) {
+[[noreturn]] void rethrowWithPlace(const Error& e, const std::string& where,
+                                   const std::string& origin) {
     std::string what = e.what();
     if (what.find(where) != std::string::npos) throw e;
     // A message that starts with one of the configuration's files already says where: an
@@ -42,8 +43,9 @@ void checkDeclared(const Config& config, const LoadedPlugin& plugin, const Plugi
         std::vector<std::string> names;
         for (const auto& d : declared) names.emplace_back(d.name);
         const std::string best = closestName(key, names);
-        log.warning(cat(options.where(key), " is not an option of ", context.owner, " (ignored)",
-                        best.empty() ? std::string() : cat("; did you mean `", options.keyName(best), "`?")));
+        log.warning(cat(
+            options.where(key), " is not an option of ", context.owner, " (ignored)",
+            best.empty() ? std::string() : cat("; did you mean `", options.keyName(best), "`?")));
     }
 }
 

@@ -14,11 +14,20 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 
 // What a named profile may set (its other settings come from the sink's default profile).
 constexpr OptionDeclaration kProfileOptions[] = {
-    {.name = "max_width", .type = OptionType::Integer, .min = 16, .max = 16384,
+    {.name = "max_width",
+     .type = OptionType::Integer,
+     .min = 16,
+     .max = 16384,
      .description = "photos are fitted inside, never enlarged"},
-    {.name = "max_height", .type = OptionType::Integer, .min = 16, .max = 16384,
+    {.name = "max_height",
+     .type = OptionType::Integer,
+     .min = 16,
+     .max = 16384,
      .description = "photos are fitted inside, never enlarged"},
-    {.name = "jpeg_quality", .type = OptionType::Integer, .min = 1, .max = 100,
+    {.name = "jpeg_quality",
+     .type = OptionType::Integer,
+     .min = 1,
+     .max = 100,
      .description = "JPEG quality"},
 };
 

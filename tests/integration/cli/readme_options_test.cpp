@@ -40,7 +40,8 @@ std::map<std::string, std::string> readTable(const fs::path& file, const std::st
         if (cells.size() < 3) continue;
         std::vector<std::string> keys;
         for (const auto& k : split(cells[1], ','))
-            if (auto t = trim(k); t.size() > 2 && t.front() == '`') keys.push_back(t.substr(1, t.size() - 2));
+            if (auto t = trim(k); t.size() > 2 && t.front() == '`')
+                keys.push_back(t.substr(1, t.size() - 2));
         std::string cell = trim(cells[2]);
         std::vector<std::string> defaults;
         for (const auto& d : split(cell, ',')) defaults.push_back(trim(d));
@@ -65,7 +66,7 @@ std::string declaredDefault(const OptionDeclaration& d) {
 }
 
 class ReadmeOptions : public ::testing::Test {
-protected:
+  protected:
     PluginRegistry registry;
     const fs::path readme = test::supportDir().parent_path().parent_path() / "README.md";
 
@@ -73,8 +74,8 @@ protected:
 
     std::span<const OptionDeclaration> plugin(const std::string& name) {
         if (!loaded.contains(name))
-            loaded[name] =
-                declaredOptions(*registry.load(test::pluginDir() / ("pixsync-" + name + ".so")).descriptor);
+            loaded[name] = declaredOptions(
+                *registry.load(test::pluginDir() / ("pixsync-" + name + ".so")).descriptor);
         return loaded[name];
     }
 
@@ -88,11 +89,13 @@ protected:
                 continue;
             }
             // Templates are described in words ("like the original's").
-            if (d->defaultValue && std::string(d->defaultValue).find('{') != std::string::npos) continue;
+            if (d->defaultValue && std::string(d->defaultValue).find('{') != std::string::npos)
+                continue;
             EXPECT_EQ(plain(it->second), declaredDefault(*d)) << key << "'s default in " << table;
         }
         for (const auto& [key, value] : documented)
-            EXPECT_TRUE(declared.contains(key)) << table << " documents " << key << ", which nothing declares";
+            EXPECT_TRUE(declared.contains(key))
+                << table << " documents " << key << ", which nothing declares";
     }
 };
 
@@ -114,20 +117,22 @@ TEST_F(ReadmeOptions, TheRouteTableMatchesTheImmichSelectionOptions) {
     std::map<std::string, const OptionDeclaration*> declared;
     for (const auto& d : plugin("immich")) {
         const std::string_view name = d.name;
-        if (!name.starts_with("immich_") && name != "user" && name != "api_key") declared[d.name] = &d;
+        if (!name.starts_with("immich_") && name != "user" && name != "api_key")
+            declared[d.name] = &d;
     }
     // The table's second column is the meaning, not a default: compare names only.
     auto documented = readTable(readme, "### What a route follows");
     for (auto& [key, value] : documented)
-        if (auto it = declared.find(key); it != declared.end()) value = declaredDefault(*it->second);
+        if (auto it = declared.find(key); it != declared.end())
+            value = declaredDefault(*it->second);
     compare(documented, declared, "the README's \"What a route follows\" table");
 }
 
 TEST_F(ReadmeOptions, TheFolderTableMatchesTheFolderSink) {
     std::map<std::string, const OptionDeclaration*> declared;
     for (const auto& d : plugin("folder")) declared[d.name] = &d;
-    compare(readTable(readme.parent_path() / "plugins" / "folder" / "README.md", "| option |"), declared,
-            "plugins/folder/README.md");
+    compare(readTable(readme.parent_path() / "plugins" / "folder" / "README.md", "| option |"),
+            declared, "plugins/folder/README.md");
 }
 
 TEST_F(ReadmeOptions, TheStateStoreTableMatchesTheStatePlugins) {

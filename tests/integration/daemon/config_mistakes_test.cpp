@@ -25,7 +25,7 @@ struct Mistake {
 };
 
 class ConfigMistakes : public DaemonTest {
-protected:
+  protected:
     void SetUp() override {
         startImmich(2);
         startSmtp();
@@ -63,12 +63,15 @@ protected:
   "state": {"plugin": "sqlite", "options": {"path": "native_state.db"}},
   "sources": [{"name": "immich", "plugin": "immich",
                "options": {"immich_base_url": "http://127.0.0.1:)" +
-                           std::to_string(immichPort) + R"(/api", "immich_api_key": ")" + kAdminKey + R"("}}],
+                           std::to_string(immichPort) + R"(/api", "immich_api_key": ")" +
+                           kAdminKey + R"("}}],
   "sinks": [{"name": "frames", "plugin": "pixstar",
              "options": {"smtp_host": "127.0.0.1", "smtp_port": )" +
                            std::to_string(smtp->port()) + R"(, "smtp_use_tls": false,
-                         "smtp_allow_plaintext_auth": true, "smtp_user": ")" + kSmtpUser + R"(",
-                         "smtp_password": ")" + kSmtpPassword + R"(",
+                         "smtp_allow_plaintext_auth": true, "smtp_user": ")" +
+                           kSmtpUser + R"(",
+                         "smtp_password": ")" +
+                           kSmtpPassword + R"(",
                          "profiles": {"small": {"max_width": 800}}}}],
   "routes": [{"id": "john", "source_options": {"user": "john@example.com", "api_key": ")" +
                            kJohnKey + R"("},
@@ -86,7 +89,8 @@ protected:
 
     std::string mappingWith(const std::string& account, const std::string& top = "") {
         return R"({)" + top + R"("defaultPixstarEmails": ["shared@mypixstar.com"],
-  "accounts": [)" + account + R"(]})";
+  "accounts": [)" +
+               account + R"(]})";
     }
 
     std::string johnAccount(const std::string& extra) {
@@ -117,93 +121,225 @@ TEST_F(ConfigMistakes, EachStopsPixsyncBeforeAnythingIsSentAndNamesTheFix) {
     const std::string native = (dir / "pixsync.json").string();
     const std::vector<Mistake> mistakes = {
         // --- .env: misspelt keys with one of pixsync's prefixes ---
-        {"SMTP_PASWORD", [&] { writeOriginal({{"SMTP_PASSWORD", std::nullopt}, {"SMTP_PASWORD", kSmtpPassword}}); },
-         false, {env + ": SMTP_PASWORD", "did you mean `SMTP_PASSWORD`?"}},
-        {"SMTP_HOTS", [&] { writeOriginal({{"SMTP_HOST", std::nullopt}, {"SMTP_HOTS", "127.0.0.1"}}); },
-         false, {env + ": SMTP_HOTS", "did you mean `SMTP_HOST`?"}},
-        {"POLL_INTERVAL_SECOND", [&] { writeOriginal({{"POLL_INTERVAL_SECOND", "60"}}); },
-         false, {env + ": POLL_INTERVAL_SECOND", "did you mean `POLL_INTERVAL_SECONDS`?"}},
-        {"MAX_ATEMPTS", [&] { writeOriginal({{"MAX_ATEMPTS", "3"}}); },
-         false, {env + ": MAX_ATEMPTS", "did you mean `MAX_ATTEMPTS`?"}},
-        {"IMMICH_TIMEOUT_SECOND", [&] { writeOriginal({{"IMMICH_TIMEOUT_SECOND", "5"}}); },
-         false, {env + ": IMMICH_TIMEOUT_SECOND", "did you mean `IMMICH_TIMEOUT_SECONDS`?"}},
-        {"PIXSTAR_JPEG_QUALTY", [&] { writeOriginal({{"PIXSTAR_JPEG_QUALTY", "90"}}); },
-         false, {env + ": PIXSTAR_JPEG_QUALTY", "did you mean `PIXSTAR_JPEG_QUALITY`?"}},
-        {"LOG_LEVL", [&] { writeOriginal({{"LOG_LEVL", "debug"}}); },
-         false, {env + ": LOG_LEVL", "did you mean `LOG_LEVEL`?"}},
-        {"PIXSTAR_MAPING_PATH", [&] { writeOriginal({{"PIXSTAR_MAPING_PATH", "m.json"}}); },
-         false, {env + ": PIXSTAR_MAPING_PATH", "did you mean `PIXSTAR_MAPPING_PATH`?"}},
+        {"SMTP_PASWORD",
+         [&] {
+             writeOriginal({{"SMTP_PASSWORD", std::nullopt}, {"SMTP_PASWORD", kSmtpPassword}});
+         },
+         false,
+         {env + ": SMTP_PASWORD", "did you mean `SMTP_PASSWORD`?"}},
+        {"SMTP_HOTS",
+         [&] {
+             writeOriginal({{"SMTP_HOST", std::nullopt}, {"SMTP_HOTS", "127.0.0.1"}});
+         },
+         false,
+         {env + ": SMTP_HOTS", "did you mean `SMTP_HOST`?"}},
+        {"POLL_INTERVAL_SECOND",
+         [&] {
+             writeOriginal({{"POLL_INTERVAL_SECOND", "60"}});
+         },
+         false,
+         {env + ": POLL_INTERVAL_SECOND", "did you mean `POLL_INTERVAL_SECONDS`?"}},
+        {"MAX_ATEMPTS",
+         [&] {
+             writeOriginal({{"MAX_ATEMPTS", "3"}});
+         },
+         false,
+         {env + ": MAX_ATEMPTS", "did you mean `MAX_ATTEMPTS`?"}},
+        {"IMMICH_TIMEOUT_SECOND",
+         [&] {
+             writeOriginal({{"IMMICH_TIMEOUT_SECOND", "5"}});
+         },
+         false,
+         {env + ": IMMICH_TIMEOUT_SECOND", "did you mean `IMMICH_TIMEOUT_SECONDS`?"}},
+        {"PIXSTAR_JPEG_QUALTY",
+         [&] {
+             writeOriginal({{"PIXSTAR_JPEG_QUALTY", "90"}});
+         },
+         false,
+         {env + ": PIXSTAR_JPEG_QUALTY", "did you mean `PIXSTAR_JPEG_QUALITY`?"}},
+        {"LOG_LEVL",
+         [&] {
+             writeOriginal({{"LOG_LEVL", "debug"}});
+         },
+         false,
+         {env + ": LOG_LEVL", "did you mean `LOG_LEVEL`?"}},
+        {"PIXSTAR_MAPING_PATH",
+         [&] {
+             writeOriginal({{"PIXSTAR_MAPING_PATH", "m.json"}});
+         },
+         false,
+         {env + ": PIXSTAR_MAPING_PATH", "did you mean `PIXSTAR_MAPPING_PATH`?"}},
         // --- .env: values ---
-        {"SMTP_PORT not a number", [&] { writeOriginal({{"SMTP_PORT", "smtp"}}); },
-         false, {env + ": SMTP_PORT", "whole number"}},
-        {"SMTP_PORT out of range", [&] { writeOriginal({{"SMTP_PORT", "70000"}}); },
-         false, {env + ": SMTP_PORT", "between 1 and 65535"}},
-        {"STATE_BACKEND unknown", [&] { writeOriginal({{"STATE_BACKEND", "postgres"}}); },
-         false, {env + ": STATE_BACKEND", "sqlite, json"}},
-        {"LOG_LEVEL unknown", [&] { writeOriginal({{"LOG_LEVEL", "verbose"}}); },
-         false, {env + ": LOG_LEVEL", "debug, info, warning, error"}},
+        {"SMTP_PORT not a number",
+         [&] {
+             writeOriginal({{"SMTP_PORT", "smtp"}});
+         },
+         false,
+         {env + ": SMTP_PORT", "whole number"}},
+        {"SMTP_PORT out of range",
+         [&] {
+             writeOriginal({{"SMTP_PORT", "70000"}});
+         },
+         false,
+         {env + ": SMTP_PORT", "between 1 and 65535"}},
+        {"STATE_BACKEND unknown",
+         [&] {
+             writeOriginal({{"STATE_BACKEND", "postgres"}});
+         },
+         false,
+         {env + ": STATE_BACKEND", "sqlite, json"}},
+        {"LOG_LEVEL unknown",
+         [&] {
+             writeOriginal({{"LOG_LEVEL", "verbose"}});
+         },
+         false,
+         {env + ": LOG_LEVEL", "debug, info, warning, error"}},
         {"IMMICH_BASE_URL without /api",
-         [&] { writeOriginal({{"IMMICH_BASE_URL", "http://127.0.0.1:" + std::to_string(immichPort)}}); },
-         false, {env + ": IMMICH_BASE_URL", "append /api"}},
-        {"SMTP_USER without SMTP_PASSWORD", [&] { writeOriginal({{"SMTP_PASSWORD", std::nullopt}}); },
-         false, {env + ": SMTP_PASSWORD is missing", "SMTP_USER is set", "SMTP_PASSWORD_FILE"}},
-        {"SMTP_CA_FILE missing file", [&] { writeOriginal({{"SMTP_CA_FILE", "/no/such/ca.pem"}}); },
-         false, {env + ": SMTP_CA_FILE", "/no/such/ca.pem"}},
-        {"SMTP_HOST missing", [&] { writeOriginal({{"SMTP_HOST", std::nullopt}}); },
-         false, {env + ": SMTP_HOST is missing"}},
+         [&] {
+             writeOriginal({{"IMMICH_BASE_URL", "http://127.0.0.1:" + std::to_string(immichPort)}});
+         },
+         false,
+         {env + ": IMMICH_BASE_URL", "append /api"}},
+        {"SMTP_USER without SMTP_PASSWORD",
+         [&] {
+             writeOriginal({{"SMTP_PASSWORD", std::nullopt}});
+         },
+         false,
+         {env + ": SMTP_PASSWORD is missing", "SMTP_USER is set", "SMTP_PASSWORD_FILE"}},
+        {"SMTP_CA_FILE missing file",
+         [&] {
+             writeOriginal({{"SMTP_CA_FILE", "/no/such/ca.pem"}});
+         },
+         false,
+         {env + ": SMTP_CA_FILE", "/no/such/ca.pem"}},
+        {"SMTP_HOST missing",
+         [&] {
+             writeOriginal({{"SMTP_HOST", std::nullopt}});
+         },
+         false,
+         {env + ": SMTP_HOST is missing"}},
         // --- pixstar_mapping.json ---
         {"pixstarEmail in an account",
-         [&] { writeOriginal({}, mappingWith(johnAccount(R"("pixstarEmail": ["john-frame@mypixstar.com"])"))); },
-         false, {mapping + ": accounts[0].pixstarEmail", "did you mean `pixstarEmails`?"}},
+         [&] {
+             writeOriginal(
+                 {}, mappingWith(johnAccount(R"("pixstarEmail": ["john-frame@mypixstar.com"])")));
+         },
+         false,
+         {mapping + ": accounts[0].pixstarEmail", "did you mean `pixstarEmails`?"}},
         {"defaultPixstarEmail at the top",
-         [&] { writeOriginal({}, mappingWith(johnAccount(R"("pixstarEmails": ["a@mypixstar.com"])"),
-                                             R"("defaultPixstarEmail": ["x@mypixstar.com"], )")); },
-         false, {mapping + ": defaultPixstarEmail", "did you mean `defaultPixstarEmails`?"}},
+         [&] {
+             writeOriginal({}, mappingWith(johnAccount(R"("pixstarEmails": ["a@mypixstar.com"])"),
+                                           R"("defaultPixstarEmail": ["x@mypixstar.com"], )"));
+         },
+         false,
+         {mapping + ": defaultPixstarEmail", "did you mean `defaultPixstarEmails`?"}},
         {"immichApikey spelt with a small k",
          [&] {
-             writeOriginal({}, mappingWith(R"({"immichUser": "john@example.com", "immichApikey": "k",
+             writeOriginal({},
+                           mappingWith(R"({"immichUser": "john@example.com", "immichApikey": "k",
                                                "pixstarEmails": ["a@mypixstar.com"]})"));
          },
-         false, {mapping + ": accounts[0].immichApikey", "did you mean `immichApiKey`?"}},
+         false,
+         {mapping + ": accounts[0].immichApikey", "did you mean `immichApiKey`?"}},
         {"album in an account",
          [&] { writeOriginal({}, mappingWith(johnAccount(R"("album": "Kitchen")"))); },
-         false, {mapping + ": accounts[0] (john@example.com)", "\"album\" is an option of a native config's route"}},
+         false,
+         {mapping + ": accounts[0] (john@example.com)",
+          "\"album\" is an option of a native config's route"}},
         {"immichUser that is not an e-mail",
          [&] {
-             writeOriginal({}, mappingWith(R"({"immichUser": "john", "immichApiKey": "k", "pixstarEmails": ["a@mypixstar.com"]})"));
+             writeOriginal(
+                 {},
+                 mappingWith(
+                     R"({"immichUser": "john", "immichApiKey": "k", "pixstarEmails": ["a@mypixstar.com"]})"));
          },
-         false, {mapping + ": accounts[0] (john)", "immichUser"}},
+         false,
+         {mapping + ": accounts[0] (john)", "immichUser"}},
         // --- native config ---
-        {"albun in source_options", [&] { writeNative({{R"("user": )", R"("albun": "Kitchen", "user": )"}}); },
-         true, {native + ": routes[0].source_options.albun", "did you mean `album`?"}},
-        {"smtp_hots in a sink", [&] { writeNative({{R"("smtp_host")", R"("smtp_hots")"}}); },
-         true, {native + ": sinks[0].options.smtp_hots", "did you mean `smtp_host`?"}},
-        {"pol_interval_seconds at the top", [&] { writeNative({{R"("poll_interval_seconds")", R"("pol_interval_seconds")"}}); },
-         true, {native + ": pol_interval_seconds", "did you mean `poll_interval_seconds`?"}},
-        {"destination instead of destinations", [&] { writeNative({{R"("destinations")", R"("destination")"}}); },
-         true, {native + ": routes[0].destination", "did you mean `destinations`?"}},
-        {"adress in a destination", [&] { writeNative({{R"({"address")", R"({"adress")"}}); },
-         true, {native + ": routes[0].destinations[1].adress", "did you mean `address`?"}},
-        {"paht in the state options", [&] { writeNative({{R"({"path": "native_state.db"})", R"({"paht": "native_state.db"})"}}); },
-         true, {native + ": state.options.paht", "did you mean `path`?"}},
-        {"state without its path", [&] { writeNative({{R"({"path": "native_state.db"})", "{}"}}); },
-         true, {native + ": state.options.path is missing"}},
-        {"levl in the log settings", [&] { writeNative({{R"("level")", R"("levl")"}}); },
-         true, {native + ": log.levl", "did you mean `level`?"}},
-        {"max_widht in a frame profile", [&] { writeNative({{R"("max_width": 800)", R"("max_widht": 800)"}}); },
-         true, {native + ": sinks[0].options.profiles.small.max_widht", "did you mean `max_width`?"}},
-        {"smtp_user without smtp_password", [&] { writeNative({{R"("smtp_password")", R"("smtp_from")"}}); },
-         true, {native + ": sinks[0].options.smtp_password is missing", "smtp_user is set"}},
-        {"max_attempts not a number", [&] { writeNative({{R"("poll_interval_seconds": 10)", R"("max_attempts": "ten")"}}); },
-         true, {native + ": max_attempts must be a whole number"}},
-        {"poll interval out of range", [&] { writeNative({{R"("poll_interval_seconds": 10)", R"("poll_interval_seconds": 1)"}}); },
-         true, {native + ": poll_interval_seconds is 1", "between 10 and"}},
+        {"albun in source_options",
+         [&] {
+             writeNative({{R"("user": )", R"("albun": "Kitchen", "user": )"}});
+         },
+         true,
+         {native + ": routes[0].source_options.albun", "did you mean `album`?"}},
+        {"smtp_hots in a sink",
+         [&] {
+             writeNative({{R"("smtp_host")", R"("smtp_hots")"}});
+         },
+         true,
+         {native + ": sinks[0].options.smtp_hots", "did you mean `smtp_host`?"}},
+        {"pol_interval_seconds at the top",
+         [&] {
+             writeNative({{R"("poll_interval_seconds")", R"("pol_interval_seconds")"}});
+         },
+         true,
+         {native + ": pol_interval_seconds", "did you mean `poll_interval_seconds`?"}},
+        {"destination instead of destinations",
+         [&] {
+             writeNative({{R"("destinations")", R"("destination")"}});
+         },
+         true,
+         {native + ": routes[0].destination", "did you mean `destinations`?"}},
+        {"adress in a destination",
+         [&] {
+             writeNative({{R"({"address")", R"({"adress")"}});
+         },
+         true,
+         {native + ": routes[0].destinations[1].adress", "did you mean `address`?"}},
+        {"paht in the state options",
+         [&] {
+             writeNative({{R"({"path": "native_state.db"})", R"({"paht": "native_state.db"})"}});
+         },
+         true,
+         {native + ": state.options.paht", "did you mean `path`?"}},
+        {"state without its path",
+         [&] {
+             writeNative({{R"({"path": "native_state.db"})", "{}"}});
+         },
+         true,
+         {native + ": state.options.path is missing"}},
+        {"levl in the log settings",
+         [&] {
+             writeNative({{R"("level")", R"("levl")"}});
+         },
+         true,
+         {native + ": log.levl", "did you mean `level`?"}},
+        {"max_widht in a frame profile",
+         [&] {
+             writeNative({{R"("max_width": 800)", R"("max_widht": 800)"}});
+         },
+         true,
+         {native + ": sinks[0].options.profiles.small.max_widht", "did you mean `max_width`?"}},
+        {"smtp_user without smtp_password",
+         [&] {
+             writeNative({{R"("smtp_password")", R"("smtp_from")"}});
+         },
+         true,
+         {native + ": sinks[0].options.smtp_password is missing", "smtp_user is set"}},
+        {"max_attempts not a number",
+         [&] {
+             writeNative({{R"("poll_interval_seconds": 10)", R"("max_attempts": "ten")"}});
+         },
+         true,
+         {native + ": max_attempts must be a whole number"}},
+        {"poll interval out of range",
+         [&] {
+             writeNative({{R"("poll_interval_seconds": 10)", R"("poll_interval_seconds": 1)"}});
+         },
+         true,
+         {native + ": poll_interval_seconds is 1", "between 10 and"}},
         {"immich_base_url without /api",
-         [&] { writeNative({{"/api\"", "\""}}); },
-         true, {native + ": sources[0].options.immich_base_url", "append /api"}},
+         [&] {
+             writeNative({{"/api\"", "\""}});
+         },
+         true,
+         {native + ": sources[0].options.immich_base_url", "append /api"}},
         {"route without its api_key",
-         [&] { writeNative({{R"(, "api_key": ")" + std::string(kJohnKey) + "\"", ""}}); },
-         true, {native + ": routes[0]", "api_key is missing", "api_key_file"}},
+         [&] {
+             writeNative({{R"(, "api_key": ")" + std::string(kJohnKey) + "\"", ""}});
+         },
+         true,
+         {native + ": routes[0]", "api_key is missing", "api_key_file"}},
         {"a folder sink without its root",
          [&] {
              writeNative({{R"("sinks": [{"name": "frames", "plugin": "pixstar",)",
@@ -211,7 +347,8 @@ TEST_F(ConfigMistakes, EachStopsPixsyncBeforeAnythingIsSentAndNamesTheFix) {
                                         {"name": "frames", "plugin": "pixstar",)"},
                           {R"("id": "john",)", R"("id": "john", "sink": "frames",)"}});
          },
-         true, {native + ": sinks[0].options.root is missing"}},
+         true,
+         {native + ": sinks[0].options.root is missing"}},
     };
     ASSERT_GE(mistakes.size(), 25u);
     for (const auto& m : mistakes) {
@@ -239,7 +376,9 @@ TEST_F(ConfigMistakes, AMisspeltKeyInTheProcessEnvironmentIsAWarning) {
     writeOriginal({});
     auto r = run({cliPath().string(), "once"}, {{"SMTP_TIMEOUT_SECOND", "5"}}, dir.path(), 60);
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-    EXPECT_THAT(r.err, HasSubstr("the environment: SMTP_TIMEOUT_SECOND is not an option of the pixstar sink plugin (ignored); did you mean `SMTP_TIMEOUT_SECONDS`?"));
+    EXPECT_THAT(r.err,
+                HasSubstr("the environment: SMTP_TIMEOUT_SECOND is not an option of the pixstar "
+                          "sink plugin (ignored); did you mean `SMTP_TIMEOUT_SECONDS`?"));
 }
 
 }  // namespace

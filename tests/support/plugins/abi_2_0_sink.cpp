@@ -23,18 +23,20 @@ struct DescriptorAbi20 {
 };
 
 class RecordingSink final : public Sink {
-public:
+  public:
     explicit RecordingSink(std::filesystem::path file) : file_(std::move(file)) {}
-    std::vector<Outcome> deliver(const DeliveryRequest& r, const std::vector<Destination>& dests) override {
+    std::vector<Outcome> deliver(const DeliveryRequest& r,
+                                 const std::vector<Destination>& dests) override {
         std::vector<Outcome> out;
         for (const auto& d : dests) {
-            std::ofstream(file_, std::ios::app) << r.route << ' ' << r.asset.id << ' ' << d.address << '\n';
+            std::ofstream(file_, std::ios::app)
+                << r.route << ' ' << r.asset.id << ' ' << d.address << '\n';
             out.push_back(Outcome::delivered(r.media.size));
         }
         return out;
     }
 
-private:
+  private:
     std::filesystem::path file_;
 };
 
@@ -45,7 +47,14 @@ std::unique_ptr<Sink> make(const Options& options, const PluginContext&) {
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) const void* pixsync_plugin_descriptor() {
-    static const DescriptorAbi20 d{2, 0, PluginKind::Sink, "test-abi-2-0", "0.0.1",
-                                   "a plugin built before declared options", nullptr, make, nullptr};
+    static const DescriptorAbi20 d{2,
+                                   0,
+                                   PluginKind::Sink,
+                                   "test-abi-2-0",
+                                   "0.0.1",
+                                   "a plugin built before declared options",
+                                   nullptr,
+                                   make,
+                                   nullptr};
     return &d;
 }
