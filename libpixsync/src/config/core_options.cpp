@@ -184,7 +184,7 @@ constexpr OptionDeclaration kEnvironment[] = {
      .description = "extra plugin folders, :-separated"},
     {.name = "pixsync_config",
      .type = T::Path,
-     .description = "a native config to read instead of these files"},
+     .description = "a native config to read instead of these files (process environment only)"},
 };
 
 constexpr OptionDeclaration kMapping[] = {
