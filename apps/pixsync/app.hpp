@@ -45,7 +45,9 @@ struct App {
 };
 
 /// Commands. Each returns the process exit code; errors are thrown as pixsync::Error.
-int runPlugins(App& app);
+/// Without `optionsOf`: one line per plugin found. With it: that plugin's declared options
+/// ("pixsync": the core's own keys).
+int runPlugins(App& app, const std::string& optionsOf);
 int runOnce(App& app, bool dryRun);
 int runStatus(App& app, bool json);
 int runCheck(App& app);

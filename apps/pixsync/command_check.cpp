@@ -38,6 +38,13 @@ int runCheck(App& app) {
         pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock, std::nullopt);
         report.pass("plugins", "every source and sink was created");
     } catch (const Error& e) {
+        // A plugin refusing its options is a configuration mistake (exit 2), like one the
+        // loader finds: the message names the file and key to correct.
+        if (e.kind() == ErrorKind::Config) {
+            report.fail("configuration", e.what(), "correct the file named above");
+            for (const auto& r : report.results()) print(r);
+            return exitCodeFor(e.kind());
+        }
         report.fail("plugins", e.what(), "see `pixsync plugins` and the configuration reference in the README");
     }
     if (pipeline) pipeline->check(report);

@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
 
     auto* check = cli.add_subcommand("check", "check configuration, Immich, SMTP and the state; sends nothing");
     auto* plugins = cli.add_subcommand("plugins", "list the plugins found: name kind version file");
+    std::string optionsOf;
+    plugins->add_option("--options", optionsOf,
+                        "print the options plugin NAME declares (`pixsync`: the core's own keys)");
 
     auto* state = cli.add_subcommand("state", "recover from a state that cannot be read");
     state->require_subcommand(1);
@@ -98,7 +101,7 @@ int main(int argc, char** argv) {
         if (*resend) return runResend(app, resendUser, resendAllUsers);
         if (*status) return runStatus(app, json);
         if (*check) return runCheck(app);
-        if (*plugins) return runPlugins(app);
+        if (*plugins) return runPlugins(app, optionsOf);
         if (*stateReset) return runStateReset(app, iKnow);
         if (*stateBaseline) return runStateBaseline(app);
         return runDaemon(app, runOptions);

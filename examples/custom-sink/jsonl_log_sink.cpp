@@ -111,18 +111,26 @@ class JsonlLogSink final : public Sink {
     const Clock& clock_;
 };
 
-/// The factory: reads and checks the options, contacts nothing.
+/// The factory: reads the options, contacts nothing. pixsync has already checked them against
+/// kOptions below (unknown keys, types, the required `file`); path() throws naming the key if
+/// the file is missing all the same.
 std::unique_ptr<Sink> create(const Options& options, const PluginContext& context) {
-    if (!options.has("file"))
-        throw configError(cat(options.where("file"), ": missing; name the file to append to"));
     return std::make_unique<JsonlLogSink>(options.path("file"), context);
 }
+
+/// What `pixsync plugins --options jsonl-log` prints and what the configuration is checked against.
+constexpr OptionDeclaration kOptions[] = {
+    {.name = "file",
+     .type = OptionType::Path,
+     .required = true,
+     .description = "the log to append to; relative paths resolve against the config"},
+};
 
 }  // namespace jsonl_log
 
 #ifndef PIXSYNC_TEST_ABI_MAJOR
 PIXSYNC_SINK_PLUGIN("jsonl-log", "1.0.0", "Appends one JSON line per delivery to a file",
-                    &jsonl_log::create)
+                    &jsonl_log::create, jsonl_log::kOptions)
 #else
 // Test hook only (see CMakeLists.txt): the same plugin claiming another ABI major version.
 extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor*
@@ -136,7 +144,8 @@ pixsync_plugin_descriptor(void) {
         "Appends one JSON line per delivery to a file",
         nullptr,
         &jsonl_log::create,
-        nullptr};
+        nullptr,
+        pixsync::optionList(jsonl_log::kOptions)};
     return &descriptor;
 }
 #endif

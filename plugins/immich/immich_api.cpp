@@ -90,10 +90,10 @@ std::string Api::immichMessage(std::string_view body) {
 }
 
 std::string Api::wrongBaseUrl(std::string_view found) const {
-    return cat(settings_.baseUrlWhere, ": ", settings_.baseUrl, " does not lead to Immich's API (",
-               found,
-               "); IMMICH_BASE_URL must end with /api and point at the Immich server, as in "
-               "http://your-nas:2283/api");
+    return cat(
+        settings_.baseUrlWhere, ": ", settings_.baseUrl, " does not lead to Immich's API (", found,
+        "); ", settings_.key("immich_base_url"),
+        " must end with /api and point at the Immich server, as in http://your-nas:2283/api");
 }
 
 void Api::requireJson(const HttpResponse& response, std::string_view path) const {

@@ -24,11 +24,13 @@ void ImmichSource::check(CheckReport& report) {
                                        "(tested with v2.3.1)"));
     } catch (const Error& e) {
         report.fail(subject, e.what(),
-                    "check IMMICH_BASE_URL (it must end with /api) and that Immich runs");
+                    cat("check ", settings_.key("immich_base_url"),
+                        " (it must end with /api) and that Immich runs"));
         return;
     }
     if (settings_.insecureTls)
-        report.notice(subject, "TLS certificate checks are off (immich_insecure_tls)");
+        report.notice(subject, cat("TLS certificate checks are off (",
+                                   settings_.key("immich_insecure_tls"), ")"));
     checkUser(report);
     checkSearch(report, checkSelection(report));
     if (!settings_.adminKey.empty()) checkAdmin(report);

@@ -38,9 +38,11 @@ ImmichSource::ImmichSource(Settings settings, const PluginContext& context)
       api_(settings_, context.log),
       lookup_(api_, context.log) {
     if (settings_.insecureTls)
-        log_.warning(cat("TLS certificate checks for ", settings_.baseUrl,
-                         " are off (immich_insecure_tls): anyone on the network path can read ",
-                         settings_.user, "'s photos and API key; set immich_ca_file instead"));
+        log_.warning(cat("TLS certificate checks for ", settings_.baseUrl, " are off (",
+                         settings_.key("immich_insecure_tls"),
+                         "): anyone on the network path can read ", settings_.user,
+                         "'s photos and API key; set ", settings_.key("immich_ca_file"),
+                         " instead"));
 }
 
 std::optional<std::string> ImmichSource::userIdFromAdmin(std::string_view userKeyProblem) {
@@ -89,10 +91,9 @@ const std::string& ImmichSource::userId() {
             userId_ = *id;
             return userId_;
         }
-        throw unavailableError(cat("cannot find out which Immich user ", settings_.user,
-                                   " is: ", problem,
-                                   "; grant user.read to that key, or set the admin key "
-                                   "(IMMICH_API_KEY / immich_api_key) with user.read"));
+        throw unavailableError(cat("cannot find out which Immich user ", settings_.user, " is: ",
+                                   problem, "; grant user.read to that key, or set the admin key ",
+                                   settings_.key("immich_api_key"), " with user.read"));
     }
     api_.fail(r, cat("look up the user of the key for ", settings_.user), KeyRole::User);
 }

@@ -7,6 +7,7 @@ namespace pixsync::immich {
 
 Settings readSettings(const Options& options) {
     Settings s;
+    s.keyStyle = options.keyStyle();
     s.baseUrlWhere = options.where("immich_base_url");
     s.userWhere = options.where("user");
     s.apiKeyWhere = options.where("api_key");
@@ -22,8 +23,9 @@ Settings readSettings(const Options& options) {
             cat(s.baseUrlWhere, ": \"", s.baseUrl,
                 "\" must start with http:// or https://, as in http://your-nas:2283/api"));
     if (!lower.ends_with("/api"))
-        throw configError(cat(s.baseUrlWhere, ": \"", s.baseUrl,
-                              "\" must end with /api, as in http://your-nas:2283/api"));
+        throw configError(
+            cat(s.baseUrlWhere, ": \"", s.baseUrl,
+                "\" must end with /api (Immich's API address); append /api: ", s.baseUrl, "/api"));
 
     s.user = trim(options.string("user"));
     if (!isEmailAddress(s.user))
@@ -34,7 +36,7 @@ Settings readSettings(const Options& options) {
     s.apiKey = options.secret("api_key");
     if (s.apiKey.empty())
         throw configError(cat(s.apiKeyWhere, " is missing: set the API key created under ", s.user,
-                              "'s Immich account (or api_key_file)"));
+                              "'s Immich account (or ", options.keyName("api_key_file"), ")"));
     s.adminKey = options.secret("immich_api_key");
 
     if (options.has("immich_ca_file")) {

@@ -26,6 +26,10 @@ struct Settings {
     bool previewFallback = true;
     Selection selection;  ///< what the route follows (favorites by default)
 
+    KeyStyle keyStyle = KeyStyle::Json;  ///< how the user wrote the keys (for messages)
+    /// An option's name as the user writes it ("IMMICH_CA_FILE" in .env).
+    std::string key(std::string_view name) const { return keyNameIn(keyStyle, name); }
+
     // Where each value came from, as the user wrote it ("/etc/.env: IMMICH_BASE_URL").
     std::string baseUrlWhere, userWhere, apiKeyWhere, adminKeyWhere, maxDownloadWhere,
         minDownloadSpeedWhere;

@@ -24,10 +24,12 @@ PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
     log_.addSecret(settings_.smtp.password);
     if (settings_.smtp.insecureTls)
         log_.warning(cat(
-            "smtp_insecure_tls is on: the certificate of ", settings_.smtp.endpoint(),
+            settings_.key("smtp_insecure_tls"), " is on: the certificate of ",
+            settings_.smtp.endpoint(),
             " is not verified, so anyone on the network path can read the password and photos"));
     if (!settings_.smtp.useTls && !settings_.smtp.implicitTls())
-        log_.warning(cat("smtp_use_tls is off: mail to ", settings_.smtp.endpoint(),
+        log_.warning(cat(settings_.key("smtp_use_tls"), " is off: mail to ",
+                         settings_.smtp.endpoint(),
                          " travels unencrypted (acceptable only for a local relay)"));
 }
 
@@ -108,8 +110,8 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
     const std::uint64_t size =
         estimatedMessageBytes(media.media.size, content.subject.size() + content.body.size());
     if (size > settings_.message.maxMessageBytes) {
-        settle(Outcome::failed(cat("the message would be ", humanBytes(size),
-                                   ", over smtp_max_message_mb (",
+        settle(Outcome::failed(cat("the message would be ", humanBytes(size), ", over ",
+                                   settings_.key("smtp_max_message_mb"), " (",
                                    humanBytes(settings_.message.maxMessageBytes), ")")));
         return;
     }

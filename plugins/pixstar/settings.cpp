@@ -16,6 +16,8 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 SinkSettings readSettings(const Options& options) {
     SinkSettings s;
     SmtpSettings& smtp = s.smtp;
+    smtp.keyStyle = options.keyStyle();
+    const auto name = [&](std::string_view key) { return options.keyName(key); };
     smtp.host = options.string("smtp_host");
     smtp.port = static_cast<int>(options.integer("smtp_port", 587, 1, 65535));
     smtp.user = options.string("smtp_user", "");
@@ -36,22 +38,32 @@ SinkSettings readSettings(const Options& options) {
         smtp.oauth2TokenFile = options.path("smtp_oauth2_token_file");
     smtp.oauth2TokenCommand = options.string("smtp_oauth2_token_command", "");
     if (!smtp.oauth2TokenFile.empty() && !smtp.oauth2TokenCommand.empty())
-        throw configError(
-            cat(options.where("smtp_oauth2_token_command"),
-                ": set either smtp_oauth2_token_file or smtp_oauth2_token_command, not both"));
+        throw configError(cat(options.where("smtp_oauth2_token_command"), ": set either ",
+                              name("smtp_oauth2_token_file"), " or ",
+                              name("smtp_oauth2_token_command"), ", not both"));
     const bool oauth = !smtp.oauth2TokenFile.empty() || !smtp.oauth2TokenCommand.empty();
     if (oauth && smtp.user.empty())
-        throw configError(
-            cat(options.where("smtp_user"), ": XOAUTH2 needs the account's address in smtp_user"));
+        throw configError(cat(options.where("smtp_user"),
+                              ": XOAUTH2 needs the account's address in ", name("smtp_user")));
     if (!smtp.password.empty() && smtp.user.empty())
-        throw configError(
-            cat(options.where("smtp_user"), ": smtp_password is set but smtp_user is missing"));
+        throw configError(cat(options.where("smtp_user"), " is missing: ", name("smtp_password"),
+                              " is set, so set ", name("smtp_user"), " to the login too"));
+    // A login without a password would only fail at delivery time ("530 Authentication
+    // required"), after every photo was tried: refuse it now.
+    if (!smtp.user.empty() && smtp.password.empty() && !oauth)
+        throw configError(cat(options.where("smtp_password"), " is missing: ", name("smtp_user"),
+                              " is set, so the server needs its password (", name("smtp_password"),
+                              " or ", name("smtp_password_file"), ") or an OAuth2 token (",
+                              name("smtp_oauth2_token_file"),
+                              "); for a relay without login, "
+                              "remove ",
+                              name("smtp_user"), " and set ", name("smtp_from")));
 
     MessageSettings& message = s.message;
     message.from = options.string("smtp_from", smtp.user);
     if (message.from.empty())
-        throw configError(cat(options.where("smtp_from"),
-                              ": set smtp_from (or smtp_user) to the sender's address"));
+        throw configError(cat(options.where("smtp_from"), ": set ", name("smtp_from"), " (or ",
+                              name("smtp_user"), ") to the sender's address"));
     if (!isEmailAddress(message.from))
         throw configError(cat(options.where(options.has("smtp_from") ? "smtp_from" : "smtp_user"),
                               ": '", message.from, "' is not an e-mail address"));

@@ -29,6 +29,10 @@ struct SmtpSettings {
     std::filesystem::path oauth2TokenFile;
     std::string oauth2TokenCommand;
 
+    KeyStyle keyStyle = KeyStyle::Json;  ///< how the user wrote the keys (for messages)
+
+    /// An option's name as the user writes it ("SMTP_CA_FILE" in .env, "smtp_ca_file" in JSON).
+    std::string key(std::string_view name) const { return keyNameIn(keyStyle, name); }
     /// TLS from the first byte (port 465, or smtp_implicit_tls).
     bool implicitTls() const { return implicitTlsMode; }
     /// "host:port" for messages.
@@ -50,6 +54,8 @@ struct SinkSettings {
     MessageSettings message;
     RateLimits limits;
     FrameProfiles profiles;  ///< the default profile (pixstar_*) and the named ones
+    /// An option's name as the user writes it.
+    std::string key(std::string_view name) const { return smtp.key(name); }
 };
 
 /// The original service's subject and body.

@@ -127,7 +127,7 @@ SmtpClient::SmtpClient(SmtpSettings settings, Logger log)
     } catch (const Poco::Exception& e) {
         Poco::Net::uninitializeSSL();
         throw configError(cat("cannot set up TLS for ", settings_.endpoint(), ": ", pocoReason(e),
-                              " (check smtp_ca_file)"));
+                              " (check ", settings_.key("smtp_ca_file"), ")"));
     }
 }
 
@@ -203,10 +203,12 @@ void SmtpClient::open(const StepReporter& report) {
     } catch (const Poco::Net::SSLException& e) {
         step_ = Step::Tls;
         throw unavailableError(cat("TLS with ", where, " failed: ", pocoReason(e),
-                                   "; if the server uses a private CA, set smtp_ca_file"));
+                                   "; if the server uses a private CA, set ",
+                                   settings_.key("smtp_ca_file")));
     } catch (const Poco::Exception& e) {
-        throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e),
-                                   "; check smtp_host, smtp_port and the network"));
+        throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e), "; check ",
+                                   settings_.key("smtp_host"), ", ", settings_.key("smtp_port"),
+                                   " and the network"));
     }
     connection_ = std::move(connection);
     ++connectionsOpened_;
@@ -242,9 +244,9 @@ void SmtpClient::startTls(const StepReporter& report) {
     const std::string where = settings_.endpoint();
     if (!offers(connection_->caps, "STARTTLS")) {
         abandon();
-        throw unavailableError(cat(where,
-                                   " does not offer STARTTLS; refusing to send in plaintext ",
-                                   "(set SMTP_USE_TLS=false only for a local relay)"));
+        throw unavailableError(
+            cat(where, " does not offer STARTTLS; refusing to send in plaintext ", "(set ",
+                settings_.key("smtp_use_tls"), "=false only for a local relay)"));
     }
     const SmtpReply reply = command("STARTTLS");
     if (reply.code != 220) {
@@ -257,7 +259,8 @@ void SmtpClient::startTls(const StepReporter& report) {
     } catch (const Poco::Exception& e) {
         abandon();
         throw unavailableError(cat("TLS with ", where, " failed: ", pocoReason(e),
-                                   "; if the server uses a private CA, set smtp_ca_file"));
+                                   "; if the server uses a private CA, set ",
+                                   settings_.key("smtp_ca_file")));
     }
     connection_->encrypted = true;
     const SmtpReply ehlo = command("EHLO " + Poco::Net::DNS::hostName());
@@ -267,23 +270,27 @@ void SmtpClient::startTls(const StepReporter& report) {
     }
     connection_->caps = capabilities(ehlo);
     if (report)
-        report(Step::Tls, settings_.insecureTls
-                              ? "STARTTLS (certificate NOT verified: smtp_insecure_tls)"
-                              : "STARTTLS, certificate verified");
+        report(Step::Tls, settings_.insecureTls ? cat("STARTTLS (certificate NOT verified: ",
+                                                      settings_.key("smtp_insecure_tls"), ")")
+                                                : std::string("STARTTLS, certificate verified"));
 }
 
 void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
     const std::string where = settings_.endpoint();
     const bool oauth = usesOAuth2(settings_);
     if (settings_.user.empty() || (!oauth && settings_.password.empty())) {
-        if (report) report(Step::Authenticate, "no smtp_user/smtp_password: sending without AUTH");
+        if (report)
+            report(Step::Authenticate,
+                   cat("no ", settings_.key("smtp_user"), "/", settings_.key("smtp_password"),
+                       ": sending without AUTH"));
         return;
     }
     if (!encrypted && !settings_.allowPlaintextAuth) {
         abandon();
-        throw unavailableError(cat("refusing to send the SMTP password to ", where,
-                                   " over an unencrypted connection; enable smtp_use_tls, or set ",
-                                   "smtp_allow_plaintext_auth=true only for a local relay"));
+        throw unavailableError(cat(
+            "refusing to send the SMTP password to ", where,
+            " over an unencrypted connection; enable ", settings_.key("smtp_use_tls"), ", or set ",
+            settings_.key("smtp_allow_plaintext_auth"), "=true only for a local relay"));
     }
     const auto mechanisms = authMechanisms(connection_->caps);
     try {
@@ -305,12 +312,13 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
     } catch (const Poco::Net::SMTPException& e) {
         abandon();
         const std::string reason = pocoReason(e);
-        std::string fix = "check smtp_user and smtp_password (Gmail needs an app password)";
+        std::string fix = cat("check ", settings_.key("smtp_user"), " and ",
+                              settings_.key("smtp_password"), " (Gmail needs an app password)");
         if (reason.find("5.7.30") != std::string::npos ||
             reason.find("5.7.139") != std::string::npos)
-            fix =
-                "the provider has turned off password AUTH; use smtp_oauth2_token_file or "
-                "smtp_oauth2_token_command";
+            fix = cat("the provider has turned off password AUTH; use ",
+                      settings_.key("smtp_oauth2_token_file"), " or ",
+                      settings_.key("smtp_oauth2_token_command"));
         throw unavailableError(
             cat(where, " refused the login of ", settings_.user, ": ", reason, "; ", fix));
     } catch (const Poco::Exception& e) {

@@ -10,7 +10,6 @@ std::unique_ptr<pixsync::StateStore> makeSqliteStore(const pixsync::Options& opt
                                                      pixsync::OpenMode mode) {
     pixsync::sqlitestate::SqliteStoreSettings settings;
     settings.path = options.path("path");
-    if (settings.path.empty()) options.string("path");  // throws the "missing" Config error
     if (options.has("import_original")) settings.importOriginal = options.path("import_original");
     settings.busyTimeoutMs =
         static_cast<int>(options.integer("busy_timeout_ms", 5000, 0, 3'600'000));
@@ -18,6 +17,25 @@ std::unique_ptr<pixsync::StateStore> makeSqliteStore(const pixsync::Options& opt
                                                                     mode);
 }
 
+using pixsync::OptionType;
+
+constexpr pixsync::OptionDeclaration kOptions[] = {
+    {.name = "path",
+     .type = OptionType::Path,
+     .required = true,
+     .description = "the database file"},
+    {.name = "import_original",
+     .type = OptionType::Path,
+     .description = "the original service's state file, imported once into a new database"},
+    {.name = "busy_timeout_ms",
+     .type = OptionType::Integer,
+     .defaultValue = "5000",
+     .min = 0,
+     .max = 3'600'000,
+     .description = "how long to wait for another process's transaction"},
+};
+
 }  // namespace
 
-PIXSYNC_STATE_PLUGIN("sqlite", "1.0.0", "State in a SQLite database (the default)", makeSqliteStore)
+PIXSYNC_STATE_PLUGIN("sqlite", "1.0.0", "State in a SQLite database (the default)", makeSqliteStore,
+                     kOptions)

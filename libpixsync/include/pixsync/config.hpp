@@ -9,10 +9,12 @@
 
 #include <filesystem>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "pixsync/engine.hpp"
+#include "pixsync/option_declaration.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/sink.hpp"
 
@@ -33,6 +35,10 @@ struct PluginInstance {
     std::string name;    ///< the instance's name (what routes refer to)
     std::string plugin;  ///< the plugin's name ("immich", "pixstar", "sqlite", ...)
     Options options;
+    /// Keys passed on without being checked against the plugin's declarations: variables
+    /// that came only from the process environment, which other programs share. An unknown
+    /// one is a warning, not an error.
+    std::vector<std::string> unchecked = {};
 };
 
 /// A configured route.
@@ -76,6 +82,18 @@ struct Config {
     const PluginInstance* findSource(const std::string& name) const;
     const PluginInstance* findSink(const std::string& name) const;
 };
+
+/// The core's own keys, declared like a plugin's options, by where they are written
+/// ("native config: routes[]", ".env", "pixstar_mapping.json: accounts[]", ...).
+struct DeclaredSection {
+    const char* name;
+    std::span<const OptionDeclaration> options;
+};
+std::span<const DeclaredSection> coreOptionDeclarations() noexcept;
+
+/// The original's .env prefixes: a variable starting with one of them that nothing declares
+/// is a configuration error (a typo such as SMTP_PASWORD). Others are left alone.
+std::span<const char* const> environmentPrefixes() noexcept;
 
 /// Where to look for configuration.
 struct ConfigRequest {

@@ -21,6 +21,9 @@ namespace pixsync {
 /// environment variables ("SMTP_PORT"), matching what the user actually wrote.
 enum class KeyStyle { Json, Env };
 
+/// `key` as written in that style: "SMTP_PORT" for Env, "smtp_port" for Json.
+std::string keyNameIn(KeyStyle style, std::string_view key);
+
 class Options {
 public:
     /// An empty object.
@@ -60,11 +63,27 @@ public:
     /// (relative paths resolve against the config file's folder). Returns an empty string
     /// when neither is set.
     std::string secret(std::string_view key) const;
-    /// A path; relative paths resolve against the config file's folder.
-    std::filesystem::path path(std::string_view key, std::string_view fallback = {}) const;
+    /// A secret that must be given: as secret(), but throws naming `key` (and `key_file`)
+    /// when neither is set.
+    std::string requiredSecret(std::string_view key) const;
+    /// A required path; throws naming the key when it is missing or empty. Relative paths
+    /// resolve against the config file's folder.
+    std::filesystem::path path(std::string_view key) const;
+    /// An optional path with a default (which may be empty: then an empty path means unset).
+    std::filesystem::path path(std::string_view key, std::string_view fallback) const;
+    /// An optional path: nullopt when the key is missing.
+    std::optional<std::filesystem::path> optionalPath(std::string_view key) const;
 
     /// "file: key" for messages about a key of this object.
     std::string where(std::string_view key) const;
+    /// `key` as the user writes it here: "SMTP_PASSWORD" in an environment file,
+    /// "smtp_password" in JSON. For naming another key in a message ("set SMTP_USER too").
+    std::string keyName(std::string_view key) const;
+    /// How keys are shown: Env for options read from an environment file.
+    KeyStyle keyStyle() const;
+    /// Makes where(key) answer `where`: for a key the user wrote under another name (the
+    /// original's `immichUser` is the immich source's `user`).
+    Options& placeKey(std::string_view key, std::string where);
     /// "file: path" for messages about this object itself.
     std::string where() const;
     /// The file this object was read from ("" when built in code).

@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "pixsync/clock.hpp"
 #include "pixsync/log.hpp"
+#include "pixsync/option_declaration.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/sink.hpp"
 #include "pixsync/source.hpp"
@@ -26,7 +28,8 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 0;
+inline constexpr std::uint32_t kPluginAbiMinor = 1;
+// Minor versions: 1 added PluginDescriptor::options (declared options).
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };
@@ -63,31 +66,40 @@ struct PluginDescriptor {
     SourceFactory createSource;
     SinkFactory createSink;
     StateStoreFactory createStateStore;
+    // --- ABI 2.1 ---
+    /// The plugin's declared options. Empty: the plugin declares nothing and its options are
+    /// passed to it unchecked (as for every plugin built before ABI 2.1).
+    OptionList options;
 };
+
+/// The options a plugin declares; empty for a plugin built before ABI 2.1 (its descriptor
+/// ends before the field) or one that declares none.
+std::span<const OptionDeclaration> declaredOptions(const PluginDescriptor& descriptor) noexcept;
 
 }  // namespace pixsync
 
 /// The symbol the loader looks for.
 #define PIXSYNC_PLUGIN_ENTRY_SYMBOL "pixsync_plugin_descriptor"
 
-#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE)             \
+#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE, ...)        \
     extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*      \
     pixsync_plugin_descriptor(void) {                                                          \
         static const ::pixsync::PluginDescriptor descriptor{                                   \
             ::pixsync::kPluginAbiMajor, ::pixsync::kPluginAbiMinor, KIND, NAME, VERSION,        \
-            DESCRIPTION, SRC, SNK, STATE};                                                      \
+            DESCRIPTION, SRC, SNK, STATE, ::pixsync::optionList(__VA_ARGS__)};                  \
         return &descriptor;                                                                    \
     }
 
-/// Declares a source plugin: PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "Immich favorites", make);
-#define PIXSYNC_SOURCE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                            \
+/// Declares a source plugin, optionally with its option declarations (a static array):
+///   PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "Immich favorites", make, kOptions);
+#define PIXSYNC_SOURCE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                       \
     PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Source, NAME, VERSION, DESCRIPTION, FACTORY, \
-                           nullptr, nullptr)
-/// Declares a sink plugin.
-#define PIXSYNC_SINK_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                              \
+                           nullptr, nullptr, __VA_ARGS__)
+/// Declares a sink plugin (see PIXSYNC_SOURCE_PLUGIN).
+#define PIXSYNC_SINK_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                         \
     PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Sink, NAME, VERSION, DESCRIPTION, nullptr,   \
-                           FACTORY, nullptr)
-/// Declares a state store plugin.
-#define PIXSYNC_STATE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY)                             \
+                           FACTORY, nullptr, __VA_ARGS__)
+/// Declares a state store plugin (see PIXSYNC_SOURCE_PLUGIN).
+#define PIXSYNC_STATE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                        \
     PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::State, NAME, VERSION, DESCRIPTION, nullptr,  \
-                           nullptr, FACTORY)
+                           nullptr, FACTORY, __VA_ARGS__)

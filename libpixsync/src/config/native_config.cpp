@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config_common.hpp"
+#include "core_options.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -71,7 +72,16 @@ std::string substitute(const std::string& text, const Environment& env, const st
     return out;
 }
 
+/// Unknown keys and wrong values in one of the core's objects. Required keys keep their own,
+/// more specific messages below.
+void checkKeys(const Options& o, std::span<const OptionDeclaration> declared, const char* owner) {
+    validateOptions(
+        o, declared,
+        {.owner = owner, .reference = "the README's \"Native config\"", .checkRequired = false});
+}
+
 PluginInstance readInstance(const Options& o, const char* defaultName) {
+    checkKeys(o, core_options::instance(), "a plugin instance (name, plugin, options)");
     PluginInstance p;
     p.plugin = o.string("plugin");
     p.name = o.string("name", defaultName ? defaultName : p.plugin);
@@ -106,6 +116,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.origin = file.string();
     config.baseDir = fs::absolute(file).parent_path();
     root.describe(file.string(), KeyStyle::Json, config.baseDir);
+    checkKeys(root, core_options::topLevel(), "a native config");
 
     if (!root.has("state"))
         throw configError(file.string() + ": \"state\" is missing: add e.g. "
@@ -120,6 +131,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     if (routes.empty()) throw configError(file.string() + ": \"routes\" is missing or empty");
     std::set<std::string> ids;
     for (const auto& r : routes) {
+        checkKeys(r, core_options::route(), "a route");
         RouteConfig route;
         route.where = r.where();
         route.id = r.string("id");
@@ -138,8 +150,10 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
         // Destinations are strings, or objects {"address": ..., "profile": ...}.
         if (!r.has("destinations"))
             throw configError(r.where("destinations") + " is missing: list the frames this route feeds");
-        for (const auto& d : r.objectList("destinations", "address"))
+        for (const auto& d : r.objectList("destinations", "address")) {
+            checkKeys(d, core_options::destination(), "a destination");
             route.destinations.push_back({trim(d.string("address")), d.string("profile", "")});
+        }
         if (route.destinations.empty())
             throw configError(r.where("destinations") + " is empty: list the frames this route feeds");
         collectSecrets(config, route.sourceOptions);
@@ -158,6 +172,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.engine.startFromNow = root.boolean("start_from_now", false);
     config.engine.backoffBase = std::chrono::seconds(root.integer("retry_base_seconds", 60, 1, 24 * 3600));
     Options log = root.object("log");
+    checkKeys(log, core_options::log(), "the log settings");
     config.logFile = log.path("file", "");
     config.logLevel = log.string("level", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(log.integer("max_mb", 5, 1, 1024)) << 20;

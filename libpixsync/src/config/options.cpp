@@ -142,6 +142,21 @@ std::string Options::where(std::string_view key) const {
     return d.origin.empty() ? name : d.origin + ": " + name;
 }
 
+std::string keyNameIn(KeyStyle style, std::string_view key) {
+    return style == KeyStyle::Env ? toUpper(key) : std::string(key);
+}
+
+std::string Options::keyName(std::string_view key) const {
+    return keyNameIn(node_->doc->style, key);
+}
+
+KeyStyle Options::keyStyle() const { return node_->doc->style; }
+
+Options& Options::placeKey(std::string_view key, std::string where) {
+    node_->places.insert_or_assign(std::string(key), std::move(where));
+    return *this;
+}
+
 std::string Options::where() const {
     const auto& d = *node_->doc;
     if (path_.empty()) return d.origin;
@@ -308,12 +323,42 @@ std::string Options::secret(std::string_view key) const {
     return {};
 }
 
+std::string Options::requiredSecret(std::string_view key) const {
+    std::string value = secret(key);
+    if (value.empty()) {
+        const std::string fileKey = std::string(key) + "_file";
+        throw configError(cat(where(key), " is missing (it is required); set ", keyName(key),
+                              " or ", keyName(fileKey), " (a file holding it)"));
+    }
+    return value;
+}
+
+namespace {
+fs::path resolved(const std::string& text, const fs::path& base) {
+    fs::path p(text);
+    if (p.is_relative() && !base.empty()) p = base / p;
+    return p;
+}
+}  // namespace
+
+fs::path Options::path(std::string_view key) const {
+    // string(key) throws naming the key when it is missing or empty: a required path is never
+    // quietly empty (which would fail much later, as "cannot open ").
+    return resolved(trim(string(key)), baseDir());
+}
+
 fs::path Options::path(std::string_view key, std::string_view fallback) const {
     std::string s = string(key, fallback);
     if (s.empty()) return {};
-    fs::path p(s);
-    if (p.is_relative() && !baseDir().empty()) p = baseDir() / p;
-    return p;
+    return resolved(s, baseDir());
+}
+
+std::optional<fs::path> Options::optionalPath(std::string_view key) const {
+    auto s = optionalString(key);
+    if (!s) return std::nullopt;
+    if (trim(*s).empty())
+        throw configError(where(key) + " is empty; give a path or remove the key");
+    return resolved(*s, baseDir());
 }
 
 namespace {

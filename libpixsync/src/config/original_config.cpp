@@ -3,10 +3,13 @@
 // The environment is handed to plugins mechanically: every IMMICH_* variable becomes an
 // option of the "immich" source, every SMTP_* and PIXSTAR_* variable an option of the
 // "pixstar" sink, named in lower case (SMTP_PORT -> smtp_port). So a plugin that learns a new
-// setting needs no change here, and the native config uses the same names.
+// setting needs no change here, and the native config uses the same names. Each variable is
+// checked against what its reader declares: the core (core_options.cpp) or the plugin.
+#include <algorithm>
 #include <set>
 
 #include "config_common.hpp"
+#include "core_options.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -24,19 +27,72 @@ constexpr const char* kSinkName = "pixstar";
 constexpr const char* kRouteOptions[] = {"album",      "tag",         "person",      "favorites",
                                          "min_rating", "taken_after", "taken_before"};
 
+constexpr const char* kPrefixes[] = {"IMMICH_", "SMTP_",  "PIXSTAR_",   "STATE_",
+                                     "LOG_",    "POLL_",  "RECONCILE_", "RETRY_",
+                                     "MAX_",    "START_", "PIXSYNC_"};
+
+bool hasPrefix(const std::string& key, std::initializer_list<std::string_view> prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](std::string_view p) { return key.rfind(p, 0) == 0; });
+}
+
+bool isPixsyncKey(const std::string& key) {
+    return std::any_of(std::begin(kPrefixes), std::end(kPrefixes),
+                       [&](const char* p) { return key.rfind(p, 0) == 0; });
+}
+
+/// Read by the core itself (not passed to a plugin).
+bool isCoreKey(const std::string& key) {
+    return findDeclaration(core_options::environment(), toLower(key)) != nullptr;
+}
+
 std::string get(const Environment& env, const std::string& key, const std::string& fallback = {}) {
     auto it = env.find(key);
     return it == env.end() || trim(it->second).empty() ? fallback : trim(it->second);
 }
 
-Options optionsWithPrefixes(const Environment& env, std::initializer_list<std::string_view> prefixes,
-                            const std::string& origin, const fs::path& baseDir) {
-    Options o;
-    for (const auto& [key, value] : env)
-        for (auto prefix : prefixes)
-            if (key.rfind(prefix, 0) == 0) o.set(toLower(key), value);
+/// A plugin instance whose options are the variables with these prefixes, in lower case.
+/// Variables that only the process environment has are passed on unchecked: other programs
+/// share it (the .env file's own keys are checked).
+PluginInstance instanceFromEnvironment(const std::string& plugin, const Environment& env,
+                                       const Environment& fromFile,
+                                       std::initializer_list<std::string_view> prefixes,
+                                       const std::string& origin, const fs::path& baseDir) {
+    PluginInstance instance{plugin, plugin, {}};
+    Options& o = instance.options;
+    for (const auto& [key, value] : env) {
+        if (!hasPrefix(key, prefixes) || isCoreKey(key)) continue;
+        o.set(toLower(key), value);
+        if (!fromFile.contains(key)) {
+            instance.unchecked.push_back(toLower(key));
+            o.placeKey(toLower(key), "the environment: " + key);
+        }
+    }
     o.describe(origin, KeyStyle::Env, baseDir);
-    return o;
+    return instance;
+}
+
+/// The .env file's variables that the core reads, and any with a pixsync prefix that no
+/// plugin reads either: unknown names (a typo) and bad values stop pixsync here.
+void checkCoreKeys(const Environment& fromFile, const std::string& origin,
+                   const fs::path& baseDir) {
+    Options o;
+    for (const auto& [key, value] : fromFile)
+        if (isPixsyncKey(key) &&
+            (isCoreKey(key) || !hasPrefix(key, {"IMMICH_", "SMTP_", "PIXSTAR_"})))
+            o.set(toLower(key), value);
+    o.describe(origin, KeyStyle::Env, baseDir);
+    validateOptions(
+        o, core_options::environment(),
+        {.owner = "pixsync", .reference = "the README's .env table", .checkRequired = false});
+}
+
+/// " (IMMICH_BASEURL is set: a typo?)" when the file has a near miss of a missing key.
+std::string nearMiss(const Environment& fromFile, const std::string& wanted) {
+    for (const auto& [key, value] : fromFile)
+        if (key != wanted && closestName(key, {wanted}) == wanted)
+            return cat(" (", key, " is set: a typo?)");
+    return {};
 }
 
 fs::path resolve(const fs::path& base, const std::string& p) {
@@ -68,6 +124,10 @@ void readMapping(Config& config, const fs::path& mappingPath) {
                               "or set PIXSTAR_MAPPING_PATH in .env"));
     Options mapping = Options::load(mappingPath);
     const std::string file = mappingPath.string();
+    validateOptions(mapping, core_options::mapping(),
+                    {.owner = "pixstar_mapping.json",
+                     .reference = "examples/original/pixstar_mapping.json",
+                     .checkRequired = false});
     std::vector<std::string> defaults = mapping.stringList("defaultPixstarEmails");
     for (std::size_t i = 0; i < defaults.size(); ++i)
         if (!isEmailAddress(trim(defaults[i])))
@@ -84,13 +144,8 @@ void readMapping(Config& config, const fs::path& mappingPath) {
         const Options& a = accounts[i];
         const std::string at = cat(file, ": accounts[", i, "]");
         auto user = a.optionalString("immichUser");
-        if (!user || trim(*user).empty())
-            throw configError(at + ": immichUser is missing: set it to the Immich login e-mail of this user");
-        const std::string account = cat(at, " (", trim(*user), ")");
-        if (!isEmailAddress(trim(*user)))
-            throw configError(account + ": immichUser must be the user's Immich login e-mail");
-        if (!users.insert(trim(*user)).second)
-            throw configError(account + ": this immichUser appears twice; merge the two entries");
+        const std::string account =
+            user && !trim(*user).empty() ? cat(at, " (", trim(*user), ")") : at;
         // What a route follows (an album, a tag, ...) is set in a native config only. Ignoring
         // such a key here would quietly send the user's favorites instead.
         for (const char* option : kRouteOptions)
@@ -100,6 +155,19 @@ void readMapping(Config& config, const fs::path& mappingPath) {
                                       "(source_options); pixstar_mapping.json has no place for "
                                       "it. Move to a native config (see examples/pixsync.json) "
                                       "or remove it"));
+        // An unknown key (a typo such as pixstarEmail) would otherwise be ignored and the
+        // account's photos sent to defaultPixstarEmails.
+        validateOptions(a, core_options::account(),
+                        {.owner = "an account (immichUser, immichApiKey, pixstarEmails)",
+                         .reference = "examples/original/pixstar_mapping.json",
+                         .checkRequired = false});
+        if (!user || trim(*user).empty())
+            throw configError(
+                at + ": immichUser is missing: set it to the Immich login e-mail of this user");
+        if (!isEmailAddress(trim(*user)))
+            throw configError(account + ": immichUser must be the user's Immich login e-mail");
+        if (!users.insert(trim(*user)).second)
+            throw configError(account + ": this immichUser appears twice; merge the two entries");
         auto key = a.optionalString("immichApiKey");
         if (!key || trim(*key).empty())
             throw configError(account + ": immichApiKey is missing: create an API key in Immich "
@@ -117,6 +185,9 @@ void readMapping(Config& config, const fs::path& mappingPath) {
         route.where = account;
         route.sourceOptions.set("user", route.id).set("api_key", trim(*key));
         route.sourceOptions.describe(file, KeyStyle::Json, mappingPath.parent_path());
+        // Messages about these name what the user wrote, not the immich source's option names.
+        route.sourceOptions.placeKey("user", at + ".immichUser");
+        route.sourceOptions.placeKey("api_key", at + ".immichApiKey");
         std::set<std::string> seen;
         for (std::size_t f = 0; f < frames.size(); ++f) {
             std::string address = trim(frames[f]);
@@ -132,11 +203,14 @@ void readMapping(Config& config, const fs::path& mappingPath) {
 
 }  // namespace
 
+std::span<const char* const> environmentPrefixes() noexcept { return kPrefixes; }
+
 Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv) {
-    Environment env;
+    Environment fromFile;
     std::error_code ec;
     const bool haveFile = fs::exists(envFile, ec);
-    if (haveFile) env = parseEnvFile(envFile);
+    if (haveFile) fromFile = parseEnvFile(envFile);
+    Environment env = fromFile;
     // The process environment wins over the file, as with the original service.
     for (const auto& [k, v] : processEnv) env[k] = v;
 
@@ -149,9 +223,12 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
             throw configError(cat("no configuration found: ", envFile.string(),
                                   " does not exist. Run pixsync in the folder holding your .env and "
                                   "pixstar_mapping.json, or pass --env-file FILE or --config FILE"));
-        throw configError(envOrigin + ": IMMICH_BASE_URL is missing: set it to your Immich server's "
-                                      "API address, e.g. IMMICH_BASE_URL=http://192.168.1.50:2283/api");
+        throw configError(envOrigin + ": IMMICH_BASE_URL is missing" +
+                          nearMiss(fromFile, "IMMICH_BASE_URL") +
+                          ": set it to your Immich server's API address, e.g. "
+                          "IMMICH_BASE_URL=http://192.168.1.50:2283/api");
     }
+    checkCoreKeys(fromFile, envOrigin, config.baseDir);
     if (haveFile) warnIfReadableByOthers(config, envFile);
 
     const fs::path mappingPath =
@@ -162,10 +239,10 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     readMapping(config, mappingPath);
     warnIfReadableByOthers(config, mappingPath);
 
-    config.sources.push_back(
-        {kSourceName, "immich", optionsWithPrefixes(env, {"IMMICH_"}, envOrigin, config.baseDir)});
-    config.sinks.push_back(
-        {kSinkName, "pixstar", optionsWithPrefixes(env, {"SMTP_", "PIXSTAR_"}, envOrigin, config.baseDir)});
+    config.sources.push_back(instanceFromEnvironment(kSourceName, env, fromFile, {"IMMICH_"},
+                                                     envOrigin, config.baseDir));
+    config.sinks.push_back(instanceFromEnvironment(kSinkName, env, fromFile, {"SMTP_", "PIXSTAR_"},
+                                                   envOrigin, config.baseDir));
     for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD"})
         if (auto v = get(env, key); !v.empty()) config.secrets.push_back(v);
     collectSecrets(config, config.sinks.back().options);

@@ -1,5 +1,6 @@
 #include "pixsync/pipeline.hpp"
 
+#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -8,10 +9,85 @@ namespace pixsync {
 namespace {
 
 /// Adds the configuration's location to a plugin's refusal, so the message names the file.
-[[noreturn]] void rethrowWithPlace(const Error& e, const std::string& where) {
+[[noreturn]] void rethrowWithPlace(const Error& e, const std::string& where,
+                                   const std::string& origin) {
     std::string what = e.what();
     if (what.find(where) != std::string::npos) throw e;
+    // A message that starts with one of the configuration's files already says where: an
+    // option's own place ("/srv/.env: IMMICH_BASE_URL") is the one to correct.
+    for (const auto& part : split(origin, '+'))
+        if (!trim(part).empty() && what.starts_with(trim(part) + ": ")) throw e;
     throw Error(e.kind(), where + ": " + what);
+}
+
+/// Checks one instance's options against its plugin's declarations (a plugin that declares
+/// none is not checked). Keys the configuration passed on unchecked only get a warning when
+/// unknown.
+void checkDeclared(const Config& config, const LoadedPlugin& plugin, const PluginInstance& instance,
+                   const Options& options, bool checkRequired, const Logger& log) {
+    const auto declared = declaredOptions(*plugin.descriptor);
+    if (declared.empty()) return;
+    ValidationContext context{
+        .owner = cat("the ", plugin.name(), " ", toString(plugin.kind()), " plugin"),
+        .reference = cat("`pixsync plugins --options ", plugin.name(), "`"),
+        .alsoAccepted = instance.unchecked,
+        .checkRequired = checkRequired,
+    };
+    if (config.originalFormat)
+        for (const auto& d : coreOptionDeclarations())
+            if (std::string_view(d.name) == ".env")
+                for (const auto& o : d.options) context.alsoSuggested.emplace_back(o.name);
+    validateOptions(options, declared, context);
+    for (const auto& key : instance.unchecked) {
+        if (findDeclaration(declared, key)) continue;
+        std::vector<std::string> names;
+        for (const auto& d : declared) names.emplace_back(d.name);
+        const std::string best = closestName(key, names);
+        log.warning(cat(
+            options.where(key), " is not an option of ", context.owner, " (ignored)",
+            best.empty() ? std::string() : cat("; did you mean `", options.keyName(best), "`?")));
+    }
+}
+
+/// Every configured instance against what its plugin declares, before any is created.
+void checkAllDeclared(const Config& config, PluginRegistry& registry, const Logger& log) {
+    const LoadedPlugin* state = nullptr;
+    try {
+        state = &registry.find(config.state.plugin, PluginKind::State);
+    } catch (const Error& e) {
+        rethrowWithPlace(e, config.origin + ": state.plugin", config.origin);
+    }
+    checkDeclared(config, *state, config.state, config.state.options, true, log);
+    for (const auto& s : config.sinks) {
+        const LoadedPlugin* plugin = nullptr;
+        try {
+            plugin = &registry.find(s.plugin, PluginKind::Sink);
+        } catch (const Error& e) {
+            rethrowWithPlace(e, cat(config.origin, ": sink '", s.name, "'"), config.origin);
+        }
+        checkDeclared(config, *plugin, s, s.options, true, log);
+    }
+    for (const auto& s : config.sources) {
+        const LoadedPlugin* plugin = nullptr;
+        try {
+            plugin = &registry.find(s.plugin, PluginKind::Source);
+        } catch (const Error& e) {
+            rethrowWithPlace(e, cat(config.origin, ": source '", s.name, "'"), config.origin);
+        }
+        // A source's own options are a template that each route completes (user, api_key).
+        checkDeclared(config, *plugin, s, s.options, false, log);
+        for (const auto& r : config.routes) {
+            if (r.source != s.name) continue;
+            try {
+                checkDeclared(config, *plugin, s, s.options.mergedWith(r.sourceOptions), true, log);
+            } catch (const Error& e) {
+                // A required key missing from both names the route that lacks it.
+                const std::string what = e.what();
+                if (what.find(r.where) != std::string::npos) throw;
+                throw Error(e.kind(), cat(r.where, ": ", what));
+            }
+        }
+    }
 }
 
 PluginContext contextFor(const std::string& name, const Logger& log, const Clock& clock) {
@@ -26,7 +102,7 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
     try {
         plugin = &registry.find(config.state.plugin, PluginKind::State);
     } catch (const Error& e) {
-        rethrowWithPlace(e, config.origin + ": state.plugin");
+        rethrowWithPlace(e, config.origin + ": state.plugin", config.origin);
     }
     auto store = plugin->descriptor->createStateStore(config.state.options,
                                                       contextFor("state", log, clock), mode);
@@ -38,6 +114,9 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                    std::optional<OpenMode> stateMode)
     : config_(config) {
     for (const auto& s : config_.secrets) log.addSecret(s);
+    // Unknown keys, wrong values and missing required ones stop here, before any plugin
+    // instance exists and long before anything could be sent.
+    checkAllDeclared(config_, registry, log);
     // Sinks and sources first: a configuration mistake must surface before the state is locked.
     for (const auto& s : config_.sinks) {
         try {
@@ -46,7 +125,7 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
             if (!sink) throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
             sinks_.emplace_back(s.name, std::move(sink));
         } catch (const Error& e) {
-            rethrowWithPlace(e, cat(config_.origin, ": sink '", s.name, "'"));
+            rethrowWithPlace(e, cat(config_.origin, ": sink '", s.name, "'"), config_.origin);
         }
     }
     for (const auto& r : config_.routes) {
@@ -59,7 +138,7 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
             if (!src) throw pluginError(plugin.file.string() + ": the source factory returned nothing");
             sources_.push_back(std::move(src));
         } catch (const Error& e) {
-            rethrowWithPlace(e, r.where);
+            rethrowWithPlace(e, r.where, config_.origin);
         }
     }
     for (std::size_t i = 0; i < config_.routes.size(); ++i) {

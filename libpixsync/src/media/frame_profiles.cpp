@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "pixsync/error.hpp"
+#include "pixsync/option_declaration.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync {
@@ -10,6 +11,25 @@ namespace pixsync {
 namespace {
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
+
+// What a named profile may set (its other settings come from the sink's default profile).
+constexpr OptionDeclaration kProfileOptions[] = {
+    {.name = "max_width",
+     .type = OptionType::Integer,
+     .min = 16,
+     .max = 16384,
+     .description = "photos are fitted inside, never enlarged"},
+    {.name = "max_height",
+     .type = OptionType::Integer,
+     .min = 16,
+     .max = 16384,
+     .description = "photos are fitted inside, never enlarged"},
+    {.name = "jpeg_quality",
+     .type = OptionType::Integer,
+     .min = 1,
+     .max = 100,
+     .description = "JPEG quality"},
+};
 
 FrameProfile readSizeAndQuality(const Options& o, FrameProfile p, const FrameProfileKeys& keys) {
     p.maxWidth = static_cast<int>(o.integer(keys.maxWidth, p.maxWidth, 16, 16384));
@@ -34,8 +54,11 @@ FrameProfiles FrameProfiles::read(const Options& options, FrameProfile base, con
                          kMiB;
     result.default_ = readSizeAndQuality(options, base, keys);
     const Options profiles = options.object("profiles");
-    for (const auto& name : profiles.keys())
+    for (const auto& name : profiles.keys()) {
+        validateOptions(profiles.object(name), kProfileOptions,
+                        {.owner = "a frame profile (max_width, max_height, jpeg_quality)"});
         result.named_[name] = readSizeAndQuality(profiles.object(name), result.default_, FrameProfileKeys{});
+    }
     return result;
 }
 

@@ -72,7 +72,7 @@ TEST_F(ImmichTest, AnHtmlPageMeansTheBaseUrlIsWrong) {
     auto source = makeSource(o);
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
-    EXPECT_THAT(e.what(), HasSubstr("IMMICH_BASE_URL must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("immich_base_url must end with /api"));
     EXPECT_THAT(e.what(), HasSubstr("HTML"));
 }
 
@@ -82,7 +82,7 @@ TEST_F(ImmichTest, A404MeansTheBaseUrlIsWrong) {
     o.set("immich_base_url", immich().baseUrl() + "/v2/api");
     auto source = makeSource(o);
     Error e = errorFrom([&] { source->list(""); });
-    EXPECT_THAT(e.what(), HasSubstr("IMMICH_BASE_URL must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("immich_base_url must end with /api"));
     EXPECT_THAT(e.what(), HasSubstr("404"));
 }
 
@@ -139,7 +139,7 @@ TEST_F(ImmichTest, ConfigErrorsNameTheKey) {
     Error e = errorFrom([&] { makeSource(o); });
     EXPECT_EQ(e.kind(), ErrorKind::Config);
     EXPECT_THAT(e.what(), HasSubstr("immich_base_url"));
-    EXPECT_THAT(e.what(), HasSubstr("must end with /api"));
+    EXPECT_THAT(e.what(), HasSubstr("append /api: http://nas:2283/api"));
 }
 
 TEST_F(ImmichTest, KeysNeverReachTheLog) {

@@ -53,6 +53,33 @@ TEST(Loader, RefusesANewerMinorAbi) {
     EXPECT_THAT(msg, HasSubstr(std::to_string(kPluginAbiMajor) + "." + std::to_string(kPluginAbiMinor + 1) + " found"));
 }
 
+TEST(Loader, LoadsAPluginBuiltBeforeDeclaredOptionsAndLeavesItsOptionsUnchecked) {
+    PluginRegistry registry;
+    const auto& p = registry.load(testPlugin("abi-2-0", "pixsync-test-abi-2-0.so"));
+    EXPECT_EQ(p.name(), "test-abi-2-0");
+    EXPECT_EQ(p.descriptor->abiMinor, 0u);
+    EXPECT_TRUE(declaredOptions(*p.descriptor).empty());
+    // Its factory still runs, with keys nobody declared.
+    test::TempDir dir;
+    Options options;
+    options.set("record_file", (dir / "record.txt").string()).set("anything", "goes");
+    Logger log;
+    SystemClock clock;
+    auto sink = p.descriptor->createSink(options, PluginContext{"old", log, clock, dir.path()});
+    ASSERT_NE(sink, nullptr);
+}
+
+TEST(Loader, DeclaredOptionsAreReadFromACurrentPlugin) {
+    PluginRegistry registry;
+    const auto& p = registry.load(test::pluginDir() / "pixsync-sqlite.so");
+    auto declared = declaredOptions(*p.descriptor);
+    ASSERT_FALSE(declared.empty());
+    const auto* path = findDeclaration(declared, "path");
+    ASSERT_NE(path, nullptr);
+    EXPECT_TRUE(path->required);
+    EXPECT_EQ(path->type, OptionType::Path);
+}
+
 TEST(Loader, RefusesAFileThatIsNotAPlugin) {
     PluginRegistry registry;
     auto file = testPlugin("not-a-plugin", "not-a-plugin.so");

@@ -612,12 +612,17 @@ TEST(PixstarSink, BadOptionsAreConfigErrorsNamingTheKey) {
     expectError(ErrorKind::Config, "smtp_port", [&] { Harness h{badPort}; });
     Options badColour;
     badColour.set("smtp_host", "127.0.0.1")
-        .set("smtp_user", kUser)
+        .set("smtp_from", kUser)
         .set("pixstar_background", "white");
     expectError(ErrorKind::Config, "pixstar_background", [&] { Harness h{badColour}; });
     Options noSender;
     noSender.set("smtp_host", "127.0.0.1");
     expectError(ErrorKind::Config, "smtp_from", [&] { Harness h{noSender}; });
+    // A login without its password would only fail at delivery ("530 Authentication required").
+    Options noPassword;
+    noPassword.set("smtp_host", "127.0.0.1").set("smtp_user", kUser);
+    expectError(ErrorKind::Config, "smtp_password is missing: smtp_user is set",
+                [&] { Harness h{noPassword}; });
 }
 
 TEST(PixstarSink, CheckReportsEachStepAndSendsNothing) {

@@ -6,8 +6,15 @@ std::unique_ptr<pixsync::Sink> make(const pixsync::Options&, const pixsync::Plug
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor* pixsync_plugin_descriptor() {
-    static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor, pixsync::kPluginAbiMinor + 1,
-                                             pixsync::PluginKind::Sink, "newer-minor", "1.0",
-                                             "needs a newer host", nullptr, make, nullptr};
+    static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor,
+                                             pixsync::kPluginAbiMinor + 1,
+                                             pixsync::PluginKind::Sink,
+                                             "newer-minor",
+                                             "1.0",
+                                             "needs a newer host",
+                                             nullptr,
+                                             make,
+                                             nullptr,
+                                             {}};
     return &d;
 }

@@ -6,7 +6,15 @@ std::unique_ptr<pixsync::Sink> make(const pixsync::Options&, const pixsync::Plug
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor* pixsync_plugin_descriptor() {
-    static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor + 1, 0, pixsync::PluginKind::Sink,
-                                             "wrong-abi", "1.0", "built for a future ABI", nullptr, make, nullptr};
+    static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor + 1,
+                                             0,
+                                             pixsync::PluginKind::Sink,
+                                             "wrong-abi",
+                                             "1.0",
+                                             "built for a future ABI",
+                                             nullptr,
+                                             make,
+                                             nullptr,
+                                             {}};
     return &d;
 }

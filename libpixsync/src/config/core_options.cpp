@@ -1,0 +1,237 @@
+// The core's own keys, declared like a plugin's options: the native config's objects, the
+// original's .env keys that no plugin reads, and pixstar_mapping.json.
+#include "core_options.hpp"
+
+namespace pixsync {
+
+namespace {
+
+using T = OptionType;
+
+constexpr OptionDeclaration kTopLevel[] = {
+    {.name = "state",
+     .type = T::Object,
+     .required = true,
+     .description = "the state store: {\"plugin\": \"sqlite\", \"options\": {\"path\": ...}}"},
+    {.name = "sources",
+     .type = T::ObjectList,
+     .required = true,
+     .description = "source instances: [{\"name\", \"plugin\", \"options\"}]"},
+    {.name = "sinks",
+     .type = T::ObjectList,
+     .required = true,
+     .description = "sink instances: [{\"name\", \"plugin\", \"options\"}]"},
+    {.name = "routes",
+     .type = T::ObjectList,
+     .required = true,
+     .description = "what each source feeds into which sink's destinations"},
+    {.name = "plugin_dirs",
+     .type = T::StringList,
+     .description = "extra folders to load plugins from"},
+    {.name = "poll_interval_seconds",
+     .type = T::Integer,
+     .defaultValue = "300",
+     .min = 10,
+     .max = 7 * 24 * 3600,
+     .description = "time between polls"},
+    {.name = "reconcile_hours",
+     .type = T::Integer,
+     .defaultValue = "24",
+     .min = 1,
+     .max = 24 * 365,
+     .description = "a full listing this often; other polls ask only for changes"},
+    {.name = "max_attempts",
+     .type = T::Integer,
+     .defaultValue = "10",
+     .min = 1,
+     .max = 1000,
+     .description = "transient failures before a delivery is recorded failed"},
+    {.name = "start_from_now",
+     .type = T::Boolean,
+     .defaultValue = "false",
+     .description = "first start: record current favorites as sent instead of sending them"},
+    {.name = "retry_base_seconds",
+     .type = T::Integer,
+     .defaultValue = "60",
+     .min = 1,
+     .max = 24 * 3600,
+     .description = "first retry delay; it doubles with each failure"},
+    {.name = "log",
+     .type = T::Object,
+     .description = "{\"file\", \"level\", \"max_mb\", \"keep\"}"},
+};
+
+constexpr OptionDeclaration kInstance[] = {
+    {.name = "name",
+     .type = T::String,
+     .description = "what routes refer to (default: the plugin's name)"},
+    {.name = "plugin", .type = T::String, .required = true, .description = "the plugin's name"},
+    {.name = "options", .type = T::Object, .description = "the plugin's options"},
+};
+
+constexpr OptionDeclaration kRoute[] = {
+    {.name = "id",
+     .type = T::String,
+     .required = true,
+     .description = "stable id the state is keyed by"},
+    {.name = "label", .type = T::String, .description = "name shown in messages (default: the id)"},
+    {.name = "source",
+     .type = T::String,
+     .description = "a source's name (optional with one source)"},
+    {.name = "sink", .type = T::String, .description = "a sink's name (optional with one sink)"},
+    {.name = "source_options",
+     .type = T::Object,
+     .description = "laid over the source's options for this route"},
+    {.name = "destinations",
+     .type = T::ObjectList,
+     .required = true,
+     .description = "addresses, or {\"address\", \"profile\"} objects"},
+};
+
+constexpr OptionDeclaration kDestination[] = {
+    {.name = "address", .type = T::String, .required = true, .description = "the frame's address"},
+    {.name = "profile", .type = T::String, .description = "one of the sink's named profiles"},
+};
+
+constexpr OptionDeclaration kLog[] = {
+    {.name = "file", .type = T::Path, .description = "rotating log file (none by default)"},
+    {.name = "level",
+     .type = T::String,
+     .defaultValue = "info",
+     .choices = "debug|info|warning|error",
+     .description = "least severe level logged"},
+    {.name = "max_mb",
+     .type = T::Integer,
+     .defaultValue = "5",
+     .min = 1,
+     .max = 1024,
+     .description = "size at which the log rotates"},
+    {.name = "keep",
+     .type = T::Integer,
+     .defaultValue = "2",
+     .min = 0,
+     .max = 100,
+     .description = "rotated files kept"},
+};
+
+// Named in lower case: an environment file shows them in upper case (KeyStyle::Env).
+constexpr OptionDeclaration kEnvironment[] = {
+    {.name = "pixstar_mapping_path",
+     .type = T::Path,
+     .defaultValue = "pixstar_mapping.json",
+     .description = "the accounts file"},
+    {.name = "state_path",
+     .type = T::Path,
+     .defaultValue = "pixstar_sync_state.json",
+     .description = "the original's state file"},
+    {.name = "state_backend",
+     .type = T::String,
+     .defaultValue = "sqlite",
+     .choices = "sqlite|json",
+     .description =
+         "sqlite: pixsync_state.db beside STATE_PATH, importing it once; json: STATE_PATH itself"},
+    {.name = "poll_interval_seconds",
+     .type = T::Integer,
+     .defaultValue = "300",
+     .min = 10,
+     .max = 7 * 24 * 3600,
+     .description = "time between polls"},
+    {.name = "start_from_now",
+     .type = T::Boolean,
+     .defaultValue = "false",
+     .description = "first start: record current favorites as sent instead of sending them"},
+    {.name = "reconcile_hours",
+     .type = T::Integer,
+     .defaultValue = "24",
+     .min = 1,
+     .max = 24 * 365,
+     .description = "a full listing this often; other polls ask only for changes"},
+    {.name = "max_attempts",
+     .type = T::Integer,
+     .defaultValue = "10",
+     .min = 1,
+     .max = 1000,
+     .description = "transient failures before a delivery is recorded failed"},
+    {.name = "retry_base_seconds",
+     .type = T::Integer,
+     .defaultValue = "60",
+     .min = 1,
+     .max = 24 * 3600,
+     .description = "first retry delay; it doubles with each failure"},
+    {.name = "log_file",
+     .type = T::Path,
+     .defaultValue = "immich-pixstar.log",
+     .description = "rotating log file"},
+    {.name = "log_level",
+     .type = T::String,
+     .defaultValue = "info",
+     .choices = "debug|info|warning|error",
+     .description = "least severe level logged"},
+    {.name = "log_max_mb",
+     .type = T::Integer,
+     .defaultValue = "5",
+     .min = 1,
+     .max = 1024,
+     .description = "size at which the log rotates"},
+    {.name = "log_keep",
+     .type = T::Integer,
+     .defaultValue = "2",
+     .min = 0,
+     .max = 100,
+     .description = "rotated files kept"},
+    {.name = "pixsync_plugin_path",
+     .type = T::String,
+     .description = "extra plugin folders, :-separated"},
+    {.name = "pixsync_config",
+     .type = T::Path,
+     .description = "a native config to read instead of these files (process environment only)"},
+};
+
+constexpr OptionDeclaration kMapping[] = {
+    {.name = "defaultPixstarEmails",
+     .type = T::StringList,
+     .description = "frames for accounts without pixstarEmails"},
+    {.name = "accounts",
+     .type = T::ObjectList,
+     .required = true,
+     .description = "one entry per Immich user"},
+};
+
+constexpr OptionDeclaration kAccount[] = {
+    {.name = "immichUser",
+     .type = T::String,
+     .required = true,
+     .description = "the user's Immich login e-mail"},
+    {.name = "immichApiKey",
+     .type = T::String,
+     .required = true,
+     .secret = true,
+     .description = "an API key the user created"},
+    {.name = "pixstarEmails",
+     .type = T::StringList,
+     .description = "the user's frame addresses (default: defaultPixstarEmails)"},
+};
+
+constexpr DeclaredSection kSections[] = {
+    {"native config", kTopLevel},        {"native config: sources[], sinks[], state", kInstance},
+    {"native config: routes[]", kRoute}, {"native config: routes[].destinations[]", kDestination},
+    {"native config: log", kLog},        {".env", kEnvironment},
+    {"pixstar_mapping.json", kMapping},  {"pixstar_mapping.json: accounts[]", kAccount},
+};
+
+}  // namespace
+
+std::span<const DeclaredSection> coreOptionDeclarations() noexcept { return kSections; }
+
+namespace core_options {
+std::span<const OptionDeclaration> topLevel() noexcept { return kTopLevel; }
+std::span<const OptionDeclaration> instance() noexcept { return kInstance; }
+std::span<const OptionDeclaration> route() noexcept { return kRoute; }
+std::span<const OptionDeclaration> destination() noexcept { return kDestination; }
+std::span<const OptionDeclaration> log() noexcept { return kLog; }
+std::span<const OptionDeclaration> environment() noexcept { return kEnvironment; }
+std::span<const OptionDeclaration> mapping() noexcept { return kMapping; }
+std::span<const OptionDeclaration> account() noexcept { return kAccount; }
+}  // namespace core_options
+
+}  // namespace pixsync
