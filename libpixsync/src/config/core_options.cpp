@@ -109,7 +109,7 @@ constexpr OptionDeclaration kLog[] = {
     {.name = "keep",
      .type = T::Integer,
      .defaultValue = "2",
-     .min = 0,
+     .min = 1,
      .max = 100,
      .description = "rotated files kept"},
 };
@@ -176,7 +176,7 @@ constexpr OptionDeclaration kEnvironment[] = {
     {.name = "log_keep",
      .type = T::Integer,
      .defaultValue = "2",
-     .min = 0,
+     .min = 1,
      .max = 100,
      .description = "rotated files kept"},
     {.name = "pixsync_plugin_path",

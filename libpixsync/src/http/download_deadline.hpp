@@ -1,7 +1,8 @@
 #pragma once
-// The overall deadline of one download: a fixed allowance plus the time the expected size
-// takes at the slowest acceptable average speed. A server that drips bytes cannot hold a
-// download (and with it every route) for hours.
+// The overall deadline of one download: a fixed allowance plus the time the bytes received
+// so far take at the slowest acceptable average speed. Only bytes that arrived buy time: a
+// size the server announces (or one missing from Immich's listing) buys none, so a server
+// that drips cannot hold a download (and with it every route) much past the allowance.
 
 #include <algorithm>
 #include <chrono>
@@ -14,20 +15,18 @@ class DownloadDeadline {
     using Clock = std::chrono::steady_clock;
 
     /// `allowance`: the fixed part; `minBytesPerSecond`: the slowest average (0: no deadline);
-    /// `expectedBytes`: the size reported before the download (0: unknown).
+    /// `expectedBytes`: the size reported before the download (0: unknown), for messages.
     DownloadDeadline(std::chrono::seconds allowance, std::uint64_t minBytesPerSecond,
                      std::uint64_t expectedBytes)
         : allowance_(allowance), minSpeed_(minBytesPerSecond), expected_(expectedBytes) {}
 
-    /// The server announced a size: the smaller report counts, so an inflated Content-Length
-    /// cannot buy a slow server more time than the size Immich listed.
+    /// The server announced a size (kept for messages; the smaller report counts).
     void announced(std::uint64_t bytes) noexcept {
         if (bytes > 0) expected_ = expected_ == 0 ? bytes : std::min(expected_, bytes);
     }
 
-    /// True once a download that has received `received` bytes so far ran out of time.
-    /// Bytes that did arrive extend the deadline, so a real file larger than reported passes
-    /// as long as its average speed holds.
+    /// True once a download that has received `received` bytes so far ran out of time: its
+    /// average speed after the allowance fell below the minimum.
     bool passed(std::uint64_t received, Clock::time_point now) const noexcept {
         if (minSpeed_ == 0) return false;
         return now - start_ > allowed(received);
@@ -35,10 +34,12 @@ class DownloadDeadline {
 
     /// Time allowed for a download that has received `received` bytes.
     std::chrono::milliseconds allowed(std::uint64_t received) const noexcept {
-        const std::uint64_t size = std::max(expected_, received);
         return allowance_ +
-               std::chrono::milliseconds(size * 1000 / std::max<std::uint64_t>(minSpeed_, 1));
+               std::chrono::milliseconds(received * 1000 / std::max<std::uint64_t>(minSpeed_, 1));
     }
+
+    /// The size reported before or at the start of the download (0: unknown).
+    std::uint64_t expected() const noexcept { return expected_; }
 
     /// Time since the download started.
     std::chrono::milliseconds elapsed(Clock::time_point now) const noexcept {

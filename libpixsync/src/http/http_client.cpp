@@ -404,7 +404,7 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
                     t.received, " bytes in ", seconds(deadline.elapsed(now)), " (",
                     t.announced > 0 ? cat(t.announced, " bytes announced; ") : std::string(),
                     "allowed: ", seconds(deadline.allowed(t.received)), ", that is ",
-                    o.timeout.count(), " s plus the size at ",
+                    o.timeout.count(), " s plus what arrived at ",
                     humanBytes(o.minDownloadBytesPerSecond), "/s); gave up"));
         }
         impl_->throwIfCut(t, "GET", path);
