@@ -1,6 +1,7 @@
 #include "sqlite_state_store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -229,8 +230,33 @@ void SqliteStateStore::openForReading() {
         return;
     }
     inspectDatabaseFile(path);
-    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY);
+    // A WAL database is read through its -shm index, which even a reader must be able to
+    // create or write. Without write access to the folder and with no write-ahead log beside
+    // the file (no writer has it open: the last one to close removes the log), the file alone
+    // holds the whole state and is read as immutable, which needs neither.
+    const fs::path log = path.string() + "-wal";
+    const bool folderWritable = ::access(state::folderOf(path).c_str(), W_OK | X_OK) == 0;
+    const bool logPresent = fs::exists(log, ec);
+    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY,
+                                     !folderWritable && !logPresent ? "immutable=1" : "");
     sqlite3_busy_timeout(db_->handle(), settings_.busyTimeoutMs);
+    if (!folderWritable && logPresent) {
+        // A writer is (or was, until a crash) active: reading needs its -wal and -shm files.
+        try {
+            db_->queryInteger("PRAGMA user_version");
+        } catch (const Error& e) {
+            const fs::path index = path.string() + "-shm";
+            int denied = 0;
+            if (::access(log.c_str(), R_OK) != 0 || ::access(index.c_str(), R_OK) != 0)
+                denied = errno;
+            throw stateError(cat("state database ", path.string(),
+                                 ": cannot be read while its write-ahead log is in use (",
+                                 denied ? std::strerror(denied) : e.what(), "): reading it needs ",
+                                 log.string(), " and ", index.string(),
+                                 "; run pixsync as the user that runs the daemon (e.g. with "
+                                 "sudo -u)"));
+        }
+    }
     if (checkSchema(*db_) < latestSchemaVersion())
         throw stateError(cat("state database ", path.string(),
                              " uses an older schema; start pixsync once (it upgrades the "
