@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "common/state_files.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 #include "schema.hpp"
 
@@ -202,6 +203,12 @@ void SqliteStateStore::createDatabase() {
         std::error_code ignored;
         fs::remove(fresh.string() + suffix, ignored);
     }
+    // SQLite gives the -wal and -shm files the database file's mode, so creating that 0600
+    // here keeps all three private whatever the umask.
+    if (!createPrivateFile(fresh))
+        throw stateError(cat("state database ", settings_.path.string(), ": cannot create ",
+                             fresh.string(), " (", std::strerror(errno),
+                             "); check the folder's permissions"));
     {
         Database db(fresh, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         db.exec("PRAGMA journal_mode = WAL");
