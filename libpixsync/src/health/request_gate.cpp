@@ -62,7 +62,10 @@ void RequestGate::accept(Clock::time_point now) {
         try {
             socket = listening_.acceptConnection();
         } catch (const Poco::Exception&) {
-            return;  // nothing (more) to accept
+            // Nothing more to accept; or, when even the first accept fails although the
+            // socket was readable, no descriptor was left: wait before trying again.
+            if (i == 0) acceptPausedUntil_ = now + kLookAgain;
+            return;
         }
         if (waiting_.size() >= limits_.slots) {
             // The oldest waiting connection is the likeliest to be one that never finishes.
@@ -104,45 +107,59 @@ bool RequestGate::look(Waiting& w, Clock::time_point now) {
 
 void RequestGate::loop() {
     while (!stopping_) {
-        auto now = Clock::now();
-        // Time out connections whose head did not arrive in time.
-        for (auto it = waiting_.begin(); it != waiting_.end();) {
-            if (it->deadline <= now) {
-                refuse(it->socket, "HTTP/1.1 408 Request Timeout");
-                it = waiting_.erase(it);
-            } else {
-                ++it;
-            }
-        }
-
-        Poco::Net::Socket::SocketList readable{listening_};
-        auto wake = now + kLongestWait;
-        for (const auto& w : waiting_) {
-            wake = std::min(wake, w.deadline);
-            if (w.nextLook <= now)
-                readable.push_back(w.socket);
-            else
-                wake = std::min(wake, w.nextLook);
-        }
-        Poco::Net::Socket::SocketList writable, failed;
-        const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(wake - now).count();
         try {
-            Poco::Net::Socket::select(readable, writable, failed,
-                                      Poco::Timespan(std::max<long long>(micros, 0)));
-        } catch (const Poco::Exception&) {
-            continue;  // interrupted; the next round rebuilds the lists
+            round();
+        } catch (const std::exception&) {
+            // Whatever went wrong (select() interrupted, no memory), the gate keeps serving
+            // and never takes the daemon down with it; the pause keeps a lasting fault from
+            // spinning.
+            std::this_thread::sleep_for(kLookAgain);
         }
-
-        now = Clock::now();
-        for (const auto& socket : readable) {
-            if (socket == listening_) continue;
-            auto it = std::find_if(waiting_.begin(), waiting_.end(),
-                                   [&](const Waiting& w) { return w.socket == socket; });
-            if (it != waiting_.end() && look(*it, now)) waiting_.erase(it);
-        }
-        if (std::find(readable.begin(), readable.end(), listening_) != readable.end()) accept(now);
     }
+}
+
+void RequestGate::round() {
+    auto now = Clock::now();
+    // Time out connections whose head did not arrive in time.
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+        if (it->deadline <= now) {
+            refuse(it->socket, "HTTP/1.1 408 Request Timeout");
+            it = waiting_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+
+    Poco::Net::Socket::SocketList readable;
+    auto wake = now + kLongestWait;
+    if (acceptPausedUntil_ <= now)
+        readable.push_back(listening_);
+    else
+        wake = std::min(wake, acceptPausedUntil_);
+    for (const auto& w : waiting_) {
+        wake = std::min(wake, w.deadline);
+        if (w.nextLook <= now)
+            readable.push_back(w.socket);
+        else
+            wake = std::min(wake, w.nextLook);
+    }
+    if (readable.empty()) {  // Poco's select() would return at once
+        std::this_thread::sleep_until(wake);
+        return;
+    }
+    Poco::Net::Socket::SocketList writable, failed;
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(wake - now).count();
+    Poco::Net::Socket::select(readable, writable, failed,
+                              Poco::Timespan(std::max<long long>(micros, 0)));
+
+    now = Clock::now();
+    for (const auto& socket : readable) {
+        if (socket == listening_) continue;
+        auto it = std::find_if(waiting_.begin(), waiting_.end(),
+                               [&](const Waiting& w) { return w.socket == socket; });
+        if (it != waiting_.end() && look(*it, now)) waiting_.erase(it);
+    }
+    if (std::find(readable.begin(), readable.end(), listening_) != readable.end()) accept(now);
 }
 
 }  // namespace pixsync

@@ -52,6 +52,8 @@ class RequestGate {
     };
 
     void loop();
+    /// One wait for events and the work they bring.
+    void round();
     void accept(Clock::time_point now);
     /// Looks at what has arrived; true when the connection is done with (handed on or closed).
     bool look(Waiting& w, Clock::time_point now);
@@ -61,6 +63,7 @@ class RequestGate {
     RequestGateLimits limits_;
     Ready ready_;
     std::list<Waiting> waiting_;  ///< oldest first
+    Clock::time_point acceptPausedUntil_{};
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
