@@ -237,17 +237,16 @@ void SqliteStateStore::openForReading() {
         return;
     }
     inspectDatabaseFile(path);
-    // A WAL database is read through its -shm index, which even a reader must be able to
-    // create or write. Without write access to the folder and with no write-ahead log beside
-    // the file (no writer has it open: the last one to close removes the log), the file alone
-    // holds the whole state and is read as immutable, which needs neither.
+    // With no write-ahead log beside the file, no writer has it open (the last one to close
+    // removes the log) and the file alone holds the whole state: it is read as immutable, so
+    // nothing is created beside it (a reader's -wal and -shm would stay behind, owned by
+    // whoever ran status) and no write access to the folder is needed. A writer starting
+    // meanwhile writes to its own new log, not to the file, until its first checkpoint.
     const fs::path log = path.string() + "-wal";
-    const bool folderWritable = ::access(state::folderOf(path).c_str(), W_OK | X_OK) == 0;
     const bool logPresent = fs::exists(log, ec);
-    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY,
-                                     !folderWritable && !logPresent ? "immutable=1" : "");
+    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY, logPresent ? "" : "immutable=1");
     sqlite3_busy_timeout(db_->handle(), settings_.busyTimeoutMs);
-    if (!folderWritable && logPresent) {
+    if (logPresent) {
         // A writer is (or was, until a crash) active: reading needs its -wal and -shm files.
         try {
             db_->queryInteger("PRAGMA user_version");
@@ -256,6 +255,7 @@ void SqliteStateStore::openForReading() {
             int denied = 0;
             if (::access(log.c_str(), R_OK) != 0 || ::access(index.c_str(), R_OK) != 0)
                 denied = errno;
+            // Either file unreadable, or the folder not writable for a -shm SQLite must make.
             throw stateError(cat("state database ", path.string(),
                                  ": cannot be read while its write-ahead log is in use (",
                                  denied ? std::strerror(denied) : e.what(), "): reading it needs ",

@@ -87,6 +87,16 @@ TEST_F(StatusPermissionsTest, AStateItMayReadButNotWriteBesideIsShown) {
     EXPECT_FALSE(fs::exists(dir / "pixsync_state.db-wal"));
 }
 
+TEST_F(StatusPermissionsTest, StatusByTheOwnerLeavesNothingBesideTheState) {
+    // A read-only look that made -wal and -shm files would leave them behind, owned by
+    // whoever ran status.
+    const auto r = pixsync({"status"});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr(kJohn));
+    EXPECT_FALSE(fs::exists(dir / "pixsync_state.db-wal"));
+    EXPECT_FALSE(fs::exists(dir / "pixsync_state.db-shm"));
+}
+
 TEST_F(StatusPermissionsTest, AStateItMayNotReadIsNamedWithTheReasonNotCalledDamaged) {
     fs::permissions(dir / "pixsync_state.db", fs::perms::owner_read | fs::perms::owner_write);
     const auto r = statusAsNobody();
