@@ -94,7 +94,7 @@ HealthServer::HealthServer(const std::string& listen, const Metrics& metrics)
     }
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(2);
-    params->setMaxQueued(static_cast<int>(RequestGateLimits{}.slots));
+    params->setMaxQueued(32);
     params->setKeepAlive(false);
     params->setTimeout(Poco::Timespan(5, 0));
     impl_->dispatcher = new Poco::Net::TCPServerDispatcher(
@@ -103,7 +103,12 @@ HealthServer::HealthServer(const std::string& listen, const Metrics& metrics)
     Poco::Net::TCPServerDispatcher* dispatcher = impl_->dispatcher;
     impl_->gate = std::make_unique<RequestGate>(
         impl_->socket, RequestGateLimits{},
-        [dispatcher](const Poco::Net::StreamSocket& ready) { dispatcher->enqueue(ready); });
+        [dispatcher, params](const Poco::Net::StreamSocket& ready) {
+            // A full queue would drop the connection: let it wait at the gate instead.
+            if (dispatcher->queuedConnections() >= params->getMaxQueued()) return false;
+            dispatcher->enqueue(ready);
+            return true;
+        });
 }
 
 HealthServer::~HealthServer() = default;

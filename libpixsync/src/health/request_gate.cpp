@@ -17,6 +17,8 @@ namespace {
 /// only peeked at (the HTTP worker reads them later), so the socket stays readable and
 /// watching it without a pause would spin.
 constexpr auto kLookAgain = std::chrono::milliseconds(50);
+/// A complete request the workers had no room for is offered again after this pause.
+constexpr auto kOfferAgain = std::chrono::milliseconds(10);
 /// The longest the loop sleeps, so that stopping is noticed promptly.
 constexpr auto kLongestWait = std::chrono::milliseconds(100);
 
@@ -68,9 +70,13 @@ void RequestGate::accept(Clock::time_point now) {
             return;
         }
         if (waiting_.size() >= limits_.slots) {
-            // The oldest waiting connection is the likeliest to be one that never finishes.
-            refuse(waiting_.front().socket, "HTTP/1.1 503 Service Unavailable");
-            waiting_.pop_front();
+            // The oldest connection still sending its head is the likeliest to be one that
+            // never finishes; complete requests give way only when there is nothing else.
+            auto victim = std::find_if(waiting_.begin(), waiting_.end(),
+                                       [](const Waiting& w) { return !w.complete; });
+            if (victim == waiting_.end()) victim = waiting_.begin();
+            refuse(victim->socket, "HTTP/1.1 503 Service Unavailable");
+            waiting_.erase(victim);
         }
         waiting_.push_back(Waiting{socket, now + limits_.headDeadline, now});
     }
@@ -91,7 +97,11 @@ bool RequestGate::look(Waiting& w, Clock::time_point now) {
     }
     if (headComplete(std::string_view(buffer.data(), static_cast<std::size_t>(n)))) {
         try {
-            ready_(w.socket);
+            if (!ready_(w.socket)) {
+                w.complete = true;
+                w.nextLook = now + kOfferAgain;
+                return false;
+            }
         } catch (const std::exception&) {
             w.socket.close();  // no worker could take it; the client may try again
         }

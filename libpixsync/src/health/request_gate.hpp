@@ -6,7 +6,8 @@
 // timeout applies to each read: a client sending one header byte a second holds a worker for
 // as long as it likes, and a few such clients starve /healthz. Here a connection waits
 // without a thread, under a deadline for its whole request head and a size cap, in a bounded
-// number of slots (the oldest waiting connection gives way to a new one).
+// number of slots (when they are full, the oldest connection still sending its head gives
+// way to a new one).
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
@@ -26,15 +27,16 @@ struct RequestGateLimits {
     std::chrono::milliseconds headDeadline{5000};
     /// Largest request head accepted.
     std::size_t maxHeadBytes = 8 * 1024;
-    /// Connections waiting for their request head at once.
-    std::size_t slots = 128;
+    /// Connections waiting at once (for their request head, or for a worker).
+    std::size_t slots = 256;
 };
 
 class RequestGate {
   public:
     /// Called on the gate's thread with a connection whose request head is complete; it must
-    /// not block (it queues the connection for a worker).
-    using Ready = std::function<void(const Poco::Net::StreamSocket&)>;
+    /// not block (it queues the connection for a worker). False when the workers' queue is
+    /// full: the connection keeps waiting, within its deadline, and is offered again.
+    using Ready = std::function<bool(const Poco::Net::StreamSocket&)>;
 
     /// Starts accepting on `listening` (already bound and listening).
     RequestGate(Poco::Net::ServerSocket listening, RequestGateLimits limits, Ready ready);
@@ -49,6 +51,7 @@ class RequestGate {
         Poco::Net::StreamSocket socket;
         Clock::time_point deadline;
         Clock::time_point nextLook;  ///< not looked at again before this time
+        bool complete = false;       ///< its head is here; it waits for a worker
     };
 
     void loop();
