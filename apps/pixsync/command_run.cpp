@@ -18,6 +18,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/health.hpp"
 #include "pixsync/pipeline.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/runner.hpp"
 #include "pixsync/strings.hpp"
 #include "state_files.hpp"
@@ -54,9 +55,15 @@ class PidFile {
 public:
     explicit PidFile(std::string path) : path_(std::move(path)) {
         if (path_.empty()) return;
-        std::ofstream out(path_, std::ios::trunc);
-        out << ::getpid() << "\n";
-        if (!out) throw Error(ErrorKind::Unavailable, "cannot write the pid file " + path_);
+        const std::string pid = std::to_string(::getpid()) + "\n";
+        const int fd = openPrivateFile(path_, O_WRONLY | O_TRUNC);
+        const bool written =
+            fd >= 0 && ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
+        const int error = errno;
+        if (fd >= 0) ::close(fd);
+        if (!written)
+            throw Error(ErrorKind::Unavailable,
+                        cat("cannot write the pid file ", path_, " (", std::strerror(error), ")"));
     }
     ~PidFile() {
         if (!path_.empty()) ::unlink(path_.c_str());

@@ -9,6 +9,7 @@
 
 #include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::cli {
@@ -47,9 +48,14 @@ void requestResend(const fs::path& state, const std::string& pid, const std::vec
         throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", pid,
                                            "); try again when it has finished"));
     {
-        std::ofstream out(requestFile(state), std::ios::app);
-        for (const auto& r : routes) out << r << '\n';
-        if (!out) throw Error(ErrorKind::Unavailable, "cannot write " + requestFile(state).string());
+        std::string lines;
+        for (const auto& r : routes) lines += r + '\n';
+        const int fd = openPrivateFile(requestFile(state), O_WRONLY | O_APPEND);
+        const bool written = fd >= 0 && ::write(fd, lines.data(), lines.size()) ==
+                                            static_cast<ssize_t>(lines.size());
+        if (fd >= 0) ::close(fd);
+        if (!written)
+            throw Error(ErrorKind::Unavailable, "cannot write " + requestFile(state).string());
     }
     int n = 0;
     for (char c : pid) n = (c >= '0' && c <= '9') ? n * 10 + (c - '0') : -1;

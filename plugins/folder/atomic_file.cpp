@@ -65,8 +65,8 @@ class PendingFile {
         }
     }
 
-    void commit(const std::filesystem::path& target) {
-        if (::fchmod(fd_, 0644) != 0) fail("cannot set the mode of", path_, errno);
+    void commit(const std::filesystem::path& target, mode_t mode) {
+        if (::fchmod(fd_, mode) != 0) fail("cannot set the mode of", path_, errno);
         if (::fsync(fd_) != 0) fail("cannot flush", path_, errno);
         const int fd = fd_;
         fd_ = -1;
@@ -100,13 +100,14 @@ void copyFileAtomically(const std::filesystem::path& source, const std::filesyst
         if (n == 0) break;
         out.write(buffer.data(), static_cast<std::size_t>(n));
     }
-    out.commit(target);
+    out.commit(target, 0644);  // photos are for the share's readers
 }
 
-void writeFileAtomically(std::string_view content, const std::filesystem::path& target) {
+void writeFileAtomically(std::string_view content, const std::filesystem::path& target,
+                         mode_t mode) {
     PendingFile out(target);
     out.write(content.data(), content.size());
-    out.commit(target);
+    out.commit(target, mode);
 }
 
 }  // namespace pixsync::folder

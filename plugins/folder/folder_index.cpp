@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/options.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::folder {
@@ -115,7 +116,7 @@ std::string FolderIndex::toJson() const {
 
 void FolderIndex::save() {
     if (pending_ == 0) return;
-    writeFileAtomically(toJson(), folder_ / kIndexFileName);
+    writeFileAtomically(toJson(), folder_ / kIndexFileName, kPrivateFileMode);
     pending_ = 0;
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "pixsync/error.hpp"
+#include "pixsync/file_name.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::immich {
@@ -118,7 +119,11 @@ void readItem(const Value& item, std::size_t index, const ParseLimits& limits, S
         return;
     }
     auto checksum = stringMember(item, "checksum", max);
-    auto fileName = stringMember(item, "originalFileName", max);
+    // Any length is accepted (the reply's size is bounded) and shortened: an over-long name
+    // is no reason to leave a photo out.
+    std::optional<std::string> fileName;
+    if (const Value* name = member(item, "originalFileName"); name && name->IsString())
+        fileName = shortenFileName(std::string_view(name->GetString(), name->GetStringLength()));
     if (!checksum || checksum->empty() || !fileName) {
         page.problems.push_back(cat(itemLabel(item, index), " lacks checksum or originalFileName"));
         return;

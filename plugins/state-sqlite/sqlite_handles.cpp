@@ -2,13 +2,39 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::sqlitestate {
 
-Database::Database(const std::filesystem::path& file, int flags) : file_(file) {
-    int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
+namespace {
+
+/// "file:" URI of a path: everything but unreserved characters and '/' percent-encoded, so
+/// that '?', '#' and '%' in a folder name stay part of the path.
+std::string fileUri(const std::filesystem::path& file, std::string_view query) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char c : file.string()) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 15];
+        }
+    }
+    return cat(uri, "?", query);
+}
+
+}  // namespace
+
+Database::Database(const std::filesystem::path& file, int flags, std::string_view uriQuery)
+    : file_(file) {
+    const std::string name = uriQuery.empty() ? file.string() : fileUri(file, uriQuery);
+    if (!uriQuery.empty()) flags |= SQLITE_OPEN_URI;
+    int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close_v2(db_);

@@ -17,8 +17,9 @@ namespace pixsync::sqlitestate {
 /// An open connection.
 class Database {
   public:
-    /// Opens `file` with sqlite3_open_v2 `flags`; `file` may be ":memory:".
-    Database(const std::filesystem::path& file, int flags);
+    /// Opens `file` with sqlite3_open_v2 `flags`; `file` may be ":memory:". A non-empty
+    /// `uriQuery` (e.g. "immutable=1") opens it as a URI with those parameters.
+    Database(const std::filesystem::path& file, int flags, std::string_view uriQuery = {});
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

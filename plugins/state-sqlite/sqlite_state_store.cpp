@@ -1,6 +1,7 @@
 #include "sqlite_state_store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <ctime>
 
 #include "common/state_files.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 #include "schema.hpp"
 
@@ -201,6 +203,12 @@ void SqliteStateStore::createDatabase() {
         std::error_code ignored;
         fs::remove(fresh.string() + suffix, ignored);
     }
+    // SQLite gives the -wal and -shm files the database file's mode, so creating that 0600
+    // here keeps all three private whatever the umask.
+    if (!createPrivateFile(fresh))
+        throw stateError(cat("state database ", settings_.path.string(), ": cannot create ",
+                             fresh.string(), " (", std::strerror(errno),
+                             "); check the folder's permissions"));
     {
         Database db(fresh, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         db.exec("PRAGMA journal_mode = WAL");
@@ -229,8 +237,33 @@ void SqliteStateStore::openForReading() {
         return;
     }
     inspectDatabaseFile(path);
-    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY);
+    // With no write-ahead log beside the file, no writer has it open (the last one to close
+    // removes the log) and the file alone holds the whole state: it is read as immutable, so
+    // nothing is created beside it (a reader's -wal and -shm would stay behind, owned by
+    // whoever ran status) and no write access to the folder is needed. A writer starting
+    // meanwhile writes to its own new log, not to the file, until its first checkpoint.
+    const fs::path log = path.string() + "-wal";
+    const bool logPresent = fs::exists(log, ec);
+    db_ = std::make_unique<Database>(path, SQLITE_OPEN_READONLY, logPresent ? "" : "immutable=1");
     sqlite3_busy_timeout(db_->handle(), settings_.busyTimeoutMs);
+    if (logPresent) {
+        // A writer is (or was, until a crash) active: reading needs its -wal and -shm files.
+        try {
+            db_->queryInteger("PRAGMA user_version");
+        } catch (const Error& e) {
+            const fs::path index = path.string() + "-shm";
+            int denied = 0;
+            if (::access(log.c_str(), R_OK) != 0 || ::access(index.c_str(), R_OK) != 0)
+                denied = errno;
+            // Either file unreadable, or the folder not writable for a -shm SQLite must make.
+            throw stateError(cat("state database ", path.string(),
+                                 ": cannot be read while its write-ahead log is in use (",
+                                 denied ? std::strerror(denied) : e.what(), "): reading it needs ",
+                                 log.string(), " and ", index.string(),
+                                 "; run pixsync as the user that runs the daemon (e.g. with "
+                                 "sudo -u)"));
+        }
+    }
     if (checkSchema(*db_) < latestSchemaVersion())
         throw stateError(cat("state database ", path.string(),
                              " uses an older schema; start pixsync once (it upgrades the "

@@ -3,11 +3,16 @@
 #include <Poco/FileChannel.h>
 #include <Poco/Message.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
 #include "pixsync/error.hpp"
 #include "pixsync/log.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync {
@@ -30,11 +35,16 @@ private:
 class RotatingFileOutput final : public LogOutput {
 public:
     RotatingFileOutput(const std::filesystem::path& file, std::uint64_t maxBytes, unsigned keep)
-        : channel_(new Poco::FileChannel(file.string())) {
+        : path_(file), channel_(new Poco::FileChannel(file.string())) {
         channel_->setProperty("rotation", std::to_string(maxBytes));
         channel_->setProperty("archive", "number");
         channel_->setProperty("purgeCount", std::to_string(keep));
         channel_->setProperty("flush", "true");
+        // Poco creates the file with the umask's mode; made here first, it is private.
+        if (!createPrivateFile(file))
+            throw configError(cat("cannot open log file ", file.string(), ": ",
+                                  std::strerror(errno),
+                                  " (check the folder exists and is writable, or set LOG_FILE)"));
         try {
             channel_->open();
         } catch (const Poco::Exception& e) {
@@ -46,11 +56,16 @@ public:
 
     void write(LogLevel, std::string_view line) override {
         std::lock_guard lock(mutex_);
+        const auto before = channel_->size();
         channel_->log(Poco::Message("pixsync", std::string(line), Poco::Message::PRIO_INFORMATION));
+        // A rotation moved the full file aside and Poco created a new one with the umask's
+        // mode: make that private too (the archives keep the mode they had).
+        if (channel_->size() < before) ::chmod(path_.c_str(), kPrivateFileMode);
     }
 
 private:
     std::mutex mutex_;
+    std::filesystem::path path_;
     Poco::AutoPtr<Poco::FileChannel> channel_;
 };
 

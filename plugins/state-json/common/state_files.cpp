@@ -1,6 +1,7 @@
 #include "state_files.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,25 @@ Error unusableState(const fs::path& file, const std::string& problem) {
     return stateError(cat("state file ", file.string(), ": ", problem,
                           ". pixsync will not treat it as empty (that would resend every photo): ",
                           recoveryAdvice()));
+}
+
+Error unreadableState(const fs::path& file, int error) {
+    if (error != EACCES && error != EPERM)
+        return unusableState(file, cat("cannot be read (", std::strerror(error), ")"));
+    std::string owner;
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0) {
+        passwd entry{};
+        passwd* user = nullptr;
+        char buffer[1024];
+        ::getpwuid_r(info.st_uid, &entry, buffer, sizeof buffer, &user);
+        owner = cat(" (it belongs to ",
+                    user ? std::string(user->pw_name) : "uid " + std::to_string(info.st_uid), ")");
+    }
+    return stateError(cat("state file ", file.string(), ": cannot be read (", std::strerror(error),
+                          ")", owner,
+                          ": run pixsync as the user that runs the daemon (e.g. with sudo -u), or "
+                          "give this user read access to it and its folder"));
 }
 
 namespace {
@@ -48,7 +68,7 @@ std::optional<std::string> readStateFile(const fs::path& file) {
     FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::nullopt;
-        throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+        throw unreadableState(file, errno);
     }
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
@@ -60,7 +80,7 @@ std::optional<std::string> readStateFile(const fs::path& file) {
         ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+            throw unreadableState(file, errno);
         }
         if (n == 0) break;
         content.append(buffer, static_cast<std::size_t>(n));
@@ -70,7 +90,7 @@ std::optional<std::string> readStateFile(const fs::path& file) {
 
 void requireReadableFile(const fs::path& file) {
     FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw unusableState(file, cat("cannot be read (", std::strerror(errno), ")"));
+    if (fd.get() < 0) throw unreadableState(file, errno);
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
         throw unusableState(file, "is not a regular file");

@@ -18,6 +18,12 @@ std::string recoveryAdvice();
 /// Error(State) naming the file and the problem, followed by the recovery advice.
 Error unusableState(const std::filesystem::path& file, const std::string& problem);
 
+/// Error(State) for a state file (or a companion of it) this process may not open: names the
+/// file, the reason and its owner, and says to run pixsync as that user. The content is not
+/// in question, so it neither calls the state damaged nor suggests a reset. Other errors
+/// (`error` is an errno value) get the recovery advice of unusableState().
+Error unreadableState(const std::filesystem::path& file, int error);
+
 /// The whole content of a state file; nullopt when it does not exist (a first start).
 /// Any other failure to read it (permissions, a folder in its place) is Error(State).
 std::optional<std::string> readStateFile(const std::filesystem::path& file);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pixsync/error.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::state {
@@ -26,7 +27,7 @@ std::string readHolder(int fd) {
 
 WriterLock::WriterLock(const std::filesystem::path& stateFile)
     : path_(stateFile.string() + ".lock") {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd_ = openPrivateFile(path_, O_RDWR);
     if (fd_ < 0)
         throw stateError(cat("cannot open the lock file ", path_.string(), " (",
                              std::strerror(errno), "); check the folder's permissions"));

@@ -284,5 +284,29 @@ TEST_F(FolderSinkTest, CheckReportsAMissingRoot) {
     EXPECT_FALSE(bad.ok());
 }
 
+TEST_F(FolderSinkTest, TheIndexIsPrivateAndThePhotosKeepTheirShareModeWhateverTheUmask) {
+    for (const mode_t mask : {mode_t{022}, mode_t{0}}) {
+        const mode_t saved = ::umask(mask);
+        const fs::path share = root / ("umask" + std::to_string(mask));
+        fs::create_directories(share);
+        {
+            FolderHarness h(sinkOptions(share));
+            const auto outcomes = deliver(h.sink(), photo("IMG_0042.HEIC"), {{"frame", ""}});
+            ASSERT_EQ(outcomes.size(), 1u);
+            EXPECT_EQ(outcomes[0].kind, Kind::Delivered) << outcomes[0].detail;
+        }  // closing writes the index
+        ::umask(saved);
+        struct stat index {
+        }, photoFile{};
+        ASSERT_EQ(::stat((share / "frame" / ".pixsync-index.json").c_str(), &index), 0);
+        ASSERT_EQ(
+            ::stat((share / "frame" / "2024-06-01_IMG_0042_3f2a9c1d.jpg").c_str(), &photoFile), 0);
+        // The index names photos and routes (e-mail addresses): only pixsync's user reads it.
+        EXPECT_EQ(index.st_mode & 07777, 0600u) << "umask " << mask;
+        // Photos are for the frames and the people reading the share.
+        EXPECT_EQ(photoFile.st_mode & 07777, 0644u) << "umask " << mask;
+    }
+}
+
 }  // namespace
 }  // namespace pixsync

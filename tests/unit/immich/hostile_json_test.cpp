@@ -209,8 +209,17 @@ TEST(ImmichHostileJson, HugeArraysAreRefusedAsAWhole) {
 
 TEST(ImmichHostileJson, OverlongFieldsDropTheItem) {
     std::string doc = kValidPage;
-    doc.replace(doc.find("a.jpg"), 5, std::string(100000, 'n'));
+    doc.replace(doc.find("abc="), 4, std::string(100000, 'n'));
     auto page = parseSearchPage(doc);
     EXPECT_TRUE(page.assets.empty());
     EXPECT_EQ(page.problems.size(), 1u);
+}
+
+TEST(ImmichHostileJson, AnOverlongFileNameIsShortenedNotDropped) {
+    std::string doc = kValidPage;
+    doc.replace(doc.find("a.jpg"), 5, std::string(100000, 'n') + ".jpg");
+    auto page = parseSearchPage(doc);
+    ASSERT_EQ(page.assets.size(), 1u);
+    EXPECT_TRUE(page.problems.empty());
+    EXPECT_EQ(page.assets[0].fileName, std::string(250, 'n') + "~.jpg");
 }

@@ -12,6 +12,7 @@
 
 using namespace pixsync;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 namespace {
@@ -181,8 +182,10 @@ TEST_P(UnreadableState, IsAStateErrorNotAnEmptyState) {
     Error e = test::errorFrom([&] { plugin.open(file); });
     EXPECT_EQ(e.kind(), ErrorKind::State);
     EXPECT_THAT(e.what(), HasSubstr(file.string()));
-    EXPECT_THAT(e.what(), HasSubstr("cannot be read"));
-    EXPECT_THAT(e.what(), HasSubstr("pixsync state baseline"));
+    EXPECT_THAT(e.what(), HasSubstr("cannot be read (Permission denied)"));
+    // A permission problem, not a damaged state: no advice to reset it.
+    EXPECT_THAT(e.what(), HasSubstr("run pixsync as the user"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("reset --i-know")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, UnreadableState, ::testing::Values("sqlite", "json"),
