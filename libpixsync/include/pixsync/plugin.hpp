@@ -26,7 +26,7 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 0;
+inline constexpr std::uint32_t kPluginAbiMinor = 1;  // 2.1: Outcome::Kind::Held
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };
