@@ -26,19 +26,21 @@ inline std::string exceptionTypeName(const std::exception& e) {
 }
 
 /// Calls `call` (a call into a plugin, described by `what`: "sink 'pixstar' deliver()").
-/// A pixsync::Error passes unchanged; anything else becomes Error(Unavailable) naming the
-/// call and the exception, so the engine holds that route or sink like any outage.
+/// A pixsync::Error passes unchanged; anything else becomes an Error of `kind` naming the
+/// call and the exception: Unavailable (the default) makes the engine hold that route or sink
+/// like any outage.
 template <class Call>
-auto guardPluginCall(const std::string& what, Call&& call) -> decltype(call()) {
+auto guardPluginCall(const std::string& what, Call&& call,
+                     ErrorKind kind = ErrorKind::Unavailable) -> decltype(call()) {
     try {
         return call();
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        throw Error(ErrorKind::Unavailable, cat(what, " threw ", exceptionTypeName(e), ": ",
-                                                e.what(), " (a bug in the plugin)"));
+        throw Error(kind, cat(what, " threw ", exceptionTypeName(e), ": ", e.what(),
+                              " (a bug in the plugin)"));
     } catch (...) {
-        throw Error(ErrorKind::Unavailable,
+        throw Error(kind,
                     cat(what, " threw something that is not an exception (a bug in the plugin)"));
     }
 }
