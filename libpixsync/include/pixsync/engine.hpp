@@ -147,8 +147,9 @@ private:
         TimePoint until{};
     };
     std::map<std::string, Hold> holds_;
-    /// Sinks whose pause in pauses_ is the configured rate limit, not a quota reply.
-    std::map<std::string, TimePoint> rateLimited_;
+    /// Sinks whose pause in pauses_ is the configured rate limit, not a quota reply: its end
+    /// and which limit it is ("at most 450 a day").
+    std::map<std::string, std::pair<TimePoint, std::string>> rateLimited_;
     std::map<std::string, std::string> pauseReasons_;  ///< the quota reply behind a pause
     std::map<std::string, TimePoint> sinkSuccess_, routeSuccess_;  ///< last delivery / poll
     std::string savedHealth_;    ///< what saveHealth() last wrote, without the times of success

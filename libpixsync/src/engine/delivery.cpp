@@ -74,12 +74,12 @@ bool Engine::rateLimited(const Route& route, TimePoint now, TimePoint* until) {
     }
     if (limits.perDay && w.day >= limits.perDay) {
         *until = now + std::chrono::hours(1);
-        rateLimited_[route.sinkName] = *until;
+        rateLimited_[route.sinkName] = {*until, cat("at most ", limits.perDay, " a day")};
         return true;
     }
     if (limits.perMinute && w.minute >= limits.perMinute) {
         *until = w.minuteStart + std::chrono::minutes(1);
-        rateLimited_[route.sinkName] = *until;
+        rateLimited_[route.sinkName] = {*until, cat("at most ", limits.perMinute, " a minute")};
         return true;
     }
     return false;

@@ -52,12 +52,11 @@ HealthReport Engine::health() {
         if (!fromOutage(c, "sink:" + r.sinkName, HealthState::Failing)) {
             if (auto until = pausedUntil(r.sinkName)) {
                 auto limited = rateLimited_.find(r.sinkName);
-                const bool byLimit = limited != rateLimited_.end() && limited->second == *until;
+                const bool byLimit = limited != rateLimited_.end() && limited->second.first == *until;
                 c.state = byLimit ? HealthState::RateLimited : HealthState::QuotaPaused;
                 c.until = until;
                 if (byLimit)
-                    c.reason = limits.perDay ? cat("at most ", limits.perDay, " a day")
-                                             : cat("at most ", limits.perMinute, " a minute");
+                    c.reason = limited->second.second;
                 else if (auto why = pauseReasons_.find(r.sinkName); why != pauseReasons_.end())
                     c.reason = why->second;
             }
