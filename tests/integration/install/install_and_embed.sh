@@ -95,6 +95,7 @@ test "$(wc -l < "$work/run/deliveries.jsonl")" = 2
 
 # --- ABI versioning: a copy built for another major version is refused, with both versions --
 major=$(sed -n 's/.*kPluginAbiMajor = \([0-9]*\);.*/\1/p' "$prefix/include/pixsync/plugin.hpp")
+minor=$(sed -n 's/.*kPluginAbiMinor = \([0-9]*\);.*/\1/p' "$prefix/include/pixsync/plugin.hpp")
 bumped=$((major + 1))
 cmake -S "$examples/custom-sink" -B "$work/custom-sink-abi" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
   -DPIXSYNC_TEST_ABI_MAJOR="$bumped" >/dev/null
@@ -103,6 +104,6 @@ env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins --plugin-dir "$work/cus
   >"$work/abi.out" 2>"$work/abi.err"
 cat "$work/abi.err"
 if grep "^jsonl-log " "$work/abi.out"; then exit 1; fi
-grep -q "pixsync-jsonl-log.so: plugin ABI version $bumped.0 found, expected $major.x" "$work/abi.err"
+grep -q "pixsync-jsonl-log.so: plugin ABI version $bumped.$minor found, expected $major.x" "$work/abi.err"
 
 echo "install and embed: ok"
