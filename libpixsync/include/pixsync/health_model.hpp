@@ -36,11 +36,11 @@ inline bool isFailing(HealthState state) noexcept {
 struct ComponentHealth {
     std::string name;
     HealthState state = HealthState::Ok;
-    std::string reason;                  ///< why, for Failing and Held (and pauses)
-    std::optional<TimePoint> since;      ///< when Failing or Held started
-    std::optional<TimePoint> until;      ///< end of RateLimited and QuotaPaused
+    std::string reason;                    ///< why, for Failing and Held (and pauses)
+    std::optional<TimePoint> since;        ///< when Failing or Held started
+    std::optional<TimePoint> until;        ///< end of RateLimited and QuotaPaused
     std::optional<TimePoint> lastSuccess;  ///< last delivery (sink) or poll that worked (route)
-    unsigned perMinute = 0, perDay = 0;  ///< the sink's send limits (0: none); sinks only
+    unsigned perMinute = 0, perDay = 0;    ///< the sink's send limits (0: none); sinks only
 };
 
 /// Everything the engine knows about health, at `at`.

@@ -52,7 +52,8 @@ HealthReport Engine::health() {
         if (!fromOutage(c, "sink:" + r.sinkName, HealthState::Failing)) {
             if (auto until = pausedUntil(r.sinkName)) {
                 auto limited = rateLimited_.find(r.sinkName);
-                const bool byLimit = limited != rateLimited_.end() && limited->second.first == *until;
+                const bool byLimit =
+                    limited != rateLimited_.end() && limited->second.first == *until;
                 c.state = byLimit ? HealthState::RateLimited : HealthState::QuotaPaused;
                 c.until = until;
                 if (byLimit)

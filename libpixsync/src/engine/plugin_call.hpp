@@ -30,8 +30,8 @@ inline std::string exceptionTypeName(const std::exception& e) {
 /// call and the exception: Unavailable (the default) makes the engine hold that route or sink
 /// like any outage.
 template <class Call>
-auto guardPluginCall(const std::string& what, Call&& call,
-                     ErrorKind kind = ErrorKind::Unavailable) -> decltype(call()) {
+auto guardPluginCall(const std::string& what, Call&& call, ErrorKind kind = ErrorKind::Unavailable)
+    -> decltype(call()) {
     try {
         return call();
     } catch (const Error&) {

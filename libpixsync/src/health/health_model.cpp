@@ -67,7 +67,8 @@ bool readComponents(const rapidjson::Value& array, std::vector<ComponentHealth>&
         time("since", c.since);
         time("until", c.until);
         time("last_success", c.lastSuccess);
-        if (v.HasMember("per_minute") && v["per_minute"].IsUint()) c.perMinute = v["per_minute"].GetUint();
+        if (v.HasMember("per_minute") && v["per_minute"].IsUint())
+            c.perMinute = v["per_minute"].GetUint();
         if (v.HasMember("per_day") && v["per_day"].IsUint()) c.perDay = v["per_day"].GetUint();
         out.push_back(std::move(c));
     }
@@ -78,11 +79,16 @@ bool readComponents(const rapidjson::Value& array, std::vector<ComponentHealth>&
 
 const char* toString(HealthState state) noexcept {
     switch (state) {
-        case HealthState::Ok: return "ok";
-        case HealthState::Failing: return "failing";
-        case HealthState::Held: return "held";
-        case HealthState::RateLimited: return "rate-limited";
-        case HealthState::QuotaPaused: return "quota-paused";
+        case HealthState::Ok:
+            return "ok";
+        case HealthState::Failing:
+            return "failing";
+        case HealthState::Held:
+            return "held";
+        case HealthState::RateLimited:
+            return "rate-limited";
+        case HealthState::QuotaPaused:
+            return "quota-paused";
     }
     return "failing";
 }
@@ -108,7 +114,8 @@ std::string describe(const ComponentHealth& h) {
         return h.reason.empty() ? text : cat(text, ": ", h.reason);
     };
     switch (h.state) {
-        case HealthState::Ok: return "ok";
+        case HealthState::Ok:
+            return "ok";
         case HealthState::Failing:
         case HealthState::Held:
             return withReason(h.since ? cat(toString(h.state), " since ", isoUtc(*h.since))

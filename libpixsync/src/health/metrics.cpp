@@ -12,10 +12,14 @@ namespace {
 std::string labelValue(const std::string& v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -84,7 +88,8 @@ std::string Metrics::healthText() const {
 std::string Metrics::prometheus() const {
     std::lock_guard lock(mutex_);
     std::string out;
-    auto metric = [&](const char* name, const char* type, const char* help, const std::string& samples) {
+    auto metric = [&](const char* name, const char* type, const char* help,
+                      const std::string& samples) {
         out += cat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", samples);
     };
     metric("pixsync_build_info", "gauge", "Always 1; the version is a label.",
@@ -97,7 +102,8 @@ std::string Metrics::prometheus() const {
     for (const auto& [route, d] : pollDuration_)
         durations += cat("pixsync_poll_duration_seconds{route=\"", labelValue(route), "\"} ",
                          std::chrono::duration<double>(d).count(), "\n");
-    metric("pixsync_poll_duration_seconds", "gauge", "How long the route's last poll took.", durations);
+    metric("pixsync_poll_duration_seconds", "gauge", "How long the route's last poll took.",
+           durations);
     metric("pixsync_deliveries_total", "counter",
            "Delivery outcomes, one per delivery tried (held: kept queued because the sink or "
            "source failed).",
@@ -119,14 +125,15 @@ std::string Metrics::prometheus() const {
         const std::string label = cat("{sink=\"", labelValue(c.name), "\"} ");
         sinkUp += cat("pixsync_sink_up", label, isFailing(c.state) ? 0 : 1, "\n");
         auto q = queuedBySink_.find(c.name);
-        sinkQueue += cat("pixsync_sink_queue_depth", label, q == queuedBySink_.end() ? 0 : q->second, "\n");
-        const bool paused = c.until && (c.state == HealthState::QuotaPaused ||
-                                        c.state == HealthState::RateLimited);
+        sinkQueue +=
+            cat("pixsync_sink_queue_depth", label, q == queuedBySink_.end() ? 0 : q->second, "\n");
+        const bool paused =
+            c.until && (c.state == HealthState::QuotaPaused || c.state == HealthState::RateLimited);
         pausedUntil += cat("pixsync_sink_paused_until_timestamp_seconds", label,
                            paused ? seconds(*c.until) : std::string("0"), "\n");
     }
-    metric("pixsync_sink_up", "gauge", "1 unless the sink is failing (unreachable, login refused, ...).",
-           sinkUp);
+    metric("pixsync_sink_up", "gauge",
+           "1 unless the sink is failing (unreachable, login refused, ...).", sinkUp);
     metric("pixsync_sink_queue_depth", "gauge", "Deliveries waiting for the sink.", sinkQueue);
     metric("pixsync_sink_paused_until_timestamp_seconds", "gauge",
            "Unix time a quota pause or rate limit of the sink ends (0: not paused).", pausedUntil);

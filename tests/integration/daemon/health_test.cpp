@@ -8,9 +8,9 @@
 #include "pixsync/strings.hpp"
 
 using namespace pixsync::test;
+using pixsync::cat;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using pixsync::cat;
 
 namespace {
 
@@ -35,7 +35,8 @@ class HealthTest : public DaemonTest {
                     "try:\n r = urllib.request.urlopen('http://127.0.0.1:" +
                         std::to_string(listenPort) + path +
                         "', timeout=10)\n print(r.status); print(r.read().decode())\n"
-                        "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n"
+                        "except urllib.error.HTTPError as e:\n print(e.code); "
+                        "print(e.read().decode())\n"
                         "except Exception as e:\n print('down', e)\n"})
             .out;
     }
@@ -75,7 +76,8 @@ class HealthTest : public DaemonTest {
         EXPECT_THAT(status.out, HasSubstr("daemon: not running"));
         EXPECT_THAT(status.out, HasSubstr(statusLine));
         EXPECT_THAT(status.out, HasSubstr(reason));
-        EXPECT_THAT(status.out, Not(HasSubstr("next delivery attempt"))) << "nothing is due while held";
+        EXPECT_THAT(status.out, Not(HasSubstr("next delivery attempt")))
+            << "nothing is due while held";
         EXPECT_THAT(status.out, Not(HasSubstr("\n  failed: "))) << "no photo is marked failed";
 
         const auto json = pixsync({"status", "--json"});
@@ -91,14 +93,18 @@ class HealthTest : public DaemonTest {
     void expectDaemonReports(const std::string& healthLine, const std::string& reason,
                              const std::string& downGauge) {
         std::string body;
-        ASSERT_TRUE(waitFor([&] {
-            body = get("/healthz");
-            return body.rfind("503", 0) == 0 && body.find(healthLine) != std::string::npos;
-        }, 60s)) << body << logText();
+        ASSERT_TRUE(waitFor(
+            [&] {
+                body = get("/healthz");
+                return body.rfind("503", 0) == 0 && body.find(healthLine) != std::string::npos;
+            },
+            60s))
+            << body << logText();
         EXPECT_THAT(body, HasSubstr(reason));
         const std::string metrics = get("/metrics");
         EXPECT_THAT(metrics, HasSubstr(downGauge + " 0")) << metrics;
-        EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"failed\"} 0")) << metrics;
+        EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"failed\"} 0"))
+            << metrics;
         EXPECT_THAT(metrics, HasSubstr("pixsync_build_info{version=\"")) << metrics;
         const auto status = pixsync({"status"});
         EXPECT_EQ(status.exitCode, 1);
@@ -112,10 +118,13 @@ class HealthTest : public DaemonTest {
         ASSERT_TRUE(waitFor([&] { return smtp->messages().size() >= kMessages; }, 20s))
             << logText() << daemonOutput();
         std::string body;
-        EXPECT_TRUE(waitFor([&] {
-            body = get("/healthz");
-            return body.rfind("200", 0) == 0;
-        }, 30s)) << body;
+        EXPECT_TRUE(waitFor(
+            [&] {
+                body = get("/healthz");
+                return body.rfind("200", 0) == 0;
+            },
+            30s))
+            << body;
         EXPECT_THAT(body, HasSubstr("ok"));
         EXPECT_THAT(get("/metrics"), HasSubstr(upGauge + " 1"));
         daemon.signal(SIGTERM);
@@ -129,15 +138,18 @@ class HealthTest : public DaemonTest {
     }
 
     /// One SMTP condition from break to fix.
-    void sinkCondition(const SmtpServerOptions& server, const std::map<std::string, std::string>& broken,
+    void sinkCondition(const SmtpServerOptions& server,
+                       const std::map<std::string, std::string>& broken,
                        const std::map<std::string, std::string>& fixed, const std::string& reason) {
         startImmich(kPhotos);
         smtp = std::make_unique<SmtpTestServer>(server);
         writeConfig(broken);
         expectHeldAfterAPass("sink pixstar: failing since ", reason, kMessages);
-        EXPECT_THAT(pixsync({"status"}).out, HasSubstr(cat(kMessages, " queued (held until it works again)")));
+        EXPECT_THAT(pixsync({"status"}).out,
+                    HasSubstr(cat(kMessages, " queued (held until it works again)")));
         auto daemon = startListeningDaemon();
-        expectDaemonReports("sink 'pixstar': failing since ", reason, "pixsync_sink_up{sink=\"pixstar\"}");
+        expectDaemonReports("sink 'pixstar': failing since ", reason,
+                            "pixsync_sink_up{sink=\"pixstar\"}");
         writeConfig(fixed);
         expectDeliveredAfterReload(*daemon, "pixsync_sink_up{sink=\"pixstar\"}");
     }
@@ -157,9 +169,9 @@ TEST_F(HealthTest, SmtpLoginRefused535HoldsTheQueueUntilThePasswordIsFixed) {
 }
 
 TEST_F(HealthTest, SmtpLoginRequired530HoldsTheQueueUntilALoginIsConfigured) {
-    sinkCondition(plainAuthServer(), {{"SMTP_USER", ""}, {"SMTP_PASSWORD", ""}, {"SMTP_FROM", kSmtpUser}},
-                  {{"SMTP_FROM", kSmtpUser}},
-                  "the SMTP server requires a login (530 5.7.0");
+    sinkCondition(plainAuthServer(),
+                  {{"SMTP_USER", ""}, {"SMTP_PASSWORD", ""}, {"SMTP_FROM", kSmtpUser}},
+                  {{"SMTP_FROM", kSmtpUser}}, "the SMTP server requires a login (530 5.7.0");
 }
 
 TEST_F(HealthTest, SmtpSenderRefusedHoldsTheQueueUntilTheSenderIsFixed) {
@@ -193,9 +205,10 @@ TEST_F(HealthTest, ImmichPermissionMissingHoldsTheRouteUntilTheKeyIsFixed) {
     startImmich(kPhotos);
     startSmtp();
     writeConfig();
-    immich->admin("POST", "/keys",
-                  cat(R"({"key": ")", kJohnKey,
-                      R"(", "user": "john@example.com", "permissions": ["asset.read", "user.read"]})"));
+    immich->admin(
+        "POST", "/keys",
+        cat(R"({"key": ")", kJohnKey,
+            R"(", "user": "john@example.com", "permissions": ["asset.read", "user.read"]})"));
     expectHeldAfterAPass("route john@example.com: held since ", "asset.download", kMessages);
     auto daemon = startListeningDaemon();
     expectDaemonReports("route 'john@example.com': held since ", "asset.download",
@@ -204,8 +217,9 @@ TEST_F(HealthTest, ImmichPermissionMissingHoldsTheRouteUntilTheKeyIsFixed) {
     std::this_thread::sleep_for(11s);
     EXPECT_THAT(get("/healthz"), HasSubstr("route 'john@example.com': held since "));
     EXPECT_THAT(logText(), Not(HasSubstr("reachable again")));
-    immich->admin("POST", "/keys",
-                  cat(R"({"key": ")", kJohnKey, R"(", "user": "john@example.com", "permissions": ["all"]})"));
+    immich->admin(
+        "POST", "/keys",
+        cat(R"({"key": ")", kJohnKey, R"(", "user": "john@example.com", "permissions": ["all"]})"));
     expectDeliveredAfterReload(*daemon, "pixsync_route_up{route=\"john@example.com\"}");
 }
 
@@ -218,8 +232,9 @@ TEST_F(HealthTest, ImmichKeyRevokedFailsTheRouteUntilANewKeyIsSet) {
     auto daemon = startListeningDaemon();
     expectDaemonReports("route 'john@example.com': failing since ", "Invalid API key",
                         "pixsync_route_up{route=\"john@example.com\"}");
-    immich->admin("POST", "/keys",
-                  cat(R"({"key": ")", kJohnKey, R"(", "user": "john@example.com", "permissions": ["all"]})"));
+    immich->admin(
+        "POST", "/keys",
+        cat(R"({"key": ")", kJohnKey, R"(", "user": "john@example.com", "permissions": ["all"]})"));
     expectDeliveredAfterReload(*daemon, "pixsync_route_up{route=\"john@example.com\"}");
 }
 
@@ -295,13 +310,17 @@ TEST_F(HealthTest, QuotaReplyPausesAndIsShownAsQuotaNotAsFailure) {
 
     auto daemon = startListeningDaemon();
     std::string metrics;
-    EXPECT_TRUE(waitFor([&] {
-        metrics = get("/metrics");
-        return metrics.find("pixsync_sink_paused_until_timestamp_seconds{sink=\"pixstar\"} ") !=
-                   std::string::npos &&
-               metrics.find("pixsync_sink_paused_until_timestamp_seconds{sink=\"pixstar\"} 0\n") ==
-                   std::string::npos;
-    }, 30s)) << metrics;
+    EXPECT_TRUE(waitFor(
+        [&] {
+            metrics = get("/metrics");
+            return metrics.find("pixsync_sink_paused_until_timestamp_seconds{sink=\"pixstar\"} ") !=
+                       std::string::npos &&
+                   metrics.find(
+                       "pixsync_sink_paused_until_timestamp_seconds{sink=\"pixstar\"} 0\n") ==
+                       std::string::npos;
+        },
+        30s))
+        << metrics;
     EXPECT_THAT(metrics, HasSubstr("pixsync_sink_up{sink=\"pixstar\"} 1"));
     EXPECT_THAT(metrics, HasSubstr("pixsync_sink_queue_depth{sink=\"pixstar\"} 3"));
     EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"paused\"} 0"))

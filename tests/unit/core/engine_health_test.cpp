@@ -29,10 +29,12 @@ std::vector<Outcome> allDelivered(const DeliveryRequest& r, const std::vector<De
 }
 
 class EngineHealthTest : public ::testing::Test {
-protected:
+  protected:
     EngineHealthTest() {
         ON_CALL(source, fetch(_)).WillByDefault([](const Asset& a) { return mediaFor(a); });
-        ON_CALL(source, fetchPreview(_)).WillByDefault([](const Asset&) { return std::optional<MediaFile>(); });
+        ON_CALL(source, fetchPreview(_)).WillByDefault([](const Asset&) {
+            return std::optional<MediaFile>();
+        });
         ON_CALL(sink, deliver(_, _)).WillByDefault(allDelivered);
         ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{}));
     }
@@ -109,9 +111,10 @@ TEST_F(EngineHealthTest, UnavailableSinkHoldsWithoutAttemptsAndRecoversByItself)
     auto& e = engine();
     queue({photo("a")});
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
-            throw unavailableError("cannot connect to 127.0.0.1:25: Connection refused");
-        })
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw unavailableError("cannot connect to 127.0.0.1:25: Connection refused");
+            })
         .WillRepeatedly(allDelivered);
     EXPECT_EQ(e.deliverDue().held, 1u);
     EXPECT_EQ(rec("a").attempts, 0);
@@ -126,9 +129,10 @@ TEST_F(EngineHealthTest, AnExceptionFromDeliverIsAnErrorOfTheSinkNotACrash) {
     auto& e = engine();
     queue({photo("a")});
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
-            throw std::out_of_range("vector::at");
-        })
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw std::out_of_range("vector::at");
+            })
         .WillRepeatedly(allDelivered);
     DeliverReport r;
     EXPECT_NO_THROW(r = e.deliverDue());
@@ -136,7 +140,8 @@ TEST_F(EngineHealthTest, AnExceptionFromDeliverIsAnErrorOfTheSinkNotACrash) {
     EXPECT_EQ(rec("a").status, DeliveryStatus::Queued);
     const auto h = e.health();
     EXPECT_EQ(h.sinks[0].state, HealthState::Failing);
-    EXPECT_THAT(h.sinks[0].reason, HasSubstr("sink 'pixstar' deliver() threw std::out_of_range: vector::at"));
+    EXPECT_THAT(h.sinks[0].reason,
+                HasSubstr("sink 'pixstar' deliver() threw std::out_of_range: vector::at"));
     clock.advance(10min);
     EXPECT_EQ(e.deliverDue().delivered, 1u);
 }
@@ -152,18 +157,20 @@ TEST_F(EngineHealthTest, ExceptionsFromListFetchPreviewAndRetainAreGuarded) {
     EXPECT_THAT(polls[0].error, HasSubstr("list() threw std::runtime_error: boom"));
     EXPECT_EQ(e.health().routes[0].state, HealthState::Failing);
 
-    EXPECT_CALL(sink, retain(_, _)).WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
-        throw std::logic_error("retain bug");
-    });
+    EXPECT_CALL(sink, retain(_, _))
+        .WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
+            throw std::logic_error("retain bug");
+        });
     queue({photo("a"), photo("b")});
     EXPECT_EQ(e.health().routes[0].state, HealthState::Ok) << "the listing works again";
 
     // The original cannot be used and the preview call throws: the photo fails for good
     // (a media problem), the daemon goes on.
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
-            throw mediaError("a.jpg: truncated");
-        })
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw mediaError("a.jpg: truncated");
+            })
         .WillRepeatedly(allDelivered);
     EXPECT_CALL(source, fetchPreview(_)).WillOnce([](const Asset&) -> std::optional<MediaFile> {
         throw std::bad_alloc();
@@ -177,9 +184,11 @@ TEST_F(EngineHealthTest, ExceptionsFromListFetchPreviewAndRetainAreGuarded) {
 TEST_F(EngineHealthTest, DownloadsRefusedHoldTheRouteWhileListingWorks) {
     auto& e = engine();
     queue({photo("a")});
-    const std::string why = "Immich refused to download \"a.jpg\": Missing required permission: asset.download";
-    EXPECT_CALL(source, fetch(_))
-        .WillRepeatedly([&](const Asset&) -> MediaFile { throw unavailableError(why); });
+    const std::string why =
+        "Immich refused to download \"a.jpg\": Missing required permission: asset.download";
+    EXPECT_CALL(source, fetch(_)).WillRepeatedly([&](const Asset&) -> MediaFile {
+        throw unavailableError(why);
+    });
     for (int i = 0; i < 5; ++i) {
         e.deliverDue();
         clock.advance(1h);
@@ -213,7 +222,8 @@ TEST_F(EngineHealthTest, RateLimitAndQuotaAreTheirOwnStates) {
     ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{}));
     auto& fresh = engine();
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce(Return(std::vector<Outcome>{Outcome::paused("550 5.4.5 Daily user sending quota exceeded", 1h)}));
+        .WillOnce(Return(std::vector<Outcome>{
+            Outcome::paused("550 5.4.5 Daily user sending quota exceeded", 1h)}));
     fresh.deliverDue();
     h = fresh.health();
     EXPECT_EQ(h.sinks[0].state, HealthState::QuotaPaused);
