@@ -133,20 +133,35 @@ private:
     std::mt19937_64 jitter_;
     std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
     std::map<std::string, RateWindow> windows_;
-    /// What is currently failing: "list:<route>" (the source's listing), "fetch:<route>"
-    /// (its downloads), "sink:<name>", "retain:<route>"; each logged once per outage.
+    /// What an outage or a hold is about.
+    struct GateKey {
+        enum class Kind {
+            Listing,    ///< a route's source listing (name: the route)
+            Downloads,  ///< a route's source downloads (name: the route)
+            Sink,       ///< a sink instance (name: the sink)
+            Retain,     ///< a sink's retain() for a route (name: the route)
+        };
+        Kind kind;
+        std::string name;
+        auto operator<=>(const GateKey&) const = default;
+        static GateKey listing(const std::string& route) { return {Kind::Listing, route}; }
+        static GateKey downloads(const std::string& route) { return {Kind::Downloads, route}; }
+        static GateKey sink(const std::string& sinkName) { return {Kind::Sink, sinkName}; }
+        static GateKey retain(const std::string& route) { return {Kind::Retain, route}; }
+    };
+    /// What is currently failing; each logged once per outage.
     struct Outage {
         TimePoint since{};
         std::string reason;
     };
-    std::map<std::string, Outage> outages_;
-    /// Sources and sinks that cannot be used ("fetch:<route>", "sink:<name>"), held back with
-    /// a growing delay until they answer again, a reload or a restart.
+    std::map<GateKey, Outage> outages_;
+    /// Sources and sinks that cannot be used (Downloads, Sink), held back with a growing delay
+    /// until they answer again, a reload or a restart.
     struct Hold {
         int failures = 0;
         TimePoint until{};
     };
-    std::map<std::string, Hold> holds_;
+    std::map<GateKey, Hold> holds_;
     /// Sinks whose pause in pauses_ is the configured rate limit, not a quota reply: its end
     /// and which limit it is ("at most 450 a day").
     std::map<std::string, std::pair<TimePoint, std::string>> rateLimited_;
@@ -156,9 +171,9 @@ private:
     TimePoint savedHealthAt_{};
 
     /// Records an outage; true when it is new (then the caller logs it).
-    bool startOutage(const std::string& key, const std::string& reason);
+    bool startOutage(const GateKey& key, const std::string& reason);
     /// Ends an outage; true when there was one (then the caller logs the recovery).
-    bool endOutage(const std::string& key);
+    bool endOutage(const GateKey& key);
     /// Keeps health() with the state when it changed (or its success times are a minute old).
     void publishHealth();
 
@@ -172,8 +187,8 @@ private:
     /// The sink's rateLimits(), guarded like every plugin call (none when it throws).
     static RateLimits limitsOf(const Route& route);
     void countDelivery(const std::string& sinkName);
-    TimePoint hold(const std::string& key);
-    std::optional<TimePoint> heldUntil(const std::string& key) const;
+    TimePoint hold(const GateKey& key);
+    std::optional<TimePoint> heldUntil(const GateKey& key) const;
     bool blocked(const Route& route);
     Duration jittered(Duration d);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);

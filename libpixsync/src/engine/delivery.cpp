@@ -162,7 +162,7 @@ void Engine::apply(const QueuedDelivery& q, const Route& route, const Outcome& o
 }
 
 void Engine::holdSink(const Route& route, const std::string& why, DeliverReport& report) {
-    const std::string key = "sink:" + route.sinkName;
+    const GateKey key = GateKey::sink(route.sinkName);
     report.sinkUnavailable = true;
     if (startOutage(key, why))
         log_.warning(cat("sink '", route.sinkName, "' unavailable: ", why,
@@ -200,7 +200,7 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
     std::vector<bool> recorded(items.size(), false);
     // Held deliveries stay due (the hold is in memory), so that a reload or a restart, which
     // is how the owner applies a fix, sends them at once.
-    auto holdAll = [&](const std::string& key, const std::string& why) {
+    auto holdAll = [&](const GateKey& key, const std::string& why) {
         if (!heldUntil(key)) hold(key);
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (recorded[i]) continue;
@@ -219,7 +219,7 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
             if (!recorded[i]) fail(*items[i], route, why, report);
     };
 
-    const std::string fetchKey = "fetch:" + route.id;
+    const GateKey fetchKey = GateKey::downloads(route.id);
     if (fetched.error) {
         const Error& e = *fetched.error;
         if (e.kind() == ErrorKind::Media) return failAll(e.what());
@@ -244,7 +244,7 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         Sink* sink;
         ~ClearListener() { sink->setOutcomeListener({}); }
     } clearListener{route.sink};
-    const std::string sinkKey = "sink:" + route.sinkName;
+    const GateKey sinkKey = GateKey::sink(route.sinkName);
     auto send = [&](const MediaFile& m) {
         outcomes = guardPluginCall(cat("sink '", route.sinkName, "' deliver()"), [&] {
             return route.sink->deliver(DeliveryRequest{asset, m, route.id, route.label}, dests);
@@ -344,7 +344,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 continue;
             }
             TimePoint until{};
-            if (heldUntil("sink:" + route->sinkName) || heldUntil("fetch:" + route->id)) {
+            if (heldUntil(GateKey::sink(route->sinkName)) || heldUntil(GateKey::downloads(route->id))) {
                 report.waiting += items.size();  // waiting for the outage to end
                 continue;
             }
@@ -372,7 +372,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
     return report;
 }
 
-TimePoint Engine::hold(const std::string& key) {
+TimePoint Engine::hold(const GateKey& key) {
     auto& h = holds_[key];
     ++h.failures;
     Duration delay = std::min(backoff(h.failures), Duration(std::chrono::minutes(30)));
@@ -380,15 +380,15 @@ TimePoint Engine::hold(const std::string& key) {
     return h.until;
 }
 
-std::optional<TimePoint> Engine::heldUntil(const std::string& key) const {
+std::optional<TimePoint> Engine::heldUntil(const GateKey& key) const {
     auto it = holds_.find(key);
     if (it == holds_.end() || it->second.until <= clock_.now()) return std::nullopt;
     return it->second.until;
 }
 
 bool Engine::blocked(const Route& route) {
-    return pausedUntil(route.sinkName) || heldUntil("sink:" + route.sinkName) ||
-           heldUntil("fetch:" + route.id);
+    return pausedUntil(route.sinkName) || heldUntil(GateKey::sink(route.sinkName)) ||
+           heldUntil(GateKey::downloads(route.id));
 }
 
 std::optional<TimePoint> Engine::nextDue() {
@@ -402,8 +402,8 @@ std::optional<TimePoint> Engine::nextDue() {
     };
     for (const auto& r : routes_) {
         consider(pausedUntil(r.sinkName));
-        consider(heldUntil("sink:" + r.sinkName));
-        consider(heldUntil("fetch:" + r.id));
+        consider(heldUntil(GateKey::sink(r.sinkName)));
+        consider(heldUntil(GateKey::downloads(r.id)));
     }
     return earliest ? earliest : next;
 }

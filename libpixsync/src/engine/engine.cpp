@@ -60,14 +60,14 @@ PollReport Engine::poll(const Route& route, bool dryRun) {
             return route.source->list(full ? std::string() : cursor->value);
         });
         report.duration = std::chrono::duration_cast<Duration>(clock_.now() - started);
-        if (endOutage("list:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
+        if (endOutage(GateKey::listing(route.id))) log_.info(cat(route.id, ": source reachable again"));
         routeSuccess_[route.id] = clock_.now();
     } catch (const Error& e) {
         report.ok = false;
         report.error = e.what();
         report.duration = std::chrono::duration_cast<Duration>(clock_.now() - started);
         // One line per outage, not one per poll.
-        if (startOutage("list:" + route.id, e.what()) || e.kind() != ErrorKind::Unavailable)
+        if (startOutage(GateKey::listing(route.id), e.what()) || e.kind() != ErrorKind::Unavailable)
             log_.warning(cat(route.id, ": listing failed: ", e.what()));
         if (!dryRun) {
             store_.recordPass({route.id, started, clock_.now(), full, 0, 0, 0, 0, report.error});
@@ -94,7 +94,7 @@ PollReport Engine::poll(const Route& route, bool dryRun) {
 }
 
 void Engine::retain(const Route& route, const std::vector<Asset>& listed) {
-    const std::string outage = "retain:" + route.id;
+    const GateKey outage = GateKey::retain(route.id);
     try {
         guardPluginCall(cat("sink '", route.sinkName, "' retain()"), [&] {
             route.sink->retain(RetainRequest{route.id, route.label, listed}, route.destinations);

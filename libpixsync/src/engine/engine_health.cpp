@@ -8,13 +8,13 @@
 
 namespace pixsync {
 
-bool Engine::startOutage(const std::string& key, const std::string& reason) {
+bool Engine::startOutage(const GateKey& key, const std::string& reason) {
     auto [it, added] = outages_.try_emplace(key, Outage{clock_.now(), reason});
     if (!added) it->second.reason = reason;  // the latest words, the first time
     return added;
 }
 
-bool Engine::endOutage(const std::string& key) { return outages_.erase(key) > 0; }
+bool Engine::endOutage(const GateKey& key) { return outages_.erase(key) > 0; }
 
 RateLimits Engine::limitsOf(const Route& route) {
     try {
@@ -28,7 +28,7 @@ RateLimits Engine::limitsOf(const Route& route) {
 HealthReport Engine::health() {
     HealthReport report;
     report.at = clock_.now();
-    auto fromOutage = [&](ComponentHealth& c, const std::string& key, HealthState state) {
+    auto fromOutage = [&](ComponentHealth& c, const GateKey& key, HealthState state) {
         auto it = outages_.find(key);
         if (it == outages_.end()) return false;
         c.state = state;
@@ -49,7 +49,7 @@ HealthReport Engine::health() {
         c.perMinute = limits.perMinute;
         c.perDay = limits.perDay;
         c.lastSuccess = success(sinkSuccess_, r.sinkName);
-        if (!fromOutage(c, "sink:" + r.sinkName, HealthState::Failing)) {
+        if (!fromOutage(c, GateKey::sink(r.sinkName), HealthState::Failing)) {
             if (auto until = pausedUntil(r.sinkName)) {
                 auto limited = rateLimited_.find(r.sinkName);
                 const bool byLimit =
@@ -70,8 +70,8 @@ HealthReport Engine::health() {
         c.lastSuccess = success(routeSuccess_, r.id);
         // A listing that fails is an outage; a listing that works while downloads are
         // refused (a key without asset.download) holds the route's photos.
-        if (!fromOutage(c, "list:" + r.id, HealthState::Failing))
-            fromOutage(c, "fetch:" + r.id, HealthState::Held);
+        if (!fromOutage(c, GateKey::listing(r.id), HealthState::Failing))
+            fromOutage(c, GateKey::downloads(r.id), HealthState::Held);
         report.routes.push_back(std::move(c));
     }
     return report;
