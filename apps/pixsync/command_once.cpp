@@ -39,7 +39,9 @@ int runOnce(App& app, bool dryRun) {
     });
     progress.finish();
     app.log.info(cat("pass complete: ", report.delivered, " delivered, ", report.retrying,
-                     " to retry, ", report.failed, " failed, ", report.paused, " waiting for a quota or rate limit"));
+                     " to retry, ", report.failed, " failed, ", report.held,
+                     " held (their sink or source is failing), ", report.waiting,
+                     " waiting (quota, rate limit or a failing sink or source)"));
     // Deliveries that wait are fine; a source or sink that could not be used at all during
     // the pass is not (one that recovered and delivered is only a hiccup).
     if ((report.sourceUnavailable || report.sinkUnavailable) && report.delivered == 0) unavailable = true;

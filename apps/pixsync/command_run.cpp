@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -159,12 +160,21 @@ int runDaemon(App& app, const RunOptions& options) {
         Runner runner(pipeline->engine(), app.log.tagged("daemon"), config.pollInterval,
                       [&](const CycleReport& cycle) {
                           std::uint64_t queued = 0;
+                          std::map<std::string, std::uint64_t> bySink;
                           if (health) {  // counting the outbox costs a query: only when served
                               std::vector<std::string> ids;
-                              for (const auto& r : config.routes) ids.push_back(r.id);
-                              for (const auto& s : pipeline->store().summarize(ids)) queued += s.queued;
+                              std::map<std::string, std::string> sinkOf;
+                              for (const auto& r : config.routes) {
+                                  ids.push_back(r.id);
+                                  sinkOf[r.id] = r.sink;
+                              }
+                              for (const auto& s : pipeline->store().summarize(ids)) {
+                                  queued += s.queued;
+                                  bySink[sinkOf[s.route]] += s.queued;
+                              }
                           }
                           metrics.recordCycle(cycle, queued, app.clock.now());
+                          metrics.recordHealth(pipeline->engine().health(), bySink);
                       });
         std::mutex mutex;
         std::condition_variable finished;
@@ -213,6 +223,12 @@ int runDaemon(App& app, const RunOptions& options) {
             release(false);
             app.log.error(e.what());
             return exitCodeFor(e.kind());
+        } catch (const std::exception& e) {
+            // Plugin calls of the engine are guarded; what is left (the state store) is fatal,
+            // but it ends the daemon with a message and the watcher joined, not std::terminate.
+            release(false);
+            app.log.error(cat("stopping on an unexpected error: ", e.what()));
+            return kExitFailure;
         }
         release(true);
         if (!reload) break;

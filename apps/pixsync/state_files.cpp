@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 
 #include "pixsync/engine.hpp"
@@ -40,6 +41,14 @@ std::optional<std::string> lockHolder(const fs::path& state) {
 }
 
 fs::path daemonMarker(const fs::path& state) { return state.string() + ".daemon"; }
+
+std::optional<long> runningDaemon(const fs::path& state) {
+    long pid = 0;
+    std::ifstream(daemonMarker(state)) >> pid;
+    // A marker left by a daemon that was killed names a process that is gone.
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return std::nullopt;
+    return pid;
+}
 
 void requestResend(const fs::path& state, const std::string& pid, const std::vector<std::string>& routes) {
     std::string daemonPid;

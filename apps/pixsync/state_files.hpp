@@ -25,6 +25,9 @@ std::optional<std::string> lockHolder(const std::filesystem::path& state);
 /// Where a running daemon announces its pid (only daemons take requests).
 std::filesystem::path daemonMarker(const std::filesystem::path& state);
 
+/// The pid of the daemon running on this state, if one is.
+std::optional<long> runningDaemon(const std::filesystem::path& state);
+
 /// Asks the daemon holding the state to re-queue these routes ("*" for all): the request is
 /// appended to `<state>.resend` and the daemon is woken with SIGUSR1. Throws Error(Locked)
 /// when the holder is not a daemon (a one-off command: try again when it has finished).

@@ -94,6 +94,13 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
                                std::chrono::duration_cast<Duration>(pausedUntil_ - clock_.now())));
         return;
     }
+    // A reply about the whole account holds every later frame of this asset too: sending to
+    // them would only be refused the same way.
+    for (const auto& o : outcomes)
+        if (o && o->kind == Outcome::Kind::Held) {
+            settle(*o);
+            return;
+        }
 
     const std::string user =
         singleLine(request.routeLabel.empty() ? request.route : request.routeLabel);
@@ -131,12 +138,12 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
             log_.info(cat(e.what(), attempt == 1 ? "; reconnecting" : ""));
             if (attempt == 1) continue;
             if (!anySettled) throw unavailableError(e.what());
-            settle(Outcome::retryLater(e.what()));
+            settle(Outcome::held(e.what()));
             return;
         } catch (const Error& e) {
-            // Earlier frames of this asset already have outcomes: keep them, retry the rest.
+            // Earlier frames of this asset already have outcomes: keep them, hold the rest.
             if (!anySettled || e.kind() != ErrorKind::Unavailable) throw;
-            settle(Outcome::retryLater(e.what()));
+            settle(Outcome::held(e.what()));
             return;
         }
     }

@@ -346,7 +346,8 @@ std::vector<SmtpReply> SmtpClient::send(const Poco::Net::MailMessage& message,
         return std::vector<SmtpReply>(recipients.size(), reply);
     };
 
-    const SmtpReply mail = command("MAIL FROM:<" + from + ">");
+    SmtpReply mail = command("MAIL FROM:<" + from + ">");
+    mail.stage = SmtpStage::Mail;
     if (!mail.positive()) {
         auto replies = settleAll(mail);
         if (connection_) command("RSET");
@@ -356,6 +357,7 @@ std::vector<SmtpReply> SmtpClient::send(const Poco::Net::MailMessage& message,
     std::vector<std::size_t> accepted;
     for (std::size_t i = 0; i < recipients.size(); ++i) {
         replies[i] = command("RCPT TO:<" + recipients[i] + ">");
+        replies[i].stage = SmtpStage::Rcpt;
         if (replies[i].code == 421) return settleAll(replies[i]);
         if (replies[i].positive()) accepted.push_back(i);
     }

@@ -45,9 +45,40 @@ std::optional<Duration> quotaPause(const SmtpReply& reply) {
 
 bool isClosingReply(const SmtpReply& reply) { return reply.code == 421 && !quotaPause(reply); }
 
+std::string sinkWideReason(const SmtpReply& reply) {
+    if (reply.positive() || quotaPause(reply)) return {};
+    const std::string said = cat("(", reply.describe(), ")");
+    switch (reply.code) {
+        case 421:
+            return cat("the SMTP server closed the connection ", said,
+                       "; pixsync tries again with a growing delay");
+        case 530:
+            return cat("the SMTP server requires a login ", said,
+                       ": set SMTP_USER and SMTP_PASSWORD (smtp_user, smtp_password)");
+        case 534:
+        case 535:
+        case 538:
+            return cat("the SMTP server refused the login ", said,
+                       ": check SMTP_USER and SMTP_PASSWORD; Gmail needs an app password");
+        default:
+            break;
+    }
+    if (reply.stage == SmtpStage::Mail)
+        return cat("the SMTP server refused the sender address (MAIL FROM) ", said,
+                   ": check SMTP_FROM (smtp_from) and that the account may send as it");
+    // 5.7.x is security or policy. Before DATA it is about the account (relaying denied,
+    // sender not authorised); after DATA the server judged this message's content.
+    if (reply.code >= 500 && reply.stage == SmtpStage::Rcpt &&
+        enhancedCode(reply.text).starts_with("5.7."))
+        return cat("the SMTP server refuses to send for this account ", said,
+                   ": check the login and the server's sending policy");
+    return {};
+}
+
 Outcome outcomeFor(const SmtpReply& reply, std::uint64_t bytes) {
     if (reply.positive()) return Outcome::delivered(bytes, reply.describe());
     if (auto pause = quotaPause(reply)) return Outcome::paused(reply.describe(), *pause);
+    if (auto reason = sinkWideReason(reply); !reason.empty()) return Outcome::held(reason);
     if (reply.transient()) return Outcome::retryLater(reply.describe());
     return Outcome::failed(reply.describe());
 }

@@ -9,10 +9,19 @@
 
 namespace pixsync::pixstar {
 
+/// The command a reply answers: what it refuses decides whether the refusal is about one
+/// message or about the whole account.
+enum class SmtpStage {
+    Mail,  ///< MAIL FROM: the sender
+    Rcpt,  ///< RCPT TO: one recipient
+    Data,  ///< DATA and the message itself
+};
+
 /// One reply: the code and the server's text (all lines, without the codes).
 struct SmtpReply {
     int code = 0;
     std::string text;
+    SmtpStage stage = SmtpStage::Data;
 
     bool positive() const { return code >= 200 && code < 300; }
     bool transient() const { return code >= 400 && code < 500; }
@@ -35,8 +44,13 @@ std::optional<Duration> quotaPause(const SmtpReply& reply);
 /// message on a new one.
 bool isClosingReply(const SmtpReply& reply);
 
-/// The outcome for a reply to a message: 2xx Delivered, quota Paused, 4xx RetryLater,
-/// 5xx Failed.
+/// The outcome for a reply to a message (the README's table "SMTP replies"): 2xx Delivered;
+/// quota or rate-limit replies Paused; replies about the account rather than the message
+/// (421, 530/534/535/538, a refused MAIL FROM, 5.7.x before DATA) Held; other 4xx RetryLater;
+/// other 5xx Failed.
 Outcome outcomeFor(const SmtpReply& reply, std::uint64_t bytes);
+
+/// Why a reply holds the whole sink, with the fix; empty when it is about this message only.
+std::string sinkWideReason(const SmtpReply& reply);
 
 }  // namespace pixsync::pixstar

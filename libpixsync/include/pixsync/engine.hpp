@@ -15,6 +15,7 @@
 
 #include "pixsync/clock.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/health_model.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/route.hpp"
 #include "pixsync/state_store.hpp"
@@ -51,6 +52,7 @@ struct PollReport {
     bool ok = true;
     std::string error;          ///< why the poll failed (source unavailable, ...)
     bool fullListing = false;
+    Duration duration{0};       ///< how long the listing took
     std::uint64_t listed = 0;   ///< assets in the listing
     std::uint64_t queued = 0;   ///< new deliveries put in the outbox
     std::uint64_t skipped = 0;  ///< deliveries not made (already delivered elsewhere, baseline)
@@ -62,7 +64,10 @@ struct DeliverReport {
     std::uint64_t delivered = 0;
     std::uint64_t retrying = 0;
     std::uint64_t failed = 0;
-    std::uint64_t paused = 0;   ///< deliveries left queued because their sink is paused
+    std::uint64_t paused = 0;   ///< Paused outcomes: the sink's quota was reached
+    std::uint64_t held = 0;     ///< deliveries kept queued because their sink or source failed
+    std::uint64_t waiting = 0;  ///< due deliveries not tried: their sink is paused, rate-limited
+                                ///< or failing, or their source is failing
     std::uint64_t bytes = 0;
     bool sourceUnavailable = false;  ///< a fetch failed because a source is unreachable
     bool sinkUnavailable = false;    ///< a sink could not deliver anything (unreachable, TLS, auth)
@@ -108,6 +113,10 @@ public:
     /// The backoff after `attempts` failed attempts (without jitter); exposed for tests/docs.
     Duration backoff(int attempts) const;
 
+    /// The health of every configured sink and route now (see health_model.hpp). The engine
+    /// also keeps it with the state (saveHealth()) after each poll and delivery pass.
+    HealthReport health();
+
 private:
     /// Deliveries counted against a sink's rate limits.
     struct RateWindow {
@@ -124,15 +133,49 @@ private:
     std::mt19937_64 jitter_;
     std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
     std::map<std::string, RateWindow> windows_;
-    /// "source:<route>" / "sink:<name>" / "retain:<route>" currently failing
-    std::set<std::string> outages_;
-    /// Sources and sinks found unreachable ("source:<route>", "sink:<name>"), held back with
-    /// a growing delay until they answer again.
+    /// What an outage or a hold is about.
+    struct GateKey {
+        enum class Kind {
+            Listing,    ///< a route's source listing (name: the route)
+            Downloads,  ///< a route's source downloads (name: the route)
+            Sink,       ///< a sink instance (name: the sink)
+            Retain,     ///< a sink's retain() for a route (name: the route)
+        };
+        Kind kind;
+        std::string name;
+        auto operator<=>(const GateKey&) const = default;
+        static GateKey listing(const std::string& route) { return {Kind::Listing, route}; }
+        static GateKey downloads(const std::string& route) { return {Kind::Downloads, route}; }
+        static GateKey sink(const std::string& sinkName) { return {Kind::Sink, sinkName}; }
+        static GateKey retain(const std::string& route) { return {Kind::Retain, route}; }
+    };
+    /// What is currently failing; each logged once per outage.
+    struct Outage {
+        TimePoint since{};
+        std::string reason;
+    };
+    std::map<GateKey, Outage> outages_;
+    /// Sources and sinks that cannot be used (Downloads, Sink), held back with a growing delay
+    /// until they answer again, a reload or a restart.
     struct Hold {
         int failures = 0;
         TimePoint until{};
     };
-    std::map<std::string, Hold> holds_;
+    std::map<GateKey, Hold> holds_;
+    /// Sinks whose pause in pauses_ is the configured rate limit, not a quota reply: its end
+    /// and which limit it is ("at most 450 a day").
+    std::map<std::string, std::pair<TimePoint, std::string>> rateLimited_;
+    std::map<std::string, std::string> pauseReasons_;  ///< the quota reply behind a pause
+    std::map<std::string, TimePoint> sinkSuccess_, routeSuccess_;  ///< last delivery / poll
+    std::string savedHealth_;    ///< what saveHealth() last wrote, without the times of success
+    TimePoint savedHealthAt_{};
+
+    /// Records an outage; true when it is new (then the caller logs it).
+    bool startOutage(const GateKey& key, const std::string& reason);
+    /// Ends an outage; true when there was one (then the caller logs the recovery).
+    bool endOutage(const GateKey& key);
+    /// Keeps health() with the state when it changed (or its success times are a minute old).
+    void publishHealth();
 
     bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
     /// Hands a committed full listing to the route's sink (Sink::retain()); what it throws
@@ -141,9 +184,11 @@ private:
     Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
               PollReport& report);
     bool rateLimited(const Route& route, TimePoint now, TimePoint* until);
+    /// The sink's rateLimits(), guarded like every plugin call (none when it throws).
+    static RateLimits limitsOf(const Route& route);
     void countDelivery(const std::string& sinkName);
-    TimePoint hold(const std::string& key);
-    std::optional<TimePoint> heldUntil(const std::string& key) const;
+    TimePoint hold(const GateKey& key);
+    std::optional<TimePoint> heldUntil(const GateKey& key) const;
     bool blocked(const Route& route);
     Duration jittered(Duration d);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
@@ -152,7 +197,9 @@ private:
         std::optional<MediaFile> media;
         std::optional<Error> error;
     };
-    static Fetched fetchMedia(Source& source, const Asset& asset);
+    static Fetched fetchMedia(const Route& route, const Asset& asset);
+    /// Marks the route's sink as unable to deliver (logged once per outage) and holds it.
+    void holdSink(const Route& route, const std::string& why, DeliverReport& report);
     void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
                       Fetched fetched, const std::function<void()>& quiesceSource,
                       DeliverReport& report);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "pixsync/clock.hpp"
+#include "pixsync/health_model.hpp"
 #include "pixsync/runner.hpp"
 
 namespace pixsync {
@@ -19,22 +20,28 @@ class Metrics {
 public:
     /// Adds one runner cycle; `queueDepth` is the number of queued deliveries after it.
     void recordCycle(const CycleReport& cycle, std::uint64_t queueDepth, TimePoint now);
+    /// Replaces the health of sinks and routes (Engine::health()); `queuedBySink` is the
+    /// number of queued deliveries per sink.
+    void recordHealth(const HealthReport& health,
+                      const std::map<std::string, std::uint64_t>& queuedBySink);
 
     /// The Prometheus text exposition of everything recorded.
     std::string prometheus() const;
-    /// True when the last poll of every route worked and no sink was unreachable last cycle.
+    /// True when no sink or route is failing or held, and the last poll of every route worked.
     bool healthy() const;
-    /// One line explaining healthy().
+    /// "ok", or one line per failing sink and route naming it and the reason.
     std::string healthText() const;
 
 private:
     mutable std::mutex mutex_;
     std::uint64_t polls_ = 0, pollFailures_ = 0;
-    std::uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, paused_ = 0, bytes_ = 0;
+    std::uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, paused_ = 0, held_ = 0, bytes_ = 0;
     std::uint64_t queueDepth_ = 0;
     std::optional<TimePoint> lastSuccess_;  ///< last cycle in which every poll worked
-    std::map<std::string, bool> routeOk_;
-    bool sinkOk_ = true;
+    std::map<std::string, bool> routeOk_;   ///< the last poll of each route worked
+    std::map<std::string, Duration> pollDuration_;  ///< how long each route's last poll took
+    HealthReport health_;
+    std::map<std::string, std::uint64_t> queuedBySink_;
 };
 
 /// An HTTP server on `listen` ("127.0.0.1:9464"; port 0 picks a free one) answering

@@ -30,6 +30,10 @@ struct Outcome {
         Failed,      ///< will never work (rejected address, undecodable media, over a limit)
         Paused,      ///< the sink hit a quota; nothing is wrong with this delivery. The sink
                      ///< accepts nothing more until `retryAfter` has passed.
+        Held,        ///< (ABI 2.1) the whole sink cannot deliver (login refused, sender refused,
+                     ///< policy, connection closed); nothing is wrong with this delivery. The
+                     ///< engine keeps it queued without using an attempt and holds the sink
+                     ///< until it answers again, a reload or a restart.
     };
     Kind kind = Kind::Delivered;
     std::string detail;        ///< the reason (server reply, decoder message); shown in status
@@ -46,9 +50,10 @@ struct Outcome {
     static Outcome paused(std::string detail, Duration until) {
         return {Kind::Paused, std::move(detail), until, 0};
     }
+    static Outcome held(std::string detail) { return {Kind::Held, std::move(detail), Duration{0}, 0}; }
 };
 
-/// "delivered", "retry", "failed", "paused".
+/// "delivered", "retry", "failed", "paused", "held".
 const char* toString(Outcome::Kind kind) noexcept;
 
 /// What the engine hands a sink for one asset.
@@ -87,8 +92,10 @@ public:
     /// - Error(Media): the media cannot be used at all (the engine may retry with the
     ///   source's preview, otherwise records a failure for every destination);
     /// - Error(Unavailable): the sink cannot deliver anything now (server unreachable, TLS or
-    ///   authentication failure, STARTTLS missing); the engine keeps the deliveries queued,
-    ///   backs off, and logs the outage once.
+    ///   authentication failure, STARTTLS missing); the engine keeps the deliveries queued
+    ///   without using attempts, holds the sink with a growing delay, and logs the outage once.
+    ///   Outcome::held() says the same about destinations after others already have outcomes.
+    /// Anything else thrown is a plugin bug: the engine treats it as Error(Unavailable).
     virtual std::vector<Outcome> deliver(const DeliveryRequest& request,
                                          const std::vector<Destination>& destinations) = 0;
 

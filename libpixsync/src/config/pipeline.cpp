@@ -3,6 +3,7 @@
 #include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
+#include "engine/plugin_call.hpp"
 
 namespace pixsync {
 
@@ -104,8 +105,13 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
     } catch (const Error& e) {
         rethrowWithPlace(e, config.origin + ": state.plugin", config.origin);
     }
-    auto store = plugin->descriptor->createStateStore(config.state.options,
-                                                      contextFor("state", log, clock), mode);
+    auto store = guardPluginCall(
+        cat(plugin->file.string(), ": opening the state"),
+        [&] {
+            return plugin->descriptor->createStateStore(config.state.options,
+                                                        contextFor("state", log, clock), mode);
+        },
+        ErrorKind::Plugin);
     if (!store) throw pluginError(plugin->file.string() + ": the state factory returned nothing");
     return store;
 }
@@ -121,7 +127,10 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
     for (const auto& s : config_.sinks) {
         try {
             const auto& plugin = registry.find(s.plugin, PluginKind::Sink);
-            auto sink = plugin.descriptor->createSink(s.options, contextFor(s.name, log, clock));
+            auto sink = guardPluginCall(
+                cat(plugin.file.string(), ": creating the sink"),
+                [&] { return plugin.descriptor->createSink(s.options, contextFor(s.name, log, clock)); },
+                ErrorKind::Plugin);
             if (!sink) throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
             sinks_.emplace_back(s.name, std::move(sink));
         } catch (const Error& e) {
@@ -134,7 +143,13 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
         try {
             const auto& plugin = registry.find(source->plugin, PluginKind::Source);
             Options options = source->options.mergedWith(r.sourceOptions);
-            auto src = plugin.descriptor->createSource(options, contextFor(cat(source->name, ":", r.id), log, clock));
+            auto src = guardPluginCall(
+                cat(plugin.file.string(), ": creating the source"),
+                [&] {
+                    return plugin.descriptor->createSource(
+                        options, contextFor(cat(source->name, ":", r.id), log, clock));
+                },
+                ErrorKind::Plugin);
             if (!src) throw pluginError(plugin.file.string() + ": the source factory returned nothing");
             sources_.push_back(std::move(src));
         } catch (const Error& e) {

@@ -60,6 +60,7 @@ const char* toString(Outcome::Kind kind) noexcept {
         case Outcome::Kind::RetryLater: return "retry";
         case Outcome::Kind::Failed: return "failed";
         case Outcome::Kind::Paused: return "paused";
+        case Outcome::Kind::Held: return "held";
     }
     return "failed";
 }

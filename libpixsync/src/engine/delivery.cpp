@@ -7,6 +7,7 @@
 #include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
+#include "plugin_call.hpp"
 
 namespace pixsync {
 
@@ -44,6 +45,7 @@ void Engine::pauseSink(const std::string& sinkName, TimePoint until, const std::
     auto current = pausedUntil(sinkName);
     if (current && *current >= until) return;
     pauses_[sinkName] = until;
+    pauseReasons_[sinkName] = why;
     store_.setMeta(kPauseMetaPrefix + sinkName, std::to_string(toUnixMillis(until)));
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(until - clock_.now()).count();
     log_.warning(cat("sink '", sinkName, "' paused for ", minutes, " min: ", why,
@@ -51,7 +53,7 @@ void Engine::pauseSink(const std::string& sinkName, TimePoint until, const std::
 }
 
 bool Engine::rateLimited(const Route& route, TimePoint now, TimePoint* until) {
-    const RateLimits limits = route.sink->rateLimits();
+    const RateLimits limits = limitsOf(route);
     if (!limits.perMinute && !limits.perDay) return false;
     auto& w = windows_[route.sinkName];
     if (!w.seeded) {
@@ -72,10 +74,12 @@ bool Engine::rateLimited(const Route& route, TimePoint now, TimePoint* until) {
     }
     if (limits.perDay && w.day >= limits.perDay) {
         *until = now + std::chrono::hours(1);
+        rateLimited_[route.sinkName] = {*until, cat("at most ", limits.perDay, " a day")};
         return true;
     }
     if (limits.perMinute && w.minute >= limits.perMinute) {
         *until = w.minuteStart + std::chrono::minutes(1);
+        rateLimited_[route.sinkName] = {*until, cat("at most ", limits.perMinute, " a minute")};
         return true;
     }
     return false;
@@ -122,6 +126,7 @@ void Engine::apply(const QueuedDelivery& q, const Route& route, const Outcome& o
             store_.record({q.key, DeliveryStatus::Delivered, q.asset.checksum, route.sinkName,
                            q.attempts + 1, now, now, o.detail, o.bytes});
             countDelivery(route.sinkName);
+            sinkSuccess_[route.sinkName] = now;
             log_.info(cat(q.key.route, ": delivered ", q.asset.fileName, " (", q.asset.id, ") to ",
                           q.key.destination, ", ", humanBytes(o.bytes)));
             ++report.delivered;
@@ -144,17 +149,35 @@ void Engine::apply(const QueuedDelivery& q, const Route& route, const Outcome& o
             ++report.paused;
             break;
         }
+        case Outcome::Kind::Held:
+            // The whole sink is refused (login, sender, policy): nothing wrong with this
+            // photo. It stays due without using an attempt, so a reload or a restart sends it
+            // at once; until then the sink is held back with a growing delay.
+            store_.record({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
+                           q.attempts, now, q.nextAttempt, o.detail, 0});
+            holdSink(route, o.detail, report);
+            ++report.held;
+            break;
     }
 }
 
-Engine::Fetched Engine::fetchMedia(Source& source, const Asset& asset) {
+void Engine::holdSink(const Route& route, const std::string& why, DeliverReport& report) {
+    const GateKey key = GateKey::sink(route.sinkName);
+    report.sinkUnavailable = true;
+    if (startOutage(key, why))
+        log_.warning(cat("sink '", route.sinkName, "' unavailable: ", why,
+                         " (queued photos stay queued and go out once it works again)"));
+    // Several destinations of one message refused together are one failure, not several.
+    if (!heldUntil(key)) hold(key);
+}
+
+Engine::Fetched Engine::fetchMedia(const Route& route, const Asset& asset) {
     Fetched f;
     try {
-        f.media = source.fetch(asset);
+        f.media = guardPluginCall(cat("route '", route.id, "': the source's fetch()"),
+                                  [&] { return route.source->fetch(asset); });
     } catch (const Error& e) {
         f.error = e;
-    } catch (const std::exception& e) {
-        f.error = Error(ErrorKind::Internal, cat("downloading ", asset.fileName, ": ", e.what()));
     }
     return f;
 }
@@ -175,14 +198,16 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
     // Outcomes the sink reports while it works are recorded at once (see notifyOutcome());
     // whatever happens afterwards leaves those records alone.
     std::vector<bool> recorded(items.size(), false);
-    auto holdAll = [&](const std::string& key, const std::string& why) {
-        const TimePoint until = hold(key);
+    // Held deliveries stay due (the hold is in memory), so that a reload or a restart, which
+    // is how the owner applies a fix, sends them at once.
+    auto holdAll = [&](const GateKey& key, const std::string& why) {
+        if (!heldUntil(key)) hold(key);
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (recorded[i]) continue;
             const auto* q = items[i];
             store_.record({q->key, DeliveryStatus::Queued, q->asset.checksum, route.sinkName, q->attempts,
-                           clock_.now(), until, why, 0});
-            ++report.retrying;
+                           clock_.now(), q->nextAttempt, why, 0});
+            ++report.held;
         }
     };
     auto retryAll = [&](const std::string& why) {
@@ -194,16 +219,18 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
             if (!recorded[i]) fail(*items[i], route, why, report);
     };
 
+    const GateKey fetchKey = GateKey::downloads(route.id);
     if (fetched.error) {
         const Error& e = *fetched.error;
         if (e.kind() == ErrorKind::Media) return failAll(e.what());
         report.sourceUnavailable = true;
-        if (outages_.insert("source:" + route.id).second)
-            log_.warning(cat(route.id, ": cannot download ", asset.fileName, ": ", e.what()));
-        return holdAll("source:" + route.id, e.what());
+        if (startOutage(fetchKey, e.what()))
+            log_.warning(cat(route.id, ": cannot download ", asset.fileName, ": ", e.what(),
+                             " (queued photos stay queued and go out once downloads work)"));
+        return holdAll(fetchKey, e.what());
     }
-    if (outages_.erase("source:" + route.id)) log_.info(cat(route.id, ": source reachable again"));
-    holds_.erase("source:" + route.id);
+    if (endOutage(fetchKey)) log_.info(cat(route.id, ": downloads work again"));
+    holds_.erase(fetchKey);
     MediaFile& media = *fetched.media;
 
     std::vector<Outcome> outcomes;
@@ -217,8 +244,11 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
         Sink* sink;
         ~ClearListener() { sink->setOutcomeListener({}); }
     } clearListener{route.sink};
+    const GateKey sinkKey = GateKey::sink(route.sinkName);
     auto send = [&](const MediaFile& m) {
-        outcomes = route.sink->deliver(DeliveryRequest{asset, m, route.id, route.label}, dests);
+        outcomes = guardPluginCall(cat("sink '", route.sinkName, "' deliver()"), [&] {
+            return route.sink->deliver(DeliveryRequest{asset, m, route.id, route.label}, dests);
+        });
     };
     try {
         try {
@@ -229,22 +259,20 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
             std::optional<MediaFile> preview;
             try {
                 quiesceSource();  // a prefetch may be using this source
-                preview = route.source->fetchPreview(asset);
-            } catch (const Error&) {
+                preview = guardPluginCall(
+                    cat("route '", route.id, "': the source's fetchPreview()"),
+                    [&] { return route.source->fetchPreview(asset); });
+            } catch (const Error& previewError) {
+                log_.debug(cat(route.id, ": no preview of ", asset.fileName, ": ", previewError.what()));
             }
             if (!preview) return failAll(e.what());
             log_.info(cat(route.id, ": ", asset.fileName, ": original unusable (", e.what(), "), sending the preview"));
             send(*preview);
         }
-        if (outages_.erase("sink:" + route.sinkName))
-            log_.info(cat("sink '", route.sinkName, "' reachable again"));
-        holds_.erase("sink:" + route.sinkName);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Media) return failAll(e.what());
-        if (outages_.insert("sink:" + route.sinkName).second)
-            log_.warning(cat("sink '", route.sinkName, "' unavailable: ", e.what()));
-        report.sinkUnavailable = true;
-        return holdAll("sink:" + route.sinkName, e.what());
+        holdSink(route, e.what(), report);
+        return holdAll(sinkKey, e.what());
     }
     if (outcomes.size() != items.size()) {
         return retryAll(cat("sink '", route.sinkName, "' returned ", outcomes.size(),
@@ -252,6 +280,12 @@ void Engine::deliverGroup(const Route& route, const std::vector<const QueuedDeli
     }
     for (std::size_t i = 0; i < items.size(); ++i)
         if (!recorded[i]) apply(*items[i], route, outcomes[i], report);
+    // The sink answered about these photos; unless it refused the whole account (a Held
+    // outcome just set a hold), it works again.
+    if (!heldUntil(sinkKey)) {
+        if (endOutage(sinkKey)) log_.info(cat("sink '", route.sinkName, "' reachable again"));
+        holds_.erase(sinkKey);
+    }
 }
 
 DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
@@ -283,7 +317,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 const Route* r = findRoute(order[j].first);
                 if (!r || blocked(*r)) continue;
                 const Asset* asset = &groups[order[j]].front()->asset;
-                prefetch.emplace(j, std::async(std::launch::async, [r, asset] { return fetchMedia(*r->source, *asset); }));
+                prefetch.emplace(j, std::async(std::launch::async, [r, asset] { return fetchMedia(*r, *asset); }));
                 return;
             }
         };
@@ -294,7 +328,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 return f;
             }
             if (prefetch) prefetch->second.wait();  // never two calls into one source at once
-            return fetchMedia(*r.source, asset);
+            return fetchMedia(r, asset);
         };
         for (std::size_t i = 0; i < order.size(); ++i) {
             const auto& id = order[i];
@@ -310,8 +344,8 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                 continue;
             }
             TimePoint until{};
-            if (heldUntil("sink:" + route->sinkName) || heldUntil("source:" + route->id)) {
-                report.paused += items.size();  // waiting for the outage to end
+            if (heldUntil(GateKey::sink(route->sinkName)) || heldUntil(GateKey::downloads(route->id))) {
+                report.waiting += items.size();  // waiting for the outage to end
                 continue;
             }
             if (!pausedUntil(route->sinkName) && rateLimited(*route, clock_.now(), &until)) {
@@ -322,7 +356,7 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
                               " s from now"));
             }
             if (pausedUntil(route->sinkName)) {
-                report.paused += items.size();
+                report.waiting += items.size();
                 continue;
             }
             Fetched fetched = takeFetched(i, *route, items.front()->asset);
@@ -333,11 +367,12 @@ DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* s
             if (progress) progress(done, 0);
         }
     }
+    publishHealth();
     store_.flush();
     return report;
 }
 
-TimePoint Engine::hold(const std::string& key) {
+TimePoint Engine::hold(const GateKey& key) {
     auto& h = holds_[key];
     ++h.failures;
     Duration delay = std::min(backoff(h.failures), Duration(std::chrono::minutes(30)));
@@ -345,15 +380,15 @@ TimePoint Engine::hold(const std::string& key) {
     return h.until;
 }
 
-std::optional<TimePoint> Engine::heldUntil(const std::string& key) const {
+std::optional<TimePoint> Engine::heldUntil(const GateKey& key) const {
     auto it = holds_.find(key);
     if (it == holds_.end() || it->second.until <= clock_.now()) return std::nullopt;
     return it->second.until;
 }
 
 bool Engine::blocked(const Route& route) {
-    return pausedUntil(route.sinkName) || heldUntil("sink:" + route.sinkName) ||
-           heldUntil("source:" + route.id);
+    return pausedUntil(route.sinkName) || heldUntil(GateKey::sink(route.sinkName)) ||
+           heldUntil(GateKey::downloads(route.id));
 }
 
 std::optional<TimePoint> Engine::nextDue() {
@@ -367,8 +402,8 @@ std::optional<TimePoint> Engine::nextDue() {
     };
     for (const auto& r : routes_) {
         consider(pausedUntil(r.sinkName));
-        consider(heldUntil("sink:" + r.sinkName));
-        consider(heldUntil("source:" + r.id));
+        consider(heldUntil(GateKey::sink(r.sinkName)));
+        consider(heldUntil(GateKey::downloads(r.id)));
     }
     return earliest ? earliest : next;
 }

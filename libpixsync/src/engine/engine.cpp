@@ -8,6 +8,7 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
+#include "plugin_call.hpp"
 
 namespace pixsync {
 
@@ -55,17 +56,23 @@ PollReport Engine::poll(const Route& route, bool dryRun) {
     const bool full = wantsFullListing(cursor);
     Listing listing;
     try {
-        listing = route.source->list(full ? std::string() : cursor->value);
-        if (outages_.erase("source:" + route.id))
-            log_.info(cat(route.id, ": source reachable again"));
+        listing = guardPluginCall(cat("route '", route.id, "': the source's list()"), [&] {
+            return route.source->list(full ? std::string() : cursor->value);
+        });
+        report.duration = std::chrono::duration_cast<Duration>(clock_.now() - started);
+        if (endOutage(GateKey::listing(route.id))) log_.info(cat(route.id, ": source reachable again"));
+        routeSuccess_[route.id] = clock_.now();
     } catch (const Error& e) {
         report.ok = false;
         report.error = e.what();
+        report.duration = std::chrono::duration_cast<Duration>(clock_.now() - started);
         // One line per outage, not one per poll.
-        if (outages_.insert("source:" + route.id).second || e.kind() != ErrorKind::Unavailable)
+        if (startOutage(GateKey::listing(route.id), e.what()) || e.kind() != ErrorKind::Unavailable)
             log_.warning(cat(route.id, ": listing failed: ", e.what()));
-        if (!dryRun)
+        if (!dryRun) {
             store_.recordPass({route.id, started, clock_.now(), full, 0, 0, 0, 0, report.error});
+            publishHealth();
+        }
         return report;
     }
     report.fullListing = listing.full;
@@ -82,25 +89,24 @@ PollReport Engine::poll(const Route& route, bool dryRun) {
                      report.listed, " favorites, ", report.queued, dryRun ? " would be" : "",
                      " queued, ", report.skipped, " skipped"));
     if (!dryRun && listing.full) retain(route, p.listed);
+    if (!dryRun) publishHealth();
     return report;
 }
 
 void Engine::retain(const Route& route, const std::vector<Asset>& listed) {
-    const std::string outage = "retain:" + route.id;
+    const GateKey outage = GateKey::retain(route.id);
     try {
-        route.sink->retain(RetainRequest{route.id, route.label, listed}, route.destinations);
-        if (outages_.erase(outage))
+        guardPluginCall(cat("sink '", route.sinkName, "' retain()"), [&] {
+            route.sink->retain(RetainRequest{route.id, route.label, listed}, route.destinations);
+        });
+        if (endOutage(outage))
             log_.info(cat(route.id, ": sink '", route.sinkName, "' can remove what is no longer listed again"));
     } catch (const Error& e) {
         // One line per outage, not one per full listing; the next full listing is the retry.
-        if (outages_.insert(outage).second || e.kind() != ErrorKind::Unavailable)
+        if (startOutage(outage, e.what()) || e.kind() != ErrorKind::Unavailable)
             log_.warning(cat(route.id, ": sink '", route.sinkName,
                              "' could not remove what is no longer listed: ", e.what(),
                              "; it tries again after the next full listing"));
-    } catch (const std::exception& e) {
-        outages_.insert(outage);
-        log_.warning(cat(route.id, ": sink '", route.sinkName,
-                         "' failed removing what is no longer listed (a plugin bug): ", e.what()));
     }
 }
 
@@ -157,7 +163,8 @@ Plan Engine::plan(const Route& route, const Listing& listing,
 
 std::uint64_t Engine::resend(const Route& route, const ProgressFn& progress) {
     const TimePoint now = clock_.now();
-    Listing listing = route.source->list(std::string());
+    Listing listing = guardPluginCall(cat("route '", route.id, "': the source's list()"),
+                                      [&] { return route.source->list(std::string()); });
     Plan p;
     p.route = route.id;
     p.fullListing = true;

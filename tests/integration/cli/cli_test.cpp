@@ -77,7 +77,7 @@ TEST_F(CliTest, StatusJsonIsStable) {
     pixsync({"once"});
     auto r = pixsync({"status", "--json"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    for (const char* key : {"\"version\": 1", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
+    for (const char* key : {"\"version\": 2", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
                             "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []"})
         EXPECT_THAT(r.out, HasSubstr(key));
 }

@@ -186,9 +186,48 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
                     "except Exception as e:\n print('down', e)\n"}).out;
         return body.rfind("503", 0) == 0;
     })) << body;
-    EXPECT_THAT(body, HasSubstr("john@example.com: last poll failed"));
+    EXPECT_THAT(body, HasSubstr("route 'john@example.com': failing since "));
+    EXPECT_THAT(body, HasSubstr("cannot read the listing"));
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0);
+}
+
+TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFailing) {
+    favorite("a", "throw-me.jpg");  // the recorder's deliver() throws std::out_of_range
+    int port = freePort();
+    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    auto get = [&](const std::string& path) {
+        return run({python(), "-c",
+                    "import urllib.request, urllib.error\n"
+                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + path + "', timeout=10)\n"
+                    " print(r.status); print(r.read().decode())\n"
+                    "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n"
+                    "except Exception as e:\n print('down', e)\n"}).out;
+    };
+    std::string body;
+    ASSERT_TRUE(waitFor([&] {
+        body = get("/healthz");
+        return body.rfind("503", 0) == 0;
+    })) << body << log();
+    EXPECT_THAT(body, HasSubstr("sink 'frames': failing since "));
+    EXPECT_THAT(body, HasSubstr("threw std::out_of_range"));
+    const std::string metrics = get("/metrics");
+    EXPECT_THAT(metrics, HasSubstr("pixsync_sink_up{sink=\"frames\"} 0"));
+    EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"held\"} 2"));
+    EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"failed\"} 0"));
+
+    // Still running a poll later, and `status` says the same.
+    std::this_thread::sleep_for(11s);
+    EXPECT_EQ(::kill(daemon.pid(), 0), 0) << log();
+    auto status = pixsync({"status"});
+    EXPECT_EQ(status.exitCode, 1) << status.out;
+    EXPECT_THAT(status.out, HasSubstr("daemon: running (pid " + std::to_string(daemon.pid()) + ")"));
+    EXPECT_THAT(status.out, HasSubstr("sink frames: failing since "));
+    EXPECT_THAT(status.out, HasSubstr("2 queued (held until it works again)"));
+    EXPECT_THAT(status.out, ::testing::Not(HasSubstr("next delivery attempt")));
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0) << log();
+    EXPECT_THAT(log(), ::testing::Not(HasSubstr("terminate")));
 }
 
 TEST_F(DaemonTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {

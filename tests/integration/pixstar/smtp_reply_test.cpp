@@ -25,6 +25,77 @@ TEST(SmtpReplyOutcome, PermanentFailureIsFailed) {
     EXPECT_EQ(outcomeFor({554, "5.7.1 rejected"}, 0).kind, Kind::Failed);
 }
 
+// One test per row of the README's table "SMTP replies and what they mean".
+SmtpReply at(SmtpStage stage, int code, const char* text) { return {code, text, stage}; }
+
+TEST(SmtpReplyTable, UnknownRecipientAtRcptFailsThisFrame) {
+    const Outcome o = outcomeFor(at(SmtpStage::Rcpt, 550, "5.1.1 User unknown"), 0);
+    EXPECT_EQ(o.kind, Kind::Failed);
+    EXPECT_EQ(o.detail, "550 5.1.1 User unknown");
+}
+
+TEST(SmtpReplyTable, MessageTooBigFailsThisPhoto) {
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 552, "5.3.4 Message size exceeds fixed maximum"), 0).kind,
+              Kind::Failed);
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Rcpt, 552, "5.2.2 Mailbox full"), 0).kind, Kind::Failed);
+}
+
+TEST(SmtpReplyTable, ContentRefusedAfterDataFailsThisPhoto) {
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 554, "5.7.1 Message content rejected"), 0).kind,
+              Kind::Failed);
+}
+
+TEST(SmtpReplyTable, LoginRequiredHoldsTheSink) {
+    for (auto stage : {SmtpStage::Mail, SmtpStage::Rcpt, SmtpStage::Data}) {
+        const Outcome o = outcomeFor(at(stage, 530, "5.7.0 Authentication Required"), 0);
+        EXPECT_EQ(o.kind, Kind::Held);
+        EXPECT_EQ(o.detail,
+                  "the SMTP server requires a login (530 5.7.0 Authentication Required): set "
+                  "SMTP_USER and SMTP_PASSWORD (smtp_user, smtp_password)");
+    }
+}
+
+TEST(SmtpReplyTable, LoginRefusedHoldsTheSink) {
+    for (int code : {534, 535, 538}) {
+        const Outcome o = outcomeFor(at(SmtpStage::Mail, code, "5.7.8 Username and Password not accepted"), 0);
+        EXPECT_EQ(o.kind, Kind::Held) << code;
+        EXPECT_NE(o.detail.find("refused the login"), std::string::npos) << o.detail;
+        EXPECT_NE(o.detail.find("Gmail needs an app password"), std::string::npos) << o.detail;
+    }
+}
+
+TEST(SmtpReplyTable, SenderRefusedHoldsTheSink) {
+    const Outcome o = outcomeFor(at(SmtpStage::Mail, 553, "5.1.8 Sender address rejected"), 0);
+    EXPECT_EQ(o.kind, Kind::Held);
+    EXPECT_NE(o.detail.find("refused the sender address (MAIL FROM)"), std::string::npos);
+    EXPECT_NE(o.detail.find("SMTP_FROM"), std::string::npos);
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Mail, 550, "not allowed"), 0).kind, Kind::Held);
+}
+
+TEST(SmtpReplyTable, PolicyBeforeDataHoldsTheSink) {
+    const Outcome o = outcomeFor(at(SmtpStage::Rcpt, 550, "5.7.1 Relaying denied"), 0);
+    EXPECT_EQ(o.kind, Kind::Held);
+    EXPECT_NE(o.detail.find("refuses to send for this account"), std::string::npos);
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Rcpt, 550, "5.7.30 Basic authentication is not supported"), 0).kind,
+              Kind::Held);
+}
+
+TEST(SmtpReplyTable, ClosingConnectionHoldsTheSink) {
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Mail, 421, "4.3.2 Service shutting down"), 0).kind, Kind::Held);
+}
+
+TEST(SmtpReplyTable, OtherTemporaryRepliesRetryThisDelivery) {
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 451, "4.3.0 Temporary local problem"), 0).kind,
+              Kind::RetryLater);
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Rcpt, 450, "4.2.1 Mailbox busy"), 0).kind, Kind::RetryLater);
+}
+
+TEST(SmtpReplyTable, QuotaRepliesPauseAtAnyStage) {
+    for (auto stage : {SmtpStage::Mail, SmtpStage::Rcpt, SmtpStage::Data})
+        EXPECT_EQ(outcomeFor(at(stage, 550, "5.4.5 Daily user sending quota exceeded."), 0).kind,
+                  Kind::Paused);
+}
+
 TEST(SmtpReplyOutcome, GmailDailyQuotaPausesForAnHour) {
     const Outcome o = outcomeFor({550, "5.4.5 Daily user sending quota exceeded."}, 0);
     EXPECT_EQ(o.kind, Kind::Paused);

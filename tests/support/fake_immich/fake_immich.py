@@ -795,6 +795,9 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                 return self.send_json(200, store.add_user(body))
             if route == "keys" and method == "POST":
                 return self.send_json(200, store.add_key(body))
+            if route.startswith("keys/") and method == "DELETE":  # revoke: 401 from now on
+                store.keys.pop(route[len("keys/"):], None)
+                return self.send_json(200, {"ok": True})
             if route == "partners" and method == "POST":
                 return self.send_json(200, store.add_partner(body))
             if route == "assets" and method == "POST":

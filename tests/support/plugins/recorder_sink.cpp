@@ -1,9 +1,11 @@
 // Test sink "test-recorder": appends one line per delivery ("<route> <asset> <destination>") to
 // the file named by the option `record_file`. Destinations must contain '@'. An asset whose
-// file name starts with "reject" fails for good; "retry" asks to be retried. The option
+// file name starts with "reject" fails for good; "retry" asks to be retried; "throw" makes
+// deliver() throw std::out_of_range (a plugin bug the engine must survive). The option
 // `start_warning` is logged as a warning when an instance is created (as real sinks warn
 // about risky settings).
 #include <fstream>
+#include <stdexcept>
 
 #include "pixsync/error.hpp"
 #include "pixsync/plugin.hpp"
@@ -19,6 +21,7 @@ public:
 
     std::vector<Outcome> deliver(const DeliveryRequest& r, const std::vector<Destination>& dests) override {
         std::vector<Outcome> out;
+        if (r.asset.fileName.rfind("throw", 0) == 0) return {out.at(dests.size())};
         for (const auto& d : dests) {
             if (r.asset.fileName.rfind("reject", 0) == 0) {
                 out.push_back(Outcome::failed("550 rejected by the test sink"));

@@ -34,6 +34,7 @@ struct SmtpServerOptions {
     bool allowPlaintextAuth = false;  ///< offer AUTH without TLS
     int failFirst = 0;                ///< 451 for the first N messages
     std::vector<std::string> reject;  ///< 550 for these recipients
+    std::vector<std::string> refuseSender;  ///< 553 5.7.1 for MAIL FROM these senders
     long maxSize = 0;                 ///< 552 for messages over N bytes
     int dropAfter = 0;                ///< 421 + close after N messages on one connection
     std::optional<int> quotaAfter;    ///< quota reply after N saved messages
@@ -65,6 +66,7 @@ class SmtpTestServer {
         if (options.failFirst > 0)
             argv.insert(argv.end(), {"--fail-first", std::to_string(options.failFirst)});
         for (const auto& r : options.reject) argv.insert(argv.end(), {"--reject", r});
+        for (const auto& r : options.refuseSender) argv.insert(argv.end(), {"--refuse-sender", r});
         if (options.maxSize > 0)
             argv.insert(argv.end(), {"--max-size", std::to_string(options.maxSize)});
         if (options.dropAfter > 0)

@@ -79,6 +79,9 @@ class Handler:
             self.journal.write("DROP 421 after %d messages" % per_connection)
             asyncio.get_event_loop().call_soon(server.transport.close)
             return "421 4.3.2 Too many messages on this connection, closing transmission channel"
+        if address.lower() in self.args.refuse_sender:
+            self.journal.write("REFUSE-SENDER %s" % address)
+            return "553 5.7.1 <%s>: Sender address rejected: not owned by user" % address
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 2.1.0 OK"
@@ -167,6 +170,8 @@ def parse_args(argv):
                    help="offer AUTH on an unencrypted connection")
     p.add_argument("--fail-first", type=int, default=0, help="answer 451 to the first N messages")
     p.add_argument("--reject", action="append", default=[], help="answer 550 to this recipient (repeatable)")
+    p.add_argument("--refuse-sender", action="append", default=[], type=str.lower,
+                   help="answer 553 5.7.1 to MAIL FROM this address (repeatable)")
     p.add_argument("--max-size", type=int, default=0, help="answer 552 to messages over N bytes")
     p.add_argument("--drop-after", type=int, default=0,
                    help="after N messages on one connection, answer the next MAIL with 421 and close")
