@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include "oauth2_token.hpp"
 #include "pixsync/error.hpp"
@@ -69,19 +70,18 @@ std::string base64(const std::string& text) {
     return out.str();
 }
 
-/// Why the TLS handshake failed and what to do, from OpenSSL's words.
-std::string tlsAdvice(const SmtpSettings& s, const TlsFailed& e) {
+/// What a failed TLS handshake means, and the fix, from OpenSSL's words.
+std::pair<std::string, std::string> tlsAdvice(const SmtpSettings& s, const TlsFailed& e) {
     const std::string reason = e.what();
+    const std::string& refusal = e.certificateRefusal();
     if (reason.find("wrong version number") != std::string::npos && s.implicitTls())
-        return cat(
-            "the server talks plain text first (STARTTLS), not TLS from the first byte; "
-            "use port 587 or set ",
-            s.implicitTlsKey, "=false");
-    if (e.certificateRefusal().find("hostname mismatch") != std::string::npos ||
-        e.certificateRefusal().find("IP address mismatch") != std::string::npos)
-        return cat("the certificate is not for ", s.host, "; set ", s.hostKey,
-                   " to a name the certificate carries");
-    return "if the server uses a private CA, set smtp_ca_file";
+        return {"the server talks plain text first (STARTTLS), not TLS from the first byte",
+                cat("use port 587 or set ", s.implicitTlsKey, "=false")};
+    if (refusal.find("hostname mismatch") != std::string::npos ||
+        refusal.find("IP address mismatch") != std::string::npos)
+        return {cat("the certificate is not for ", s.host),
+                cat("set ", s.hostKey, " to a name the certificate carries")};
+    return {"", "if the server uses a private CA, set smtp_ca_file"};
 }
 
 }  // namespace
@@ -130,8 +130,9 @@ void SmtpClient::handshake() {
         abandon();
         const std::string refusal =
             e.certificateRefusal().empty() ? "" : cat(" (", e.certificateRefusal(), ")");
-        throw unavailableError(
-            cat("TLS with ", where, " failed: ", e.what(), refusal, "; ", tlsAdvice(settings_, e)));
+        const auto [meaning, fix] = tlsAdvice(settings_, e);
+        throw unavailableError(cat("TLS with ", where, " failed: ", e.what(), refusal,
+                                   meaning.empty() ? "" : ": " + meaning, "; ", fix));
     } catch (const StepTimedOut& e) {
         abandon();
         throw unavailableError(cat(e.what(), "; check that ", where,
@@ -196,9 +197,9 @@ void SmtpClient::greet(const StepReporter& report) {
         // Connected, yet not a byte: the usual sign of a server that waits for a TLS
         // handshake (port 465) while pixsync waits for its greeting.
         if (e.bytesReceived() == 0 && !settings_.implicitTls())
-            throw unavailableError(cat(e.what(), "; a server that expects TLS from the first ",
-                                       "byte stays silent like this: use port 465 or set ",
-                                       settings_.implicitTlsKey, "=true"));
+            throw unavailableError(cat(e.what(), " (as a server that expects TLS from the first ",
+                                       "byte does); use port 465 or set ", settings_.implicitTlsKey,
+                                       "=true"));
         throw;
     }
     if (greeting.code != 220) {
