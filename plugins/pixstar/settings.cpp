@@ -28,7 +28,9 @@ SinkSettings readSettings(const Options& options) {
     const auto name = [&](std::string_view key) { return options.keyName(key); };
     smtp.host = options.string("smtp_host");
     smtp.hostKey = keyAsWritten(options, "smtp_host");
+    smtp.portKey = keyAsWritten(options, "smtp_port");
     smtp.implicitTlsKey = keyAsWritten(options, "smtp_implicit_tls");
+    smtp.timeoutKey = keyAsWritten(options, "smtp_timeout_seconds");
     smtp.port = static_cast<int>(options.integer("smtp_port", 587, 1, 65535));
     smtp.user = options.string("smtp_user", "");
     smtp.password = options.secret("smtp_password");

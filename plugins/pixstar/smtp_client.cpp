@@ -87,7 +87,7 @@ std::pair<std::string, std::string> tlsAdvice(const SmtpSettings& s, const TlsFa
 }  // namespace
 
 struct SmtpClient::Connection {
-    Connection(std::string where, std::chrono::seconds timeout) : link(std::move(where), timeout) {}
+    explicit Connection(const SmtpSettings& settings) : link(settings) {}
     SmtpConnection link;
     std::vector<std::string> caps;
 };
@@ -140,7 +140,7 @@ void SmtpClient::handshake() {
                                        ? cat(" takes TLS from the first byte (else set ",
                                              settings_.implicitTlsKey, "=false)")
                                        : std::string(" offers STARTTLS"),
-                                   ", or raise smtp_timeout_seconds"));
+                                   ", or raise ", settings_.timeoutKey));
     }
 }
 
@@ -148,13 +148,13 @@ void SmtpClient::open(const StepReporter& report) {
     if (connection_) return;
     step_ = Step::Connect;
     const std::string where = settings_.endpoint();
-    connection_ = std::make_unique<Connection>(where, settings_.timeout);
+    connection_ = std::make_unique<Connection>(settings_);
     try {
         connection_->link.connect(settings_.host, settings_.port);
     } catch (const Poco::Exception& e) {
         abandon();
-        throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e),
-                                   "; check smtp_host, smtp_port and the network"));
+        throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e), "; check ",
+                                   settings_.hostKey, ", ", settings_.portKey, " and the network"));
     }
     ++connectionsOpened_;
     try {
@@ -179,7 +179,7 @@ void SmtpClient::open(const StepReporter& report) {
     } catch (const ConnectionLost& e) {
         abandon();
         throw unavailableError(cat(e.what(), "; the server is slow or not an SMTP server (raise ",
-                                   "smtp_timeout_seconds only if it is slow)"));
+                                   settings_.timeoutKey, " only if it is slow)"));
     } catch (...) {
         abandon();
         throw;
@@ -205,7 +205,7 @@ void SmtpClient::greet(const StepReporter& report) {
     if (greeting.code != 220) {
         abandon();
         throw unavailableError(cat(where, " refused the connection: ", greeting.describe(),
-                                   "; try again later, or check smtp_host"));
+                                   "; try again later, or check ", settings_.hostKey));
     }
     const SmtpReply ehlo = command("EHLO " + Poco::Net::DNS::hostName());
     if (!ehlo.positive()) {

@@ -26,8 +26,11 @@ std::string reasonOf(const Poco::Exception& e) {
 
 }  // namespace
 
-SmtpConnection::SmtpConnection(std::string where, std::chrono::seconds stepTimeout)
-    : where_(std::move(where)), stepTimeout_(stepTimeout) {}
+SmtpConnection::SmtpConnection(const SmtpSettings& settings)
+    : where_(settings.endpoint()),
+      stepTimeout_(settings.timeout),
+      timeoutKey_(settings.timeoutKey),
+      addressKeys_(cat(settings.hostKey, " and ", settings.portKey)) {}
 
 SmtpConnection::~SmtpConnection() { close(); }
 
@@ -69,7 +72,7 @@ void SmtpConnection::startTls(const std::string& host, TlsContext& tls) {
     } catch (const Poco::Exception& e) {
         if (watchdog_.fired() || dynamic_cast<const Poco::TimeoutException*>(&e))
             throw StepTimedOut(cat("the TLS handshake with ", where_, " did not finish within ",
-                                   seconds(stepTimeout_), " (smtp_timeout_seconds)"),
+                                   seconds(stepTimeout_), cat(" (", timeoutKey_, ")")),
                                0);
         throw TlsFailed(reasonOf(e), tls.refusal());
     }
@@ -80,7 +83,7 @@ void SmtpConnection::startTls(const std::string& host, TlsContext& tls) {
 void SmtpConnection::timedOut(const std::string& what) {
     close();
     throw StepTimedOut(cat("no complete ", what, " from ", where_, " within ",
-                           seconds(stepTimeout_), " (smtp_timeout_seconds): ",
+                           seconds(stepTimeout_), cat(" (", timeoutKey_, "): "),
                            stepBytes_ == 0 ? std::string("it sent nothing")
                                            : cat("it sent only ", stepBytes_, " bytes")),
                        stepBytes_);
@@ -111,8 +114,8 @@ SmtpReply SmtpConnection::reply(const std::string& what) {
         }
     } catch (const Error& e) {
         close();
-        throw unavailableError(cat(where_, " sent ", e.what(), " as its ", what,
-                                   "; check that smtp_host and smtp_port name an SMTP server"));
+        throw unavailableError(cat(where_, " sent ", e.what(), " as its ", what, "; check that ",
+                                   addressKeys_, " name an SMTP server"));
     } catch (const Poco::TimeoutException&) {
         timedOut(what);  // a read gave up after the step timeout
     } catch (const Poco::Exception& e) {
@@ -129,7 +132,7 @@ void SmtpConnection::sendLine(const std::string& line, const std::string& name) 
         close();
         if (watchdog_.fired() || dynamic_cast<const Poco::TimeoutException*>(&e))
             throw StepTimedOut(cat(where_, " did not take the ", name, " command within ",
-                                   seconds(stepTimeout_), " (smtp_timeout_seconds)"),
+                                   seconds(stepTimeout_), cat(" (", timeoutKey_, ")")),
                                0);
         throw ConnectionLost(
             cat("connection to ", where_, " lost while sending ", name, ": ", reasonOf(e)));

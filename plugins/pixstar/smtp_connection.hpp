@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "settings.hpp"
 #include "smtp_reply.hpp"
 #include "smtp_reply_parser.hpp"
 #include "socket_watchdog.hpp"
@@ -59,8 +60,8 @@ inline constexpr std::uint64_t kMinSendBytesPerSecond = 32 * 1024;
 
 class SmtpConnection {
   public:
-    /// `where` names the server in messages ("smtp.gmail.com:587").
-    SmtpConnection(std::string where, std::chrono::seconds stepTimeout);
+    /// Takes the step timeout, and the server's and the keys' names for messages.
+    explicit SmtpConnection(const SmtpSettings& settings);
     /// Closes the socket (without QUIT).
     ~SmtpConnection();
     SmtpConnection(const SmtpConnection&) = delete;
@@ -96,8 +97,10 @@ class SmtpConnection {
     [[noreturn]] void timedOut(const std::string& what);
     std::string seconds(Clock::duration d) const;
 
-    std::string where_;
+    std::string where_;  // "smtp.gmail.com:587"
     std::chrono::seconds stepTimeout_;
+    std::string timeoutKey_;   // "SMTP_TIMEOUT_SECONDS" or "smtp_timeout_seconds"
+    std::string addressKeys_;  // "SMTP_HOST and SMTP_PORT"
     Poco::Net::StreamSocket socket_;
     int fd_ = -1;
     bool encrypted_ = false;
