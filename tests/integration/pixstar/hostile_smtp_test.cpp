@@ -256,3 +256,25 @@ TEST_F(HostileSmtpTest, CertificateIsAcceptedForTheNameItCarries) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(HostileSmtpTest, ServerThatStallsAfterTheMessageCostsOneTimeoutPerAttempt) {
+    // It takes the message at 2 KB/s and never answers it: each attempt (one, and one more on
+    // a new connection) ends after the step timeout once the message is written.
+    HostileSmtpServer server("slow-reader", {"--rate", "2048"});
+    writeConfig({{"SMTP_PORT", std::to_string(server.port())},
+                 {"SMTP_TIMEOUT_SECONDS", std::to_string(kTimeoutSeconds)}});
+    const Measured m =
+        runMeasured({cliPath().string(), "once"}, dir.path(), dir / "once.out", 120s);
+    std::printf("    pixsync once: %.1f s, peak RSS %.1f MB\n", m.seconds,
+                static_cast<double>(m.peakRssKb) / 1024.0);
+    EXPECT_LT(m.peakRssKb, kMaxPeakRssKb);
+    EXPECT_LT(m.seconds, 2 * kTimeoutSeconds + 10.0) << m.output;
+    EXPECT_THAT(logText(), HasSubstr("no complete reply to the message from 127.0.0.1:" +
+                                     std::to_string(server.port()) + " within 3 s"));
+    EXPECT_THAT(logText(), HasSubstr("sink 'pixstar' unavailable"));
+    EXPECT_THAT(logText(), HasSubstr("0 delivered, 2 to retry"));
+}
+
+}  // namespace

@@ -13,7 +13,8 @@ Modes:
   silent            accepts the connection and never sends a byte
   tls-drip          TLS from the first byte (port-465 style); the handshake is quick, then the
                     encrypted greeting arrives one byte every --interval seconds
-  slow-reader       a plain SMTP dialog up to DATA, then reads the message at --rate bytes/s
+  slow-reader       a plain SMTP dialog (any AUTH accepted) up to DATA, then reads the
+                    message at --rate bytes/s and never replies to it
 """
 
 import argparse
@@ -84,7 +85,9 @@ def serve_slow_reader(conn, args):
     while True:
         line = read_line(conn).upper()
         if line.startswith(b"EHLO"):
-            conn.sendall(b"250-hostile.test\r\n250 8BITMIME\r\n")
+            conn.sendall(b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
+        elif line.startswith(b"AUTH"):
+            conn.sendall(b"235 2.7.0 Accepted\r\n")
         elif line.startswith(b"DATA"):
             conn.sendall(b"354 go ahead\r\n")
             while conn.recv(max(1, args.rate // 10)):
