@@ -6,9 +6,11 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/SocketStream.h>
 
 #include <cstdio>
+#include <exception>
+#include <ostream>
+#include <streambuf>
 
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -23,6 +25,52 @@ std::string reasonOf(const Poco::Exception& e) {
         if (c == '\r' || c == '\n') c = ' ';
     return trim(text);
 }
+
+/// The socket as a stream buffer that keeps the first write failure, so that the caller can
+/// name it (a std::ostream would replace it with "iostream error").
+class SocketWriter : public std::streambuf {
+  public:
+    explicit SocketWriter(Poco::Net::StreamSocket& socket) : socket_(socket) {
+        setp(buffer_, buffer_ + sizeof buffer_);
+    }
+    /// The exception of the first failed write, or null.
+    std::exception_ptr failure() const { return failure_; }
+
+  protected:
+    int_type overflow(int_type c) override {
+        if (!flush()) return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return flush() ? 0 : -1; }
+
+  private:
+    bool flush() {
+        if (failure_) return false;
+        const char* data = pbase();
+        auto left = static_cast<int>(pptr() - pbase());
+        try {
+            while (left > 0) {
+                const int sent = socket_.sendBytes(data, left);
+                if (sent <= 0) throw Poco::Net::NetException("the server closed the connection");
+                data += sent;
+                left -= sent;
+            }
+        } catch (...) {
+            failure_ = std::current_exception();
+            return false;
+        }
+        setp(buffer_, buffer_ + sizeof buffer_);
+        return true;
+    }
+
+    Poco::Net::StreamSocket& socket_;
+    std::exception_ptr failure_;
+    char buffer_[16 * 1024];
+};
 
 }  // namespace
 
@@ -147,32 +195,32 @@ SmtpReply SmtpConnection::command(const std::string& line, const std::string& na
 void SmtpConnection::sendMessage(const Poco::Net::MailMessage& message, std::uint64_t bytes) {
     const auto allowed = stepTimeout_ + std::chrono::seconds(bytes / kMinSendBytesPerSecond);
     DeadlineGuard guard(watchdog_, fd_, Clock::now() + allowed);
+    std::string reason;
+    bool timedOut = false;
     try {
-        Poco::Net::SocketOutputStream socketStream(socket_);
+        SocketWriter writer(socket_);
+        std::ostream socketStream(&writer);
         Poco::Net::MailOutputStream mailStream(socketStream);
-        // A failed write must surface here, not leave the streams quietly bad.
-        socketStream.exceptions(std::ios::badbit);
-        mailStream.exceptions(std::ios::badbit);
         message.write(mailStream);
         mailStream.close();
         socketStream.flush();
+        if (writer.failure()) std::rethrow_exception(writer.failure());
         if (!socketStream || !mailStream)
             throw Poco::Net::NetException("the message could not be written");
+        return;
+    } catch (const Poco::TimeoutException&) {
+        timedOut = true;
     } catch (const Poco::Exception& e) {
-        close();
-        if (watchdog_.fired() || dynamic_cast<const Poco::TimeoutException*>(&e))
-            throw StepTimedOut(
-                cat(where_, " did not take the ", humanBytes(bytes), " message within ",
-                    seconds(allowed), " (", seconds(stepTimeout_), " plus ",
-                    kMinSendBytesPerSecond / 1024, " KiB/s)"),
-                0);
-        throw ConnectionLost(
-            cat("connection to ", where_, " lost while sending the message: ", reasonOf(e)));
-    } catch (const std::ios_base::failure& e) {
-        close();
-        throw ConnectionLost(
-            cat("connection to ", where_, " lost while sending the message: ", e.what()));
+        reason = reasonOf(e);
     }
+    close();
+    if (timedOut || watchdog_.fired())
+        throw StepTimedOut(cat(where_, " did not take the ", humanBytes(bytes), " message within ",
+                               seconds(allowed), " (", seconds(stepTimeout_), " plus ",
+                               kMinSendBytesPerSecond / 1024, " KiB/s)"),
+                           0);
+    throw ConnectionLost(
+        cat("connection to ", where_, " lost while sending the message: ", reason));
 }
 
 }  // namespace pixsync::pixstar
