@@ -6,6 +6,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <exception>
@@ -91,6 +92,13 @@ void SmtpConnection::close() noexcept {
     fd_ = -1;
 }
 
+void SmtpConnection::abort() noexcept {
+    // A failed connection is not closed politely: a TLS close would write to a server that
+    // may not read any more.
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+    close();
+}
+
 std::string SmtpConnection::seconds(Clock::duration d) const {
     char text[32];
     std::snprintf(text, sizeof text, "%.0f s", std::chrono::duration<double>(d).count());
@@ -129,7 +137,7 @@ void SmtpConnection::startTls(const std::string& host, TlsContext& tls) {
 }
 
 void SmtpConnection::timedOut(const std::string& what) {
-    close();
+    abort();
     throw StepTimedOut(cat("no complete ", what, " from ", where_, " within ",
                            seconds(stepTimeout_), cat(" (", timeoutKey_, "): "),
                            stepBytes_ == 0 ? std::string("it sent nothing")
@@ -139,7 +147,7 @@ void SmtpConnection::timedOut(const std::string& what) {
 
 void SmtpConnection::lost(const std::string& what, const std::string& reason) {
     if (watchdog_.fired()) timedOut(what);
-    close();
+    abort();
     throw ConnectionLost(
         cat("connection to ", where_, " lost while waiting for the ", what, ": ", reason));
 }
@@ -161,7 +169,7 @@ SmtpReply SmtpConnection::reply(const std::string& what) {
             unread_.assign(buffer, static_cast<std::size_t>(n));
         }
     } catch (const Error& e) {
-        close();
+        abort();
         throw unavailableError(cat(where_, " sent ", e.what(), " as its ", what, "; check that ",
                                    addressKeys_, " name an SMTP server"));
     } catch (const Poco::TimeoutException&) {
@@ -177,7 +185,7 @@ void SmtpConnection::sendLine(const std::string& line, const std::string& name) 
     try {
         socket_.sendBytes(data.data(), static_cast<int>(data.size()));
     } catch (const Poco::Exception& e) {
-        close();
+        abort();
         if (watchdog_.fired() || dynamic_cast<const Poco::TimeoutException*>(&e))
             throw StepTimedOut(cat(where_, " did not take the ", name, " command within ",
                                    seconds(stepTimeout_), cat(" (", timeoutKey_, ")")),
@@ -213,7 +221,7 @@ void SmtpConnection::sendMessage(const Poco::Net::MailMessage& message, std::uin
     } catch (const Poco::Exception& e) {
         reason = reasonOf(e);
     }
-    close();
+    abort();
     if (timedOut || watchdog_.fired())
         throw StepTimedOut(cat(where_, " did not take the ", humanBytes(bytes), " message within ",
                                seconds(allowed), " (", seconds(stepTimeout_), " plus ",

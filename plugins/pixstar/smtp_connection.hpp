@@ -89,6 +89,8 @@ class SmtpConnection {
 
     /// Closes the socket; never throws.
     void close() noexcept;
+    /// Shuts the socket down and closes it, without a TLS goodbye; never throws.
+    void abort() noexcept;
 
   private:
     using Clock = SocketWatchdog::Clock;
