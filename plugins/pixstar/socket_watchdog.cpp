@@ -16,13 +16,18 @@ SocketWatchdog::~SocketWatchdog() {
 }
 
 void SocketWatchdog::arm(int fd, Clock::time_point deadline) {
+    bool sooner = false;
     {
         std::lock_guard lock(mutex_);
         fd_ = fd;
         deadline_ = deadline;
         fired_ = false;
+        sooner = deadline < sleepsUntil_;
     }
-    wake_.notify_all();
+    // Steps come one after another with later deadlines: the thread, still asleep until an
+    // earlier one, finds the new deadline when it wakes. Waking it for every step would cost
+    // a context switch per SMTP command.
+    if (sooner) wake_.notify_all();
 }
 
 void SocketWatchdog::disarm() noexcept {
@@ -39,8 +44,10 @@ void SocketWatchdog::watch() {
     std::unique_lock lock(mutex_);
     while (!stop_) {
         if (fd_ < 0) {
+            sleepsUntil_ = Clock::time_point::max();
             wake_.wait(lock);
         } else if (Clock::now() < deadline_) {
+            sleepsUntil_ = deadline_;
             wake_.wait_until(lock, deadline_);
         } else {
             ::shutdown(fd_, SHUT_RDWR);

@@ -35,6 +35,7 @@ class SocketWatchdog {
     std::condition_variable wake_;
     int fd_ = -1;
     Clock::time_point deadline_{};
+    Clock::time_point sleepsUntil_ = Clock::time_point::min();  // when the thread wakes by itself
     bool fired_ = false;
     bool stop_ = false;
     std::thread thread_;  // last: started once the members above exist
