@@ -11,14 +11,6 @@ namespace {
 
 constexpr std::int64_t kMiB = 1024 * 1024;
 
-/// "SMTP_HOST" from ".env: SMTP_HOST", "smtp_host" from "pixsync.json: sinks[0].options.smtp_host".
-std::string keyAsWritten(const Options& options, std::string_view key) {
-    std::string where = options.where(key);
-    if (const auto colon = where.rfind(": "); colon != std::string::npos) where.erase(0, colon + 2);
-    if (const auto dot = where.rfind('.'); dot != std::string::npos) where.erase(0, dot + 1);
-    return where.empty() ? std::string(key) : where;
-}
-
 }  // namespace
 
 SinkSettings readSettings(const Options& options) {
@@ -27,10 +19,6 @@ SinkSettings readSettings(const Options& options) {
     smtp.keyStyle = options.keyStyle();
     const auto name = [&](std::string_view key) { return options.keyName(key); };
     smtp.host = options.string("smtp_host");
-    smtp.hostKey = keyAsWritten(options, "smtp_host");
-    smtp.portKey = keyAsWritten(options, "smtp_port");
-    smtp.implicitTlsKey = keyAsWritten(options, "smtp_implicit_tls");
-    smtp.timeoutKey = keyAsWritten(options, "smtp_timeout_seconds");
     smtp.port = static_cast<int>(options.integer("smtp_port", 587, 1, 65535));
     smtp.user = options.string("smtp_user", "");
     smtp.password = options.secret("smtp_password");

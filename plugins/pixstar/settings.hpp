@@ -28,11 +28,6 @@ struct SmtpSettings {
     std::chrono::seconds timeout{30};
     std::filesystem::path oauth2TokenFile;
     std::string oauth2TokenCommand;
-    /// The keys as the user wrote them (SMTP_HOST in a .env), for advice in messages.
-    std::string hostKey = "smtp_host";
-    std::string portKey = "smtp_port";
-    std::string implicitTlsKey = "smtp_implicit_tls";
-    std::string timeoutKey = "smtp_timeout_seconds";
 
     KeyStyle keyStyle = KeyStyle::Json;  ///< how the user wrote the keys (for messages)
 

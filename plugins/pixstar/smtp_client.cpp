@@ -76,12 +76,12 @@ std::pair<std::string, std::string> tlsAdvice(const SmtpSettings& s, const TlsFa
     const std::string& refusal = e.certificateRefusal();
     if (reason.find("wrong version number") != std::string::npos && s.implicitTls())
         return {"the server talks plain text first (STARTTLS), not TLS from the first byte",
-                cat("use port 587 or set ", s.implicitTlsKey, "=false")};
+                cat("use port 587 or set ", s.key("smtp_implicit_tls"), "=false")};
     if (refusal.find("hostname mismatch") != std::string::npos ||
         refusal.find("IP address mismatch") != std::string::npos)
         return {cat("the certificate is not for ", s.host),
-                cat("set ", s.hostKey, " to a name the certificate carries")};
-    return {"", "if the server uses a private CA, set smtp_ca_file"};
+                cat("set ", s.key("smtp_host"), " to a name the certificate carries")};
+    return {"", cat("if the server uses a private CA, set ", s.key("smtp_ca_file"))};
 }
 
 }  // namespace
@@ -138,9 +138,9 @@ void SmtpClient::handshake() {
         throw unavailableError(cat(e.what(), "; check that ", where,
                                    settings_.implicitTls()
                                        ? cat(" takes TLS from the first byte (else set ",
-                                             settings_.implicitTlsKey, "=false)")
+                                             settings_.key("smtp_implicit_tls"), "=false)")
                                        : std::string(" offers STARTTLS"),
-                                   ", or raise ", settings_.timeoutKey));
+                                   ", or raise ", settings_.key("smtp_timeout_seconds")));
     }
 }
 
@@ -154,7 +154,8 @@ void SmtpClient::open(const StepReporter& report) {
     } catch (const Poco::Exception& e) {
         abandon();
         throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e), "; check ",
-                                   settings_.hostKey, ", ", settings_.portKey, " and the network"));
+                                   settings_.key("smtp_host"), ", ", settings_.key("smtp_port"),
+                                   " and the network"));
     }
     ++connectionsOpened_;
     try {
@@ -168,7 +169,8 @@ void SmtpClient::open(const StepReporter& report) {
             if (report)
                 report(Step::Tls,
                        settings_.insecureTls
-                           ? "implicit TLS (certificate NOT verified: smtp_insecure_tls)"
+                           ? cat("implicit TLS (certificate NOT verified: ",
+                                 settings_.key("smtp_insecure_tls"), ")")
                            : cat("implicit TLS, certificate verified for ", settings_.host));
         } else if (settings_.useTls) {
             step_ = Step::Tls;
@@ -179,7 +181,7 @@ void SmtpClient::open(const StepReporter& report) {
     } catch (const ConnectionLost& e) {
         abandon();
         throw unavailableError(cat(e.what(), "; the server is slow or not an SMTP server (raise ",
-                                   settings_.timeoutKey, " only if it is slow)"));
+                                   settings_.key("smtp_timeout_seconds"), " only if it is slow)"));
     } catch (...) {
         abandon();
         throw;
@@ -198,14 +200,14 @@ void SmtpClient::greet(const StepReporter& report) {
         // handshake (port 465) while pixsync waits for its greeting.
         if (e.bytesReceived() == 0 && !settings_.implicitTls())
             throw unavailableError(cat(e.what(), " (as a server that expects TLS from the first ",
-                                       "byte does); use port 465 or set ", settings_.implicitTlsKey,
-                                       "=true"));
+                                       "byte does); use port 465 or set ",
+                                       settings_.key("smtp_implicit_tls"), "=true"));
         throw;
     }
     if (greeting.code != 220) {
         abandon();
         throw unavailableError(cat(where, " refused the connection: ", greeting.describe(),
-                                   "; try again later, or check ", settings_.hostKey));
+                                   "; try again later, or check ", settings_.key("smtp_host")));
     }
     const SmtpReply ehlo = command("EHLO " + Poco::Net::DNS::hostName());
     if (!ehlo.positive()) {
@@ -221,9 +223,9 @@ void SmtpClient::startTls(const StepReporter& report) {
     const std::string where = settings_.endpoint();
     if (!offers(connection_->caps, "STARTTLS")) {
         abandon();
-        throw unavailableError(cat(where,
-                                   " does not offer STARTTLS; refusing to send in plaintext ",
-                                   "(set SMTP_USE_TLS=false only for a local relay)"));
+        throw unavailableError(
+            cat(where, " does not offer STARTTLS; refusing to send in plaintext ", "(set ",
+                settings_.key("smtp_use_tls"), "=false only for a local relay)"));
     }
     const SmtpReply reply = command("STARTTLS");
     if (reply.code != 220) {
@@ -240,7 +242,8 @@ void SmtpClient::startTls(const StepReporter& report) {
     connection_->caps = capabilities(ehlo);
     if (report)
         report(Step::Tls, settings_.insecureTls
-                              ? "STARTTLS (certificate NOT verified: smtp_insecure_tls)"
+                              ? cat("STARTTLS (certificate NOT verified: ",
+                                    settings_.key("smtp_insecure_tls"), ")")
                               : cat("STARTTLS, certificate verified for ", settings_.host));
 }
 
@@ -272,14 +275,18 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
     const std::string where = settings_.endpoint();
     const bool oauth = usesOAuth2(settings_);
     if (settings_.user.empty() || (!oauth && settings_.password.empty())) {
-        if (report) report(Step::Authenticate, "no smtp_user/smtp_password: sending without AUTH");
+        if (report)
+            report(Step::Authenticate,
+                   cat("no ", settings_.key("smtp_user"), "/", settings_.key("smtp_password"),
+                       ": sending without AUTH"));
         return;
     }
     if (!encrypted && !settings_.allowPlaintextAuth) {
         abandon();
-        throw unavailableError(cat("refusing to send the SMTP password to ", where,
-                                   " over an unencrypted connection; enable smtp_use_tls, or set ",
-                                   "smtp_allow_plaintext_auth=true only for a local relay"));
+        throw unavailableError(cat(
+            "refusing to send the SMTP password to ", where,
+            " over an unencrypted connection; enable ", settings_.key("smtp_use_tls"), ", or set ",
+            settings_.key("smtp_allow_plaintext_auth"), "=true only for a local relay"));
     }
     const auto mechanisms = authMechanisms(connection_->caps);
     std::string mechanism;
@@ -299,12 +306,13 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
     if (reply.code != 235) {
         abandon();
         const std::string reason = reply.describe();
-        std::string fix = "check smtp_user and smtp_password (Gmail needs an app password)";
+        std::string fix = cat("check ", settings_.key("smtp_user"), " and ",
+                              settings_.key("smtp_password"), " (Gmail needs an app password)");
         if (reason.find("5.7.30") != std::string::npos ||
             reason.find("5.7.139") != std::string::npos)
-            fix =
-                "the provider has turned off password AUTH; use smtp_oauth2_token_file or "
-                "smtp_oauth2_token_command";
+            fix = cat("the provider has turned off password AUTH; use ",
+                      settings_.key("smtp_oauth2_token_file"), " or ",
+                      settings_.key("smtp_oauth2_token_command"));
         throw unavailableError(
             cat(where, " refused the login of ", settings_.user, ": ", reason, "; ", fix));
     }

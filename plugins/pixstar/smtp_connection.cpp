@@ -78,8 +78,8 @@ class SocketWriter : public std::streambuf {
 SmtpConnection::SmtpConnection(const SmtpSettings& settings)
     : where_(settings.endpoint()),
       stepTimeout_(settings.timeout),
-      timeoutKey_(settings.timeoutKey),
-      addressKeys_(cat(settings.hostKey, " and ", settings.portKey)) {}
+      timeoutKey_(settings.key("smtp_timeout_seconds")),
+      addressKeys_(cat(settings.key("smtp_host"), " and ", settings.key("smtp_port"))) {}
 
 SmtpConnection::~SmtpConnection() { close(); }
 

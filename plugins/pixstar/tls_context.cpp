@@ -37,7 +37,8 @@ TlsContext::TlsContext(const SmtpSettings& settings) {
         context_ = nullptr;
         Poco::Net::uninitializeSSL();
         throw configError(cat("cannot set up TLS for ", settings.endpoint(), ": ",
-                              trim(e.displayText()), " (check smtp_ca_file)"));
+                              trim(e.displayText()), " (check ", settings.key("smtp_ca_file"),
+                              ")"));
     }
     if (settings.insecureTls) return;
 

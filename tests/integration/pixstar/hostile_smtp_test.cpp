@@ -197,7 +197,7 @@ TEST_F(HostileSmtpTest, UntrustedCertificateOnImplicitTlsIsNamedAtOnce) {
                 AllOf(HasSubstr("[FAIL] pixstar: "), HasSubstr(": TLS: TLS with 127.0.0.1"),
                       HasSubstr("certificate verify failed"), HasSubstr("self-signed certificate"),
                       Not(HasSubstr("Timeout")),
-                      HasSubstr("fix: if the server uses a private CA, set smtp_ca_file")));
+                      HasSubstr("fix: if the server uses a private CA, set SMTP_CA_FILE")));
 }
 
 /// A STARTTLS server whose certificate is for `name` only.
