@@ -132,7 +132,7 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
     for (int attempt = 1;; ++attempt) {
         try {
             client_.open();
-            replies = client_.send(*message, content.from, content.recipients);
+            replies = client_.send(*message, size, content.from, content.recipients);
             break;
         } catch (const ConnectionLost& e) {
             log_.info(cat(e.what(), attempt == 1 ? "; reconnecting" : ""));

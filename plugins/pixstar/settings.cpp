@@ -78,9 +78,10 @@ SinkSettings readSettings(const Options& options) {
     s.limits.perDay = static_cast<unsigned>(options.integer("smtp_max_per_day", 450, 0, 10000000));
 
     FrameProfile base;  // 1024x768, quality 85, white background, 15 MB videos
-    s.profiles = FrameProfiles::read(options, base,
-                                     {"pixstar_max_width", "pixstar_max_height", "pixstar_jpeg_quality",
-                                      "pixstar_background", "pixstar_max_video_mb"});
+    s.profiles =
+        FrameProfiles::read(options, base,
+                            {"pixstar_max_width", "pixstar_max_height", "pixstar_jpeg_quality",
+                             "pixstar_background", "pixstar_max_video_mb"});
     return s;
 }
 

@@ -1,21 +1,13 @@
 #include "smtp_client.hpp"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/DNS.h>
-#include <Poco/Net/DialogSocket.h>
 #include <Poco/Net/MailMessage.h>
-#include <Poco/Net/MailStream.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/SSLException.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/Net/SecureSMTPClientSession.h>
-#include <Poco/Net/SecureStreamSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/SocketStream.h>
-#include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
-#include <cctype>
+#include <sstream>
+#include <utility>
 
 #include "oauth2_token.hpp"
 #include "pixsync/error.hpp"
@@ -24,49 +16,6 @@
 namespace pixsync::pixstar {
 
 namespace {
-
-using Poco::Net::Context;
-
-/// Poco's session with the protected parts this client needs: the socket (to upgrade it
-/// with the right host name and to stream the message) and the AUTH mechanisms.
-class Session : public Poco::Net::SecureSMTPClientSession {
-  public:
-    explicit Session(const Poco::Net::StreamSocket& socket) : SecureSMTPClientSession(socket) {}
-
-    Poco::Net::DialogSocket& dialog() { return socket(); }
-
-    void upgradeToTls(const std::string& host, Context::Ptr context) {
-        Poco::Net::SecureStreamSocket secure =
-            Poco::Net::SecureStreamSocket::attach(socket(), host, context);
-        socket() = secure;
-    }
-    void authPlain(const std::string& user, const std::string& password) {
-        loginUsingPlain(user, password);
-    }
-    void authLogin(const std::string& user, const std::string& password) {
-        loginUsingLogin(user, password);
-    }
-    void authXoauth2(const std::string& user, const std::string& token) {
-        loginUsingXOAUTH2(user, token);
-    }
-};
-
-/// Poco's reply ("250-first\n250 last") as code and text without the codes.
-SmtpReply toReply(int status, const std::string& response) {
-    SmtpReply reply;
-    reply.code = status;
-    std::vector<std::string> lines;
-    for (const auto& line : split(response, '\n')) {
-        std::string text = trim(line);
-        if (text.size() >= 3 && std::isdigit(static_cast<unsigned char>(text[0]))) {
-            text = text.substr(3);
-            if (!text.empty() && (text[0] == '-' || text[0] == ' ')) text = text.substr(1);
-        }
-        lines.push_back(text);
-    }
-    reply.text = join(lines, "\n");
-    return reply;
-}
 
 /// EHLO keywords, upper case ("STARTTLS", "AUTH PLAIN LOGIN", ...).
 std::vector<std::string> capabilities(const SmtpReply& ehlo) {
@@ -105,139 +54,169 @@ std::string pocoReason(const Poco::Exception& e) {
     return trim(text);
 }
 
+/// A command's name for messages: "MAIL FROM", "RCPT TO", "EHLO", "STARTTLS".
+std::string commandName(const std::string& line) {
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) return line.substr(0, colon);
+    return line.substr(0, line.find(' '));
+}
+
+std::string base64(const std::string& text) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << text;
+    encoder.close();
+    return out.str();
+}
+
+/// What a failed TLS handshake means, and the fix, from OpenSSL's words.
+std::pair<std::string, std::string> tlsAdvice(const SmtpSettings& s, const TlsFailed& e) {
+    const std::string reason = e.what();
+    const std::string& refusal = e.certificateRefusal();
+    if (reason.find("wrong version number") != std::string::npos && s.implicitTls())
+        return {"the server talks plain text first (STARTTLS), not TLS from the first byte",
+                cat("use port 587 or set ", s.key("smtp_implicit_tls"), "=false")};
+    if (refusal.find("hostname mismatch") != std::string::npos ||
+        refusal.find("IP address mismatch") != std::string::npos)
+        return {cat("the certificate is not for ", s.host),
+                cat("set ", s.key("smtp_host"), " to a name the certificate carries")};
+    return {"", cat("if the server uses a private CA, set ", s.key("smtp_ca_file"))};
+}
+
 }  // namespace
 
 struct SmtpClient::Connection {
-    std::unique_ptr<Session> session;
+    explicit Connection(const SmtpSettings& settings) : link(settings) {}
+    SmtpConnection link;
     std::vector<std::string> caps;
-    bool encrypted = false;
 };
 
 SmtpClient::SmtpClient(SmtpSettings settings, Logger log)
-    : settings_(std::move(settings)), log_(std::move(log)) {
-    Poco::Net::initializeSSL();  // one reference per client, released in the destructor
-    Context::Params params;
-    params.verificationMode =
-        settings_.insecureTls ? Context::VERIFY_NONE : Context::VERIFY_RELAXED;
-    params.loadDefaultCAs = true;
-    if (!settings_.caFile.empty()) params.caLocation = settings_.caFile.string();
-    try {
-        tls_ = new Context(Context::TLS_CLIENT_USE, params);
-        tls_->requireMinimumProtocol(Context::PROTO_TLSV1_2);
-    } catch (const Poco::Exception& e) {
-        Poco::Net::uninitializeSSL();
-        throw configError(cat("cannot set up TLS for ", settings_.endpoint(), ": ", pocoReason(e),
-                              " (check ", settings_.key("smtp_ca_file"), ")"));
-    }
-}
+    : settings_(std::move(settings)), log_(std::move(log)), tls_(settings_) {}
 
-SmtpClient::~SmtpClient() {
-    close();
-    tls_ = nullptr;
-    Poco::Net::uninitializeSSL();
-}
+SmtpClient::~SmtpClient() { close(); }
 
 bool SmtpClient::isOpen() const noexcept { return connection_ != nullptr; }
 
 void SmtpClient::close() noexcept {
     if (!connection_) return;
     try {
-        connection_->session->close();  // QUIT
+        connection_->link.command("QUIT", "QUIT");
     } catch (...) {
         // The server may already be gone; closing is best effort.
     }
     connection_.reset();
 }
 
-void SmtpClient::abandon() noexcept {
-    if (!connection_) return;
+void SmtpClient::abandon() noexcept { connection_.reset(); }
+
+SmtpReply SmtpClient::command(const std::string& line, const std::string& name) {
     try {
-        connection_->session->dialog().close();
+        return connection_->link.command(line, name);
     } catch (...) {
+        abandon();
+        throw;
     }
-    connection_.reset();
 }
 
-SmtpReply SmtpClient::command(const std::string& line) {
-    std::string response;
-    int status = 0;
+SmtpReply SmtpClient::command(const std::string& line) { return command(line, commandName(line)); }
+
+void SmtpClient::handshake() {
+    const std::string where = settings_.endpoint();
     try {
-        status = connection_->session->sendCommand(line, response);
-    } catch (const Poco::Exception& e) {
+        connection_->link.startTls(settings_.host, tls_);
+    } catch (const TlsFailed& e) {
         abandon();
-        throw ConnectionLost(cat("connection to ", settings_.endpoint(), " lost: ", pocoReason(e)));
-    }
-    if (status == 0) {
+        const std::string refusal =
+            e.certificateRefusal().empty() ? "" : cat(" (", e.certificateRefusal(), ")");
+        const auto [meaning, fix] = tlsAdvice(settings_, e);
+        throw unavailableError(cat("TLS with ", where, " failed: ", e.what(), refusal,
+                                   meaning.empty() ? "" : ": " + meaning, "; ", fix));
+    } catch (const StepTimedOut& e) {
         abandon();
-        throw ConnectionLost(cat("connection to ", settings_.endpoint(), " closed by the server"));
+        throw unavailableError(cat(e.what(), "; check that ", where,
+                                   settings_.implicitTls()
+                                       ? cat(" takes TLS from the first byte (else set ",
+                                             settings_.key("smtp_implicit_tls"), "=false)")
+                                       : std::string(" offers STARTTLS"),
+                                   ", or raise ", settings_.key("smtp_timeout_seconds")));
     }
-    return toReply(status, response);
 }
 
 void SmtpClient::open(const StepReporter& report) {
     if (connection_) return;
     step_ = Step::Connect;
     const std::string where = settings_.endpoint();
-    const Poco::Timespan timeout(static_cast<long>(settings_.timeout.count()), 0);
-    auto connection = std::make_unique<Connection>();
+    connection_ = std::make_unique<Connection>(settings_);
     try {
-        const Poco::Net::SocketAddress address(settings_.host,
-                                               static_cast<Poco::UInt16>(settings_.port));
-        if (settings_.implicitTls()) {
-            Poco::Net::SecureStreamSocket socket(tls_);
-            socket.setPeerHostName(settings_.host);
-            socket.connect(address, timeout);
-            socket.setReceiveTimeout(timeout);
-            socket.setSendTimeout(timeout);
-            connection->session = std::make_unique<Session>(socket);
-            connection->encrypted = true;
-        } else {
-            Poco::Net::StreamSocket socket;
-            socket.connect(address, timeout);
-            socket.setReceiveTimeout(timeout);
-            socket.setSendTimeout(timeout);
-            connection->session = std::make_unique<Session>(socket);
-        }
-        connection->session->setTimeout(timeout);
-        connection->session->open();  // the greeting
-    } catch (const Poco::Net::SSLException& e) {
-        step_ = Step::Tls;
-        throw unavailableError(cat("TLS with ", where, " failed: ", pocoReason(e),
-                                   "; if the server uses a private CA, set ",
-                                   settings_.key("smtp_ca_file")));
+        connection_->link.connect(settings_.host, settings_.port);
     } catch (const Poco::Exception& e) {
+        abandon();
         throw unavailableError(cat("cannot connect to ", where, ": ", pocoReason(e), "; check ",
                                    settings_.key("smtp_host"), ", ", settings_.key("smtp_port"),
                                    " and the network"));
     }
-    connection_ = std::move(connection);
     ++connectionsOpened_;
     try {
-        const std::string hello = Poco::Net::DNS::hostName();
-        SmtpReply ehlo = command("EHLO " + hello);
-        if (!ehlo.positive()) {
-            abandon();
-            throw unavailableError(cat(where, " refused EHLO: ", ehlo.describe()));
+        if (settings_.implicitTls()) {
+            step_ = Step::Tls;
+            handshake();
+            step_ = Step::Connect;
         }
-        connection_->caps = capabilities(ehlo);
-        if (report)
-            report(Step::Connect,
-                   cat("connected; server greets as ", split(ehlo.text, '\n').front()));
-        if (connection_->encrypted) {
-            if (report) report(Step::Tls, "implicit TLS (port 465), certificate verified");
+        greet(report);
+        if (connection_->link.encrypted()) {
+            if (report)
+                report(Step::Tls,
+                       settings_.insecureTls
+                           ? cat("implicit TLS (certificate NOT verified: ",
+                                 settings_.key("smtp_insecure_tls"), ")")
+                           : cat("implicit TLS, certificate verified for ", settings_.host));
         } else if (settings_.useTls) {
             step_ = Step::Tls;
             startTls(report);
         }
         step_ = Step::Authenticate;
-        authenticate(report, connection_->encrypted);
+        authenticate(report, connection_->link.encrypted());
     } catch (const ConnectionLost& e) {
-        throw unavailableError(e.what());
+        abandon();
+        throw unavailableError(cat(e.what(), "; the server is slow or not an SMTP server (raise ",
+                                   settings_.key("smtp_timeout_seconds"), " only if it is slow)"));
     } catch (...) {
         abandon();
         throw;
     }
-    log_.debug(cat("connected to ", where, connection_->encrypted ? " (TLS)" : " (no TLS)"));
+    log_.debug(cat("connected to ", where, connection_->link.encrypted() ? " (TLS)" : " (no TLS)"));
+}
+
+void SmtpClient::greet(const StepReporter& report) {
+    const std::string where = settings_.endpoint();
+    SmtpReply greeting;
+    try {
+        greeting = connection_->link.reply("greeting");
+    } catch (const StepTimedOut& e) {
+        abandon();
+        // Connected, yet not a byte: the usual sign of a server that waits for a TLS
+        // handshake (port 465) while pixsync waits for its greeting.
+        if (e.bytesReceived() == 0 && !settings_.implicitTls())
+            throw unavailableError(cat(e.what(), " (as a server that expects TLS from the first ",
+                                       "byte does); use port 465 or set ",
+                                       settings_.key("smtp_implicit_tls"), "=true"));
+        throw;
+    }
+    if (greeting.code != 220) {
+        abandon();
+        throw unavailableError(cat(where, " refused the connection: ", greeting.describe(),
+                                   "; try again later, or check ", settings_.key("smtp_host")));
+    }
+    const SmtpReply ehlo = command("EHLO " + Poco::Net::DNS::hostName());
+    if (!ehlo.positive()) {
+        abandon();
+        throw unavailableError(cat(where, " refused EHLO: ", ehlo.describe()));
+    }
+    connection_->caps = capabilities(ehlo);
+    if (report)
+        report(Step::Connect, cat("connected; server greets as ", split(ehlo.text, '\n').front()));
 }
 
 void SmtpClient::startTls(const StepReporter& report) {
@@ -254,15 +233,7 @@ void SmtpClient::startTls(const StepReporter& report) {
         throw unavailableError(
             cat(where, " refused STARTTLS: ", reply.describe(), "; refusing to send in plaintext"));
     }
-    try {
-        connection_->session->upgradeToTls(settings_.host, tls_);
-    } catch (const Poco::Exception& e) {
-        abandon();
-        throw unavailableError(cat("TLS with ", where, " failed: ", pocoReason(e),
-                                   "; if the server uses a private CA, set ",
-                                   settings_.key("smtp_ca_file")));
-    }
-    connection_->encrypted = true;
+    handshake();
     const SmtpReply ehlo = command("EHLO " + Poco::Net::DNS::hostName());
     if (!ehlo.positive()) {
         abandon();
@@ -270,9 +241,34 @@ void SmtpClient::startTls(const StepReporter& report) {
     }
     connection_->caps = capabilities(ehlo);
     if (report)
-        report(Step::Tls, settings_.insecureTls ? cat("STARTTLS (certificate NOT verified: ",
-                                                      settings_.key("smtp_insecure_tls"), ")")
-                                                : std::string("STARTTLS, certificate verified"));
+        report(Step::Tls, settings_.insecureTls
+                              ? cat("STARTTLS (certificate NOT verified: ",
+                                    settings_.key("smtp_insecure_tls"), ")")
+                              : cat("STARTTLS, certificate verified for ", settings_.host));
+}
+
+SmtpReply SmtpClient::login(const std::string& mechanism) {
+    // The arguments are secrets: messages name only the mechanism.
+    const std::string name = "AUTH " + mechanism;
+    if (mechanism == "PLAIN")
+        return command("AUTH PLAIN " + base64(std::string(1, '\0') + settings_.user +
+                                              std::string(1, '\0') + settings_.password),
+                       name);
+    if (mechanism == "LOGIN") {
+        SmtpReply reply = command("AUTH LOGIN", name);
+        if (reply.code != 334) return reply;
+        reply = command(base64(settings_.user), name + " (user name)");
+        if (reply.code != 334) return reply;
+        return command(base64(settings_.password), name + " (password)");
+    }
+    const std::string token = readOAuth2Token(settings_);
+    log_.addSecret(token);
+    SmtpReply reply = command(
+        "AUTH XOAUTH2 " + base64("user=" + settings_.user + "\1auth=Bearer " + token + "\1\1"),
+        name);
+    // A refusal comes as 334 with details; an empty line asks for the final reply.
+    if (reply.code == 334) reply = command("", name + " (end)");
+    return reply;
 }
 
 void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
@@ -293,25 +289,23 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
             settings_.key("smtp_allow_plaintext_auth"), "=true only for a local relay"));
     }
     const auto mechanisms = authMechanisms(connection_->caps);
-    try {
-        if (oauth) {
-            const std::string token = readOAuth2Token(settings_);
-            log_.addSecret(token);
-            connection_->session->authXoauth2(settings_.user, token);
-        } else if (contains(mechanisms, "PLAIN")) {
-            connection_->session->authPlain(settings_.user, settings_.password);
-        } else if (contains(mechanisms, "LOGIN")) {
-            connection_->session->authLogin(settings_.user, settings_.password);
-        } else {
-            abandon();
-            throw unavailableError(
-                cat(where, " offers no AUTH mechanism pixsync supports (offered: ",
-                    mechanisms.empty() ? std::string("none") : join(mechanisms, " "),
-                    "; supported: PLAIN, LOGIN, XOAUTH2)"));
-        }
-    } catch (const Poco::Net::SMTPException& e) {
+    std::string mechanism;
+    if (oauth)
+        mechanism = "XOAUTH2";
+    else if (contains(mechanisms, "PLAIN"))
+        mechanism = "PLAIN";
+    else if (contains(mechanisms, "LOGIN"))
+        mechanism = "LOGIN";
+    else {
         abandon();
-        const std::string reason = pocoReason(e);
+        throw unavailableError(cat(where, " offers no AUTH mechanism pixsync supports (offered: ",
+                                   mechanisms.empty() ? std::string("none") : join(mechanisms, " "),
+                                   "; supported: PLAIN, LOGIN, XOAUTH2)"));
+    }
+    const SmtpReply reply = login(mechanism);
+    if (reply.code != 235) {
+        abandon();
+        const std::string reason = reply.describe();
         std::string fix = cat("check ", settings_.key("smtp_user"), " and ",
                               settings_.key("smtp_password"), " (Gmail needs an app password)");
         if (reason.find("5.7.30") != std::string::npos ||
@@ -321,18 +315,12 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
                       settings_.key("smtp_oauth2_token_command"));
         throw unavailableError(
             cat(where, " refused the login of ", settings_.user, ": ", reason, "; ", fix));
-    } catch (const Poco::Exception& e) {
-        abandon();
-        throw unavailableError(cat("connection to ", where, " lost during AUTH: ", pocoReason(e)));
     }
     if (report)
-        report(Step::Authenticate, cat("logged in as ", settings_.user,
-                                       oauth                           ? " (XOAUTH2)"
-                                       : contains(mechanisms, "PLAIN") ? " (PLAIN)"
-                                                                       : " (LOGIN)"));
+        report(Step::Authenticate, cat("logged in as ", settings_.user, " (", mechanism, ")"));
 }
 
-std::vector<SmtpReply> SmtpClient::send(const Poco::Net::MailMessage& message,
+std::vector<SmtpReply> SmtpClient::send(const Poco::Net::MailMessage& message, std::uint64_t bytes,
                                         const std::string& from,
                                         const std::vector<std::string>& recipients) {
     if (!connection_) throw ConnectionLost("not connected");
@@ -374,20 +362,11 @@ std::vector<SmtpReply> SmtpClient::send(const Poco::Net::MailMessage& message,
     }
     SmtpReply final;
     try {
-        Poco::Net::SocketOutputStream socketStream(connection_->session->dialog());
-        Poco::Net::MailOutputStream mailStream(socketStream);
-        message.write(mailStream);
-        mailStream.close();
-        socketStream.flush();
-        std::string response;
-        const int status = connection_->session->dialog().receiveStatusMessage(response);
-        if (status == 0)
-            throw Poco::Net::NetException("connection closed while sending the message");
-        final = toReply(status, response);
-    } catch (const Poco::Exception& e) {
+        connection_->link.sendMessage(message, bytes);
+        final = connection_->link.reply("reply to the message");
+    } catch (...) {
         abandon();
-        throw ConnectionLost(
-            cat("connection to ", settings_.endpoint(), " lost while sending: ", pocoReason(e)));
+        throw;
     }
     if (final.code == 421) return settleAll(final);
     for (auto i : accepted) replies[i] = final;

@@ -3,31 +3,24 @@
 // authentication, and the envelope driven command by command so that every recipient's
 // reply is known.
 
-#include <Poco/Net/Context.h>
-
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "pixsync/log.hpp"
 #include "settings.hpp"
+#include "smtp_connection.hpp"
 #include "smtp_reply.hpp"
+#include "tls_context.hpp"
 
 namespace Poco::Net {
 class MailMessage;
 }
 
 namespace pixsync::pixstar {
-
-/// The connection broke (or the server said 421 and closed it) before the message was
-/// settled; the message may be sent again on a new connection.
-class ConnectionLost : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 /// An SMTP client for one server. Not thread-safe (a sink is used by one thread at a time).
 class SmtpClient {
@@ -52,11 +45,13 @@ class SmtpClient {
     /// Says QUIT and closes; never throws.
     void close() noexcept;
 
-    /// Sends one message to `recipients` over the open connection and returns the final
-    /// reply for each recipient, in order (the RCPT reply for a refused one, otherwise the
-    /// reply to the message). Throws ConnectionLost when the connection broke or was closed
-    /// by a 421 reply; the connection is then closed.
-    std::vector<SmtpReply> send(const Poco::Net::MailMessage& message, const std::string& from,
+    /// Sends one message of about `bytes` to `recipients` over the open connection and
+    /// returns the final reply for each recipient, in order (the RCPT reply for a refused
+    /// one, otherwise the reply to the message). Throws ConnectionLost when the connection
+    /// broke, timed out or was closed by a 421 reply, and Error(Unavailable) when the server
+    /// sent something that is not a reply; the connection is then closed.
+    std::vector<SmtpReply> send(const Poco::Net::MailMessage& message, std::uint64_t bytes,
+                                const std::string& from,
                                 const std::vector<std::string>& recipients);
 
     /// The step open() was at when it last failed (or reached when it succeeded).
@@ -67,14 +62,18 @@ class SmtpClient {
 
   private:
     struct Connection;
+    SmtpReply command(const std::string& line, const std::string& name);
     SmtpReply command(const std::string& line);
     void abandon() noexcept;
+    void handshake();
+    void greet(const StepReporter& report);
     void startTls(const StepReporter& report);
     void authenticate(const StepReporter& report, bool encrypted);
+    SmtpReply login(const std::string& mechanism);
 
     SmtpSettings settings_;
     Logger log_;
-    Poco::Net::Context::Ptr tls_;
+    TlsContext tls_;
     std::unique_ptr<Connection> connection_;
     std::size_t connectionsOpened_ = 0;
     Step step_ = Step::Connect;

@@ -39,6 +39,7 @@ struct SmtpServerOptions {
     int dropAfter = 0;                ///< 421 + close after N messages on one connection
     std::optional<int> quotaAfter;    ///< quota reply after N saved messages
     std::string quotaReply;           ///< replaces the default (Gmail's daily quota reply)
+    std::string certName;             ///< a certificate for this DNS name only (not 127.0.0.1)
 };
 
 /// A running test SMTP server; stopped (SIGTERM, then SIGKILL) on destruction.
@@ -55,6 +56,7 @@ class SmtpTestServer {
             "--cert-dir",  (dir_ / "cert").string()};
         if (options.starttls || options.implicitTls)
             argv.insert(argv.end(), {"--ca-file-out", (dir_ / "ca-path").string()});
+        if (!options.certName.empty()) argv.insert(argv.end(), {"--cert-name", options.certName});
         if (options.starttls) argv.push_back("--starttls");
         if (options.implicitTls) argv.push_back("--implicit-tls");
         if (!options.authUser.empty()) argv.insert(argv.end(), {"--auth-user", options.authUser});

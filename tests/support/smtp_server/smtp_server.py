@@ -24,15 +24,18 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 GMAIL_QUOTA_REPLY = "550 5.4.5 Daily user sending quota exceeded. Learn more at https://support.google.com/mail/?p=ReachedLimit"
 
 
-def make_certificate(cert_dir):
-    """A self-signed certificate for 127.0.0.1 and localhost, made with the openssl CLI."""
+def make_certificate(cert_dir, name=None):
+    """A self-signed certificate made with the openssl CLI: for 127.0.0.1 and localhost, or
+    only for the DNS name `name`."""
     os.makedirs(cert_dir, exist_ok=True)
     cert = os.path.join(cert_dir, "smtp-test-cert.pem")
     key = os.path.join(cert_dir, "smtp-test-key.pem")
+    subject = f"/CN={name}" if name else "/CN=127.0.0.1"
+    names = f"DNS:{name}" if name else "IP:127.0.0.1,DNS:localhost"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-         "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-days", "2", "-subj", subject,
+         "-addext", f"subjectAltName={names}",
          "-addext", "basicConstraints=critical,CA:TRUE"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return cert, key
@@ -161,6 +164,7 @@ def parse_args(argv):
     p.add_argument("--log-file", help="one line per connection/EHLO/AUTH/message event")
     p.add_argument("--cert-dir", help="where to make the certificate (default: beside the maildir)")
     p.add_argument("--ca-file-out", help="written with the certificate path clients should trust")
+    p.add_argument("--cert-name", help="make the certificate for this DNS name only (not 127.0.0.1)")
     p.add_argument("--starttls", action="store_true", help="offer STARTTLS and require it before MAIL")
     p.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port-465 style)")
     p.add_argument("--auth-user", help="require AUTH with this user")
@@ -188,7 +192,8 @@ async def serve(args):
     handler = Handler(args, journal)
     tls_context = None
     if args.starttls or args.implicit_tls or args.ca_file_out:
-        cert, key = make_certificate(args.cert_dir or os.path.join(os.path.dirname(os.path.abspath(args.maildir)), "smtp-cert"))
+        cert, key = make_certificate(args.cert_dir or os.path.join(os.path.dirname(os.path.abspath(args.maildir)), "smtp-cert"),
+                                     args.cert_name)
         tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls_context.load_cert_chain(cert, key)
         if args.ca_file_out:
