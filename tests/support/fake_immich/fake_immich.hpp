@@ -106,7 +106,7 @@ class FakeImmich {
     void resetCounters() { admin("DELETE", "/requests"); }
 
     /// Injects `count` faults of a kind ("500", "503", "delay", "reset", "close",
-    /// "invalid-json", "truncate", "html") for requests whose path starts with `path`.
+    /// "invalid-json", "truncate", "html", "text-502") for requests whose path starts with `path`.
     void injectFault(const std::string& kind, int count, const std::string& path = {},
                      double seconds = 0) {
         std::string body = "{\"kind\": \"" + kind + "\", \"count\": " + std::to_string(count);
