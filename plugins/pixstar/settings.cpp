@@ -20,6 +20,12 @@ SinkSettings readSettings(const Options& options) {
     smtp.port = static_cast<int>(options.integer("smtp_port", 587, 1, 65535));
     smtp.user = options.string("smtp_user", "");
     smtp.password = options.secret("smtp_password");
+    {
+        // where() is "file: key"; messages name the key only.
+        const std::string where = options.where("smtp_password");
+        const auto colon = where.rfind(": ");
+        smtp.passwordKey = colon == std::string::npos ? where : where.substr(colon + 2);
+    }
     smtp.useTls = options.boolean("smtp_use_tls", true);
     smtp.implicitTlsMode = options.boolean("smtp_implicit_tls", smtp.port == 465);
     if (options.has("smtp_ca_file")) {

@@ -20,6 +20,9 @@ struct SmtpSettings {
     int port = 587;
     std::string user;
     std::string password;
+    /// How the user wrote the password's key ("SMTP_PASSWORD", "sinks[0].options.smtp_password"),
+    /// for messages that ask to check it.
+    std::string passwordKey = "smtp_password";
     bool useTls = true;               ///< STARTTLS required (not used with implicit TLS)
     bool implicitTlsMode = false;     ///< TLS from the first byte (default: on for port 465)
     std::filesystem::path caFile;     ///< extra trusted certificates (PEM)

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "login_refusal.hpp"
 #include "oauth2_token.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -304,15 +305,8 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
         }
     } catch (const Poco::Net::SMTPException& e) {
         abandon();
-        const std::string reason = pocoReason(e);
-        std::string fix = "check smtp_user and smtp_password (Gmail needs an app password)";
-        if (reason.find("5.7.30") != std::string::npos ||
-            reason.find("5.7.139") != std::string::npos)
-            fix =
-                "the provider has turned off password AUTH; use smtp_oauth2_token_file or "
-                "smtp_oauth2_token_command";
-        throw unavailableError(
-            cat(where, " refused the login of ", settings_.user, ": ", reason, "; ", fix));
+        log_.debug(cat("AUTH refused by ", where, ": ", pocoReason(e)));
+        throw unavailableError(describeLoginRefusal(settings_, e.code(), e.message()));
     } catch (const Poco::Exception& e) {
         abandon();
         throw unavailableError(cat("connection to ", where, " lost during AUTH: ", pocoReason(e)));
