@@ -19,8 +19,12 @@ std::string shortDuration(std::chrono::seconds s) {
 }
 
 Progress::Progress(Logger log, std::shared_ptr<Terminal> terminal, std::string what)
-    : log_(std::move(log)), terminal_(std::move(terminal)), what_(std::move(what)),
-      started_(std::chrono::steady_clock::now()), lastLog_(started_), lastDraw_() {}
+    : log_(std::move(log)),
+      terminal_(std::move(terminal)),
+      what_(std::move(what)),
+      started_(std::chrono::steady_clock::now()),
+      lastLog_(started_),
+      lastDraw_() {}
 
 std::string Progress::eta(std::uint64_t done, std::uint64_t total) const {
     const auto elapsed = std::chrono::steady_clock::now() - started_;

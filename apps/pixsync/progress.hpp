@@ -13,14 +13,14 @@
 namespace pixsync::cli {
 
 class Progress {
-public:
+  public:
     Progress(Logger log, std::shared_ptr<Terminal> terminal, std::string what);
     /// `total` 0 means unknown.
     void update(std::uint64_t done, std::uint64_t total);
     /// Ends the bar line.
     void finish();
 
-private:
+  private:
     /// " ETA 1m05s" once a rate is known, else "".
     std::string eta(std::uint64_t done, std::uint64_t total) const;
 

@@ -13,7 +13,7 @@
 namespace pixsync::cli {
 
 class Terminal final : public LogOutput {
-public:
+  public:
     Terminal();
 
     /// True when standard error is a terminal (only then is a status line drawn).
@@ -25,7 +25,7 @@ public:
     /// Leaves the status line as it is and moves below it.
     void endStatus();
 
-private:
+  private:
     std::mutex mutex_;
     bool interactive_;
     std::string status_;

@@ -22,7 +22,7 @@ std::string enhancedCode(std::string_view text) {
 std::string describeLoginRefusal(const SmtpSettings& settings, int code,
                                  std::string_view serverText) {
     const std::string enhanced = enhancedCode(serverText);
-    const std::string reply = code == 0 ? enhanced
+    const std::string reply = code == 0          ? enhanced
                               : enhanced.empty() ? std::to_string(code)
                                                  : cat(code, " ", enhanced);
     const std::string who = cat("the SMTP server at ", settings.endpoint());

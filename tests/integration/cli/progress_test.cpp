@@ -93,7 +93,8 @@ TEST_F(CliTest, TheProgressBarShowsTheTotalAndAnEtaAndNeverSharesALineWithTheLog
     for (const auto& l : lines) {
         if (l.find(" INFO ") == std::string::npos) continue;
         ++logLines;
-        EXPECT_EQ(l.find("delivering ["), std::string::npos) << "a log line drawn over the bar: " << l;
+        EXPECT_EQ(l.find("delivering ["), std::string::npos)
+            << "a log line drawn over the bar: " << l;
         EXPECT_EQ(l.rfind("20", 0), 0u) << "a log line starts with its timestamp: " << l;
     }
     EXPECT_GE(logLines, 12) << screen;

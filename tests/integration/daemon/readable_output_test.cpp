@@ -33,8 +33,8 @@ class ReadableOutputTest : public DaemonTest {
         immich->admin("POST", "/assets",
                       R"({"id": ")" + assetId(1) + R"(", "owner": "john@example.com", "file": ")" +
                           (mediaFixtures() / "truncated.jpg").string() +
-                          R"(", "originalFileName": ")" + kHostileNameJson +
-                          R"(", "checksum": ")" + checksumOf(1) + R"("})");
+                          R"(", "originalFileName": ")" + kHostileNameJson + R"(", "checksum": ")" +
+                          checksumOf(1) + R"("})");
         startSmtp();
         writeConfig();
     }
@@ -43,8 +43,8 @@ class ReadableOutputTest : public DaemonTest {
 TEST_F(ReadableOutputTest, DryRunShowsAHostileFileNameEscaped) {
     const auto r = pixsync({"once", "--dry-run"});
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-    EXPECT_THAT(r.out, HasSubstr(std::string("would send ") + kHostileNameShown + " (" + assetId(1) +
-                                 ") to john-frame@mypixstar.com\n"));
+    EXPECT_THAT(r.out, HasSubstr(std::string("would send ") + kHostileNameShown + " (" +
+                                 assetId(1) + ") to john-frame@mypixstar.com\n"));
     EXPECT_FALSE(hasRawControl(r.out)) << r.out;
     EXPECT_FALSE(hasRawControl(r.err)) << r.err;
 }
@@ -72,7 +72,8 @@ TEST_F(ReadableOutputTest, StatusShowsTheNameEscapedAndTheReasonInWordsForPeople
 
 TEST_F(ReadableOutputTest, LogLinesCarryIso8601UtcTimestamps) {
     const auto once = pixsync({"once"});
-    const std::regex stamp(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR) )");
+    const std::regex stamp(
+        R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR) )");
     int checked = 0;
     for (const std::string& text : {logText(), once.err}) {
         std::size_t start = 0;
