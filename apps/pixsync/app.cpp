@@ -6,7 +6,7 @@
 namespace pixsync::cli {
 
 App::App(GlobalOptions o) : options(std::move(o)) {
-    log.addOutput(makeStderrOutput());
+    log.addOutput(terminal);
     log.setLevel(options.logLevel.empty() ? LogLevel::Info : logLevelFromString(options.logLevel));
 }
 

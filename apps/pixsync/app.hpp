@@ -11,6 +11,7 @@
 #include "pixsync/config.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin_registry.hpp"
+#include "terminal.hpp"
 
 namespace pixsync::cli {
 
@@ -26,6 +27,8 @@ struct GlobalOptions {
 struct App {
     GlobalOptions options;
     Environment environment = processEnvironment();
+    /// Standard error: the log's first output, and where progress bars are drawn.
+    std::shared_ptr<Terminal> terminal = std::make_shared<Terminal>();
     Logger log;
     SystemClock clock;
     PluginRegistry registry;

@@ -15,8 +15,8 @@ void print(const CheckResult& r) {
     const char* mark = r.status == CheckResult::Status::Passed   ? "ok  "
                        : r.status == CheckResult::Status::Notice ? "note"
                                                                  : "FAIL";
-    std::printf("[%s] %s: %s\n", mark, r.subject.c_str(), r.detail.c_str());
-    if (!r.fix.empty()) std::printf("       fix: %s\n", r.fix.c_str());
+    std::printf("[%s] %s: %s\n", mark, escapeControl(r.subject).c_str(), escapeControl(r.detail).c_str());
+    if (!r.fix.empty()) std::printf("       fix: %s\n", escapeControl(r.fix).c_str());
 }
 
 }  // namespace

@@ -24,8 +24,8 @@ int runOnce(App& app, bool dryRun) {
         planned += report.queued;
         if (dryRun) {
             for (const auto& p : report.planned)
-                std::printf("would send %s (%s) to %s\n", p.asset.fileName.c_str(), p.asset.id.c_str(),
-                            p.destination.c_str());
+                std::printf("would send %s (%s) to %s\n", escapeControl(p.asset.fileName).c_str(),
+                            escapeControl(p.asset.id).c_str(), escapeControl(p.destination).c_str());
         }
     }
     if (dryRun) {
@@ -33,9 +33,14 @@ int runOnce(App& app, bool dryRun) {
                     static_cast<unsigned long long>(planned));
         return unavailable ? kExitFailure : kExitOk;
     }
-    Progress progress(app.log, "delivering");
+    // The queue's size is the most this pass can send: the bar's total.
+    std::vector<std::string> ids;
+    for (const auto& r : config.routes) ids.push_back(r.id);
+    std::uint64_t queued = 0;
+    for (const auto& s : pipeline.store().summarize(ids)) queued += s.queued;
+    Progress progress(app.log, app.terminal, "delivering");
     auto report = engine.deliverDue(UINT64_MAX, nullptr, [&](std::uint64_t done, std::uint64_t) {
-        progress.update(done, 0);
+        progress.update(done, queued);
     });
     progress.finish();
     app.log.info(cat("pass complete: ", report.delivered, " delivered, ", report.retrying,

@@ -43,7 +43,7 @@ int runResend(App& app, const std::string& user, bool allUsers) {
     }
     std::uint64_t total = 0;
     for (const Route* r : routes) {
-        Progress progress(app.log, "queuing " + r->id);
+        Progress progress(app.log, app.terminal, "queuing " + r->id);
         total += engine.resend(*r, [&](std::uint64_t done, std::uint64_t all) { progress.update(done, all); });
         progress.finish();
     }

@@ -210,13 +210,14 @@ int runStatus(App& app, bool json) {
         if (s.lastPass)
             std::printf("  last poll %s: %s\n", isoUtc(s.lastPass->finished).c_str(),
                         s.lastPass->error.empty() ? cat("ok, ", s.lastPass->listed, " listed, ", s.lastPass->queued, " new").c_str()
-                                                  : ("FAILED: " + s.lastPass->error).c_str());
+                                                  : ("FAILED: " + escapeControl(s.lastPass->error)).c_str());
         else
             std::printf("  never polled\n");
         if (auto next = nextAttempt(s, routes[i]))
             std::printf("  next delivery attempt %s\n", *next <= now ? "now" : isoUtc(*next).c_str());
         for (const auto& f : s.recentFailures)
-            std::printf("  failed: %s to %s: %s\n", f.fileName.c_str(), f.key.destination.c_str(), f.reason.c_str());
+            std::printf("  failed: %s to %s: %s\n", escapeControl(f.fileName).c_str(),
+                        escapeControl(f.key.destination).c_str(), escapeControl(f.reason).c_str());
     }
     return failing ? kExitFailure : kExitOk;
 }

@@ -36,7 +36,9 @@ FolderSink::FolderSink(FolderSettings settings, const PluginContext& context)
       log_(context.log),
       clock_(context.clock),
       tempDir_(context.tempDir),
-      lastIndexSave_(context.clock.now()) {}
+      lastIndexSave_(context.clock.now()) {
+    setMediaLog(log_);
+}
 
 FolderSink::~FolderSink() {
     try {

@@ -27,6 +27,21 @@ bool looksLikeHtml(std::string_view body) {
            start.starts_with("<");
 }
 
+/// HTML by the declared type; only an answer without a type is judged by how it starts
+/// (a proxy's text/plain "<upstream> unreachable" is text, not a page).
+bool isHtml(std::string_view body, std::string_view contentType) {
+    if (!contentType.empty()) return toLower(contentType).find("html") != std::string::npos;
+    return looksLikeHtml(body);
+}
+
+/// The first line of a text answer, short and safe to print.
+std::string textExcerpt(std::string_view body) {
+    std::string line = trim(body.substr(0, body.find('\n')));
+    constexpr std::size_t kMax = 120;
+    if (line.size() > kMax) line = line.substr(0, kMax) + "...";
+    return escapeControl(line);
+}
+
 }  // namespace
 
 std::string keyName(const Settings& s, KeyRole key) {
@@ -76,17 +91,27 @@ void Api::pause(int attempt) {
     std::this_thread::sleep_for(base + std::chrono::milliseconds(spread(jitter_)));
 }
 
-std::string Api::immichMessage(std::string_view body) {
+std::string Api::immichMessage(std::string_view body, std::string_view contentType) {
     if (auto e = parseErrorBody(body)) {
         std::string text = cat("\"", e->message, "\"");
         if (!e->correlationId.empty()) text += cat(", correlation id ", e->correlationId);
         return text;
     }
-    if (body.empty()) return "an empty answer";
+    if (trim(body).empty()) return "an empty answer";
     if (body.size() >= kMaxErrorBodyBytes)
         return cat("an answer longer than ", humanBytes(kMaxErrorBodyBytes), ", not read further");
-    if (looksLikeHtml(body)) return "an HTML page";
+    if (isHtml(body, contentType)) return "an HTML page";
+    if (toLower(contentType).starts_with("text/"))
+        return cat("the text \"", textExcerpt(body), "\", not Immich's error format");
     return "an answer that is not Immich's error format";
+}
+
+std::string Api::immichMessage(const HttpResponse& response) {
+    return immichMessage(response.body, response.header("content-type").value_or(""));
+}
+
+std::string Api::immichMessage(const HttpDownload& download) {
+    return immichMessage(download.errorBody, download.contentType);
 }
 
 std::string Api::wrongBaseUrl(std::string_view found) const {
@@ -104,7 +129,7 @@ void Api::requireJson(const HttpResponse& response, std::string_view path) const
 
 void Api::fail(const HttpResponse& r, std::string_view action, KeyRole key) const {
     const std::string& who = settings_.user;
-    std::string said = immichMessage(r.body);
+    std::string said = immichMessage(r);
     switch (r.status) {
         case 401:
             throw unavailableError(cat("Immich rejected ", keyName(settings_, key), " (", said,
@@ -123,7 +148,7 @@ void Api::fail(const HttpResponse& r, std::string_view action, KeyRole key) cons
     if (r.status >= 500)
         throw TransientFault(
             cat("Immich failed to ", action, " for ", who, " (HTTP ", r.status, ": ", said, ")"));
-    if (looksLikeHtml(r.body))
+    if (isHtml(r.body, r.header("content-type").value_or("")))
         throw unavailableError(wrongBaseUrl(cat("HTTP ", r.status, " with an HTML page")));
     throw unavailableError(
         cat("Immich refused to ", action, " for ", who, " (HTTP ", r.status, ": ", said, ")"));

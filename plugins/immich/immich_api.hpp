@@ -67,8 +67,12 @@ class Api {
     void requireJson(const HttpResponse& response, std::string_view path) const;
 
     /// Immich's own error text from an answer ("Missing required permission: asset.read"),
-    /// or a short description of the body when it is not Immich's error JSON.
-    static std::string immichMessage(std::string_view body);
+    /// or a short description of the body when it is not Immich's error JSON: an HTML page
+    /// (by its Content-Type, or by its start when there is none), or the start of a text
+    /// answer such as a proxy's "Bad Gateway".
+    static std::string immichMessage(std::string_view body, std::string_view contentType = {});
+    static std::string immichMessage(const HttpResponse& response);
+    static std::string immichMessage(const HttpDownload& download);
 
     /// The message for a wrong base URL, saying what was found there.
     std::string wrongBaseUrl(std::string_view found) const;

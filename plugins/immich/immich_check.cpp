@@ -55,12 +55,12 @@ void ImmichSource::checkUser(CheckReport& report) {
             report.pass(subject, cat("valid, belongs to ", me.email));
         } else if (r.status == 401) {
             report.fail(
-                subject, cat("the key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
+                subject, cat("the key was rejected (Immich: ", Api::immichMessage(r), ")"),
                 cat("create a new key in Immich (Account Settings > API Keys) while logged in as ",
                     settings_.user, " and put it in ", settings_.apiKeyWhere));
         } else if (r.status == 403) {
             report.notice(subject, cat("valid, but it may not read users (Immich: ",
-                                       Api::immichMessage(r.body),
+                                       Api::immichMessage(r),
                                        "), so whose key it is cannot be confirmed"));
         } else {
             api_.fail(r, "look up the key's user", KeyRole::User);
@@ -84,7 +84,7 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
     try {
         HttpResponse r = api_.call(KeyRole::User, "POST", "/search/metadata", body);
         if (r.status == 403) {
-            report.fail(readSubject, cat("missing (Immich: ", Api::immichMessage(r.body), ")"),
+            report.fail(readSubject, cat("missing (Immich: ", Api::immichMessage(r), ")"),
                         "edit the key in Immich and grant asset.read");
             return;
         }
@@ -112,11 +112,11 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
             report.pass(downloadSubject, "granted: originals can be downloaded");
         } else if (d.status == 403) {
             report.fail(downloadSubject,
-                        cat("missing (Immich: ", Api::immichMessage(d.errorBody), ")"),
+                        cat("missing (Immich: ", Api::immichMessage(d), ")"),
                         "edit the key in Immich and grant asset.download");
         } else {
             report.notice(downloadSubject, cat("could not be confirmed (HTTP ", d.status, ": ",
-                                               Api::immichMessage(d.errorBody), ")"));
+                                               Api::immichMessage(d), ")"));
         }
     } catch (const Error& e) {
         report.notice(downloadSubject, cat("could not be confirmed: ", e.what()));
@@ -130,13 +130,13 @@ void ImmichSource::checkAdmin(CheckReport& report) {
         if (r.status == 401) {
             report.fail(
                 subject,
-                cat("the admin key was rejected (Immich: ", Api::immichMessage(r.body), ")"),
+                cat("the admin key was rejected (Immich: ", Api::immichMessage(r), ")"),
                 cat("create a new admin key in Immich and put it in ", settings_.adminKeyWhere));
             return;
         }
         if (r.status == 403) {
             report.notice(subject, cat("the admin key may not list users (Immich: ",
-                                       Api::immichMessage(r.body), "); grant it user.read"));
+                                       Api::immichMessage(r), "); grant it user.read"));
             return;
         }
         if (!r.ok()) api_.fail(r, "list the Immich users", KeyRole::Admin);

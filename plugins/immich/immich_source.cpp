@@ -86,7 +86,7 @@ const std::string& ImmichSource::userId() {
     }
     if (r.status == 403) {
         std::string problem = cat(keyName(settings_, KeyRole::User), " may not read users (",
-                                  Api::immichMessage(r.body), ")");
+                                  Api::immichMessage(r), ")");
         if (auto id = userIdFromAdmin(problem)) {
             userId_ = *id;
             return userId_;
@@ -217,7 +217,7 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
             HttpDownload got = api_.download(path, file, 0, {}, expected);
             if (got.status >= 500)
                 throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status,
-                                         ": ", Api::immichMessage(got.errorBody), ")"));
+                                         ": ", Api::immichMessage(got), ")"));
             return got;
         });
     } catch (const HttpError& e) {
@@ -235,7 +235,7 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
                              megabytes(settings_.maxDownloadBytes), " (",
                              settings_.maxDownloadWhere, ")"));
     }
-    std::string said = Api::immichMessage(d.errorBody);
+    std::string said = Api::immichMessage(d);
     // Immich answers 400 "Not found or no asset.download access" for an id it does not know.
     if (d.status == 404 || (d.status == 400 && said.find("Not found") != std::string::npos)) {
         if (preview) return std::nullopt;

@@ -22,6 +22,7 @@ PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
       tempDir_(context.tempDir),
       client_(settings_.smtp, context.log) {
     log_.addSecret(settings_.smtp.password);
+    setMediaLog(log_);
     if (settings_.smtp.insecureTls)
         log_.warning(cat(
             settings_.key("smtp_insecure_tls"), " is on: the certificate of ",

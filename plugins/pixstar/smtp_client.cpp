@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "login_refusal.hpp"
 #include "oauth2_token.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -305,16 +306,8 @@ void SmtpClient::authenticate(const StepReporter& report, bool encrypted) {
     const SmtpReply reply = login(mechanism);
     if (reply.code != 235) {
         abandon();
-        const std::string reason = reply.describe();
-        std::string fix = cat("check ", settings_.key("smtp_user"), " and ",
-                              settings_.key("smtp_password"), " (Gmail needs an app password)");
-        if (reason.find("5.7.30") != std::string::npos ||
-            reason.find("5.7.139") != std::string::npos)
-            fix = cat("the provider has turned off password AUTH; use ",
-                      settings_.key("smtp_oauth2_token_file"), " or ",
-                      settings_.key("smtp_oauth2_token_command"));
-        throw unavailableError(
-            cat(where, " refused the login of ", settings_.user, ": ", reason, "; ", fix));
+        log_.debug(cat("AUTH refused by ", where, ": ", reply.describe()));
+        throw unavailableError(describeLoginRefusal(settings_, reply.code, reply.text));
     }
     if (report)
         report(Step::Authenticate, cat("logged in as ", settings_.user, " (", mechanism, ")"));

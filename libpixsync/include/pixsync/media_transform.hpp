@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "pixsync/log.hpp"
 #include "pixsync/media_file.hpp"
 #include "pixsync/temp_file.hpp"
 
@@ -52,6 +53,12 @@ struct FrameMedia {
     bool passedThrough = false;  ///< true for videos sent as they are
 };
 
+/// Where the media transform writes its details, at debug level: libvips' warnings (GLib
+/// domain "VIPS", which would otherwise reach standard error outside the log's format) and
+/// the decoder's own words behind a refused file. libvips is process-wide, so this is too:
+/// the last logger given wins; without one the details are dropped. Sinks call it when created.
+void setMediaLog(const Logger& log);
+
 /// True for MIME types handled as video ("video/..."), which are passed through.
 bool isVideoMimeType(std::string_view mimeType);
 
@@ -64,7 +71,9 @@ bool isVideoMimeType(std::string_view mimeType);
 /// temporary folder when empty). Videos are not copied: the result points at the original.
 ///
 /// Throws Error(Media) with the reason for media that is corrupt, truncated, of an
-/// unsupported format, larger than maxPixels or (videos) larger than maxVideoBytes.
+/// unsupported format, larger than maxPixels or (videos) larger than maxVideoBytes. The
+/// reason is written for people ("the original file is damaged (truncated JPEG)"); the
+/// decoder's own words, which name temporary files, go to the media log (setMediaLog()).
 FrameMedia prepareForFrame(const MediaFile& media, const FrameProfile& profile,
                            const std::filesystem::path& tempDir = {});
 

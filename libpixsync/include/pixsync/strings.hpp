@@ -32,6 +32,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 bool isEmailAddress(std::string_view s);
 /// True for a canonical UUID (8-4-4-4-12 hex digits), the form Immich ids take.
 bool isUuid(std::string_view s);
+/// Untrusted text made safe to print on a terminal or in a line-based output: control
+/// characters (CR, LF and escape sequences included) become visible escapes ("\r", "\n",
+/// "\t", "\x1b"), so a file name can neither forge lines nor drive the terminal.
+std::string escapeControl(std::string_view s);
 /// Human size: "1.5 MB".
 std::string humanBytes(std::uint64_t bytes);
 

@@ -93,21 +93,20 @@ std::string Logger::redact(std::string_view text) const {
 
 void Logger::log(LogLevel level, std::string_view message) const {
     if (!enabled(level)) return;
+    // ISO 8601 in UTC, like `pixsync status`, so lines from hosts in other zones line up.
     auto now = std::chrono::system_clock::now();
     std::time_t t = std::chrono::system_clock::to_time_t(now);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm tm{};
-    ::localtime_r(&t, &tm);
+    ::gmtime_r(&t, &tm);
     char stamp[40];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
     char levelText[16];
     std::snprintf(levelText, sizeof levelText, "%-8s", toUpper(toString(level)).c_str());
-    std::string line = cat(stamp, '.', ms / 100, (ms / 10) % 10, ms % 10, ' ', levelText,
-                           component_.empty() ? "" : "[", component_, component_.empty() ? "" : "] ",
-                           message);
     // Control characters from untrusted text (file names, server replies) must not forge lines.
-    for (char& c : line)
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = ' ';
+    std::string line = cat(stamp, '.', ms / 100, (ms / 10) % 10, ms % 10, "Z ", levelText,
+                           component_.empty() ? "" : "[", component_, component_.empty() ? "" : "] ",
+                           escapeControl(message));
     line = redact(line);
     std::vector<std::shared_ptr<LogOutput>> outputs;
     {

@@ -4,6 +4,7 @@
 #include <vector>
 #include <vips/vips8>
 
+#include "media/decode_failure.hpp"
 #include "media/vips_runtime.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -76,7 +77,10 @@ FrameMedia imageToJpeg(const std::filesystem::path& source, const FrameProfile& 
         result.width = image.width();
         result.height = image.height();
     } catch (const vips::VError& error) {
-        throw mediaError(vipsReason(error));
+        // The decoder's words name the temporary file and libvips' classes: debug log only.
+        const std::string detail = vipsReason(error);
+        logMediaDetail(cat("cannot convert ", source.string(), ": ", detail));
+        throw mediaError(describeDecodeFailure(detail));
     }
     result.path = result.converted.path();
     result.mimeType = "image/jpeg";

@@ -1,5 +1,7 @@
 #pragma once
-// Process-wide libvips start-up, done once on first use.
+// Process-wide libvips start-up, done once on first use, and the log for its details.
+
+#include <string_view>
 
 namespace pixsync::media {
 
@@ -8,5 +10,8 @@ namespace pixsync::media {
 /// example ImageMagick), because every file comes from outside. Throws Error(Internal) when
 /// libvips cannot start.
 void ensureVipsStarted();
+
+/// Writes a technical detail to the media log (see setMediaLog()) at debug level.
+void logMediaDetail(std::string_view text);
 
 }  // namespace pixsync::media

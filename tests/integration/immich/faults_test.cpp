@@ -6,6 +6,7 @@
 using namespace pixsync;
 using namespace pixsync::test;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -77,6 +78,19 @@ TEST_F(ImmichTest, AnHtmlAnswerIsNotRetried) {
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_THAT(e.what(), HasSubstr("must end with /api"));
     EXPECT_EQ(requests("POST /api/search/metadata"), 1);
+}
+
+// A proxy's plain-text 502 is quoted as text, not mistaken for an HTML page (which would
+// send the user after the base URL).
+TEST_F(ImmichTest, APlainText502IsQuotedAsText) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 3}])"));
+    auto source = makeSource(options());
+    source->list("");
+    immich().injectFault("text-502", 100, "/api/search/metadata");
+    Error e = errorFrom([&] { source->list(""); });
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_THAT(e.what(), HasSubstr("HTTP 502: the text \"<upstream immich-server:2283> Bad Gateway\""));
+    EXPECT_THAT(e.what(), Not(HasSubstr("HTML")));
 }
 
 TEST_F(ImmichTest, DownloadFaultsAreRetriedOrUnavailable) {

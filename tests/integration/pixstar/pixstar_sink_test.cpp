@@ -243,8 +243,20 @@ TEST(PixstarSink, WrongPasswordIsUnavailableWithTheFix) {
         o.authPassword = "other";
     }));
     Harness h(sinkOptions(server));
-    expectError(ErrorKind::Unavailable, "app password",
+    expectError(ErrorKind::Unavailable,
+                "the SMTP server at 127.0.0.1:" + std::to_string(server.port()) +
+                    " refused the login of sender@example.com (535 5.7.8): check smtp_password; "
+                    "Gmail needs an app password",
                 [&] { h.deliver(frames({"frame@mypixstar.com"})); });
+    // Poco's wording stays in the debug log only.
+    try {
+        h.deliver(frames({"frame@mypixstar.com"}));
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).find("SMTP Exception"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("Login using"), std::string::npos) << e.what();
+    }
+    EXPECT_NE(h.logText().find("DEBUG"), std::string::npos);
+    EXPECT_NE(h.logText().find("AUTH refused by 127.0.0.1:"), std::string::npos) << h.logText();
     EXPECT_TRUE(server.messages().empty());
 }
 
@@ -392,8 +404,10 @@ TEST(PixstarSink, MediaErrorsReachTheEngine) {
         o.authPassword = kPassword;
     }));
     Harness h(sinkOptions(server));
-    expectError(ErrorKind::Media, "Premature end",
+    // In words for people; the decoder's own (naming the temporary file) go to the debug log.
+    expectError(ErrorKind::Media, "the original file is damaged (truncated JPEG)",
                 [&] { h.deliver(frames({"frame@mypixstar.com"}), "truncated.jpg"); });
+    EXPECT_NE(h.logText().find("Premature end"), std::string::npos) << h.logText();
     expectError(ErrorKind::Media, "video is 16.0 MB", [&] {
         h.deliver(frames({"frame@mypixstar.com"}), "video-16mb.mp4", "video/mp4", "big.mp4");
     });

@@ -106,7 +106,7 @@ class FakeImmich {
     void resetCounters() { admin("DELETE", "/requests"); }
 
     /// Injects `count` faults of a kind ("500", "503", "delay", "reset", "close",
-    /// "invalid-json", "truncate", "html", "drip", "endless-error", "overrun",
+    /// "invalid-json", "truncate", "html", "text-502", "drip", "endless-error", "overrun",
     /// "endless-headers", "gzip-bomb") for requests whose path starts with `path`. Faults
     /// with other fields (see README.md): admin("POST", "/faults", ...).
     void injectFault(const std::string& kind, int count, const std::string& path = {},

@@ -513,6 +513,9 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             return self.gzip_bomb(fault)
         if kind == "html":
             return self.send_bytes(200, HTML_PAGE, "text/html; charset=utf-8")
+        if kind == "text-502":  # a reverse proxy whose upstream is down
+            return self.send_bytes(502, b"<upstream immich-server:2283> Bad Gateway\n",
+                                   "text/plain; charset=utf-8")
         if kind == "truncate":
             body = json.dumps(error_body(500, "x" * 2000)).encode()
             self.send_response(200)

@@ -29,3 +29,9 @@ TEST(Strings, TrimSplitJoin) {
     EXPECT_EQ(join({"x", "y"}, ", "), "x, y");
     EXPECT_EQ(humanBytes(1536), "1.5 KB");
 }
+
+TEST(Strings, EscapeControlShowsControlCharactersVisibly) {
+    EXPECT_EQ(escapeControl("IMG\r\nBcc: x@y.com\x1b[31m.jpg"), "IMG\\r\\nBcc: x@y.com\\x1b[31m.jpg");
+    EXPECT_EQ(escapeControl("a\tb\x7f"), "a\\tb\\x7f");
+    EXPECT_EQ(escapeControl("Été 2024 – 日本.heic"), "Été 2024 – 日本.heic") << "UTF-8 stays as it is";
+}

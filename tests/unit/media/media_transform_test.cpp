@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_log.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -252,12 +254,41 @@ void expectMediaError(const std::string& file, const std::string& mime, const Fr
     }
 }
 
-TEST(MediaTransform, TruncatedJpegIsAMediaErrorWithLibvipsReason) {
-    expectMediaError("truncated.jpg", "image/jpeg", FrameProfile{}, "Premature end");
+TEST(MediaTransform, TruncatedJpegIsAMediaErrorInWordsForPeople) {
+    expectMediaError("truncated.jpg", "image/jpeg", FrameProfile{},
+                     "the original file is damaged (truncated JPEG)");
 }
 
 TEST(MediaTransform, TextNamedLikeAJpegIsAMediaError) {
-    expectMediaError("not-an-image.jpg", "image/jpeg", FrameProfile{}, "not a known file format");
+    expectMediaError("not-an-image.jpg", "image/jpeg", FrameProfile{},
+                     "the original file is not an image format pixsync can read");
+}
+
+// The reason names no temporary path and no libvips class; those go to the debug log, and
+// libvips' own warnings too (never raw to standard error).
+TEST(MediaTransform, DecoderWordsAndLibvipsWarningsGoToTheDebugLog) {
+    auto captured = std::make_shared<test::CapturedLog>();
+    Logger log;
+    log.setLevel(LogLevel::Debug);
+    log.addOutput(captured);
+    setMediaLog(log);
+    const auto media = fixtureMedia("truncated.jpg", "image/jpeg");
+    std::string reason;
+    ::testing::internal::CaptureStderr();
+    try {
+        (void)prepareForFrame(media, FrameProfile{});
+    } catch (const Error& e) {
+        reason = e.what();
+    }
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    setMediaLog(Logger{});
+    EXPECT_EQ(reason, "the original file is damaged (truncated JPEG)");
+    EXPECT_EQ(err.find("VIPS"), std::string::npos) << "stderr: " << err;
+    const std::string text = captured->text();
+    EXPECT_NE(text.find("DEBUG"), std::string::npos) << text;
+    EXPECT_NE(text.find("cannot convert " + media.file.path().string()), std::string::npos) << text;
+    EXPECT_NE(text.find("Premature end"), std::string::npos) << text;
+    EXPECT_NE(text.find("libvips: error in tile"), std::string::npos) << text;
 }
 
 TEST(MediaTransform, EmptyFileIsAMediaError) {
