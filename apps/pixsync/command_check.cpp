@@ -1,11 +1,13 @@
 // `pixsync check`: configuration, plugins, each source and sink, and the state store, one line
 // per check, without sending anything.
 #include <cstdio>
+#include <filesystem>
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
+#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -17,6 +19,23 @@ void print(const CheckResult& r) {
                                                                  : "FAIL";
     std::printf("[%s] %s: %s\n", mark, r.subject.c_str(), r.detail.c_str());
     if (!r.fix.empty()) std::printf("       fix: %s\n", r.fix.c_str());
+}
+
+/// The state is opened read-only: check creates no state, imports nothing into it, and runs
+/// beside a daemon that holds the writer lock.
+void checkState(const Config& config, App& app, CheckReport& report) {
+    try {
+        const std::filesystem::path path = statePath(config);
+        std::error_code ec;
+        const bool exists = std::filesystem::exists(path, ec);
+        auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
+        std::string detail = exists ? cat(config.state.plugin, " store ", path.string(), " can be read")
+                                    : cat(path.string(), " does not exist yet; the first `once` or `run` creates it");
+        if (auto pid = lockHolder(path)) detail += cat("; in use by pixsync (pid ", *pid, "), which is fine");
+        report.pass("state", detail);
+    } catch (const Error& e) {
+        report.fail("state", e.what(), "see the message; `pixsync state --help` lists recovery commands");
+    }
 }
 
 }  // namespace
@@ -48,14 +67,7 @@ int runCheck(App& app) {
         report.fail("plugins", e.what(), "see `pixsync plugins` and the configuration reference in the README");
     }
     if (pipeline) pipeline->check(report);
-    try {
-        auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadWrite);
-        report.pass("state", cat(config.state.plugin, " store opens and its lock is free"));
-    } catch (const Error& e) {
-        report.fail("state", e.what(),
-                    e.kind() == ErrorKind::Locked ? "another pixsync runs on this state; that is fine while the daemon runs"
-                                                  : "see the message; `pixsync state --help` lists recovery commands");
-    }
+    checkState(config, app, report);
     for (const auto& r : report.results()) print(r);
     std::printf("%s\n", report.ok() ? "all checks passed" : "some checks failed");
     return report.ok() ? kExitOk : kExitFailure;
