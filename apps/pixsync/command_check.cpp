@@ -14,9 +14,10 @@ namespace pixsync::cli {
 namespace {
 
 void print(const CheckResult& r) {
-    const char* mark = r.status == CheckResult::Status::Passed   ? "ok  "
-                       : r.status == CheckResult::Status::Notice ? "note"
-                                                                 : "FAIL";
+    const char* mark = r.status == CheckResult::Status::Passed    ? "ok  "
+                       : r.status == CheckResult::Status::Notice  ? "note"
+                       : r.status == CheckResult::Status::Warning ? "warn"
+                                                                  : "FAIL";
     std::printf("[%s] %s: %s\n", mark, r.subject.c_str(), r.detail.c_str());
     if (!r.fix.empty()) std::printf("       fix: %s\n", r.fix.c_str());
 }
