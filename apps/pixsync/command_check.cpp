@@ -1,5 +1,5 @@
 // `pixsync check`: configuration, plugins, each source and sink, and the state store, one line
-// per check, without sending anything.
+// per check, without sending or changing anything (unless asked to send a test picture).
 #include <cstdio>
 #include <filesystem>
 
@@ -7,6 +7,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
+#include "send_test.hpp"
 #include "state_files.hpp"
 
 namespace pixsync::cli {
@@ -41,7 +42,7 @@ void checkState(const Config& config, App& app, CheckReport& report) {
 
 }  // namespace
 
-int runCheck(App& app) {
+int runCheck(App& app, const std::string& sendTestTo) {
     CheckReport report;
     Config config;
     try {
@@ -68,6 +69,9 @@ int runCheck(App& app) {
         report.fail("plugins", e.what(), "see `pixsync plugins` and the configuration reference in the README");
     }
     if (pipeline) pipeline->check(report);
+    // Sent even when a check above failed: the picture needs only the sink, and its line
+    // says whether it went.
+    if (pipeline && !sendTestTo.empty()) sendTestPicture(*pipeline, config, sendTestTo, report);
     checkState(config, app, report);
     for (const auto& r : report.results()) print(r);
     std::printf("%s\n", report.ok() ? "all checks passed" : "some checks failed");

@@ -153,4 +153,24 @@ TEST_F(AuthoritativeCheckTest, AnUntestedImmichVersionIsWarnedAboutByCheckAndAtS
     EXPECT_THAT(tested.out, Not(HasSubstr("outside the versions")));
 }
 
+TEST_F(AuthoritativeCheckTest, SendTestDeliversOnePictureToOneConfiguredFrame) {
+    writeConfig();
+    const auto r = pixsync({"check", "--send-test", "kitchen@mypixstar.com"});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("[ok  ] send test: a test picture was sent to kitchen@mypixstar.com"));
+    const auto messages = smtp->messages();
+    ASSERT_EQ(messages.size(), 1u) << r.out;
+    EXPECT_THAT(messages.front().filename().string(), HasSubstr("kitchen@mypixstar.com"));
+    const std::string mail = readFile(messages.front());
+    EXPECT_THAT(mail, HasSubstr("pixsync-test-picture.jpg"));
+    EXPECT_THAT(mail, HasSubstr("Content-Type: image/jpeg"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "pixsync_state.db")) << "nothing is recorded";
+
+    const auto unknown = pixsync({"check", "--send-test", "stranger@mypixstar.com"});
+    EXPECT_EQ(unknown.exitCode, 1) << unknown.out << unknown.err;
+    EXPECT_THAT(unknown.out, HasSubstr("[FAIL] send test: stranger@mypixstar.com is not a frame of any route"));
+    EXPECT_THAT(fixAfter(unknown.out, "[FAIL] send test"), HasSubstr("john-frame@mypixstar.com"));
+    EXPECT_EQ(smtp->messages().size(), 1u) << "nothing sent to an address no route names";
+}
+
 }  // namespace
