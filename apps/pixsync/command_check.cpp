@@ -31,12 +31,16 @@ void checkState(const Config& config, App& app, CheckReport& report) {
         std::error_code ec;
         const bool exists = std::filesystem::exists(path, ec);
         auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
-        std::string detail = exists ? cat(config.state.plugin, " store ", path.string(), " can be read")
-                                    : cat(path.string(), " does not exist yet; the first `once` or `run` creates it");
-        if (auto pid = lockHolder(path)) detail += cat("; in use by pixsync (pid ", *pid, "), which is fine");
+        std::string detail =
+            exists
+                ? cat(config.state.plugin, " store ", path.string(), " can be read")
+                : cat(path.string(), " does not exist yet; the first `once` or `run` creates it");
+        if (auto pid = lockHolder(path))
+            detail += cat("; in use by pixsync (pid ", *pid, "), which is fine");
         report.pass("state", detail);
     } catch (const Error& e) {
-        report.fail("state", e.what(), "see the message; `pixsync state --help` lists recovery commands");
+        report.fail("state", e.what(),
+                    "see the message; `pixsync state --help` lists recovery commands");
     }
 }
 

@@ -19,12 +19,14 @@ MediaFile testPicture() {
     void* media = ::dlopen(PIXSYNC_MEDIA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
     if (!media) {
         const char* why = ::dlerror();
-        throw Error(ErrorKind::Internal, cat("cannot load ", PIXSYNC_MEDIA_LIBRARY, " to make the test picture (",
-                                             why ? why : "unknown reason", "); is pixsync installed completely?"));
+        throw Error(ErrorKind::Internal,
+                    cat("cannot load ", PIXSYNC_MEDIA_LIBRARY, " to make the test picture (",
+                        why ? why : "unknown reason", "); is pixsync installed completely?"));
     }
     using Write = int (*)(const char*, int, int, char*, unsigned long);
     auto write = reinterpret_cast<Write>(::dlsym(media, "pixsync_media_write_test_picture"));
-    if (!write) throw Error(ErrorKind::Internal, cat(PIXSYNC_MEDIA_LIBRARY, " has no test picture writer"));
+    if (!write)
+        throw Error(ErrorKind::Internal, cat(PIXSYNC_MEDIA_LIBRARY, " has no test picture writer"));
     MediaFile picture;
     picture.file = TempFile::create({}, ".jpg");
     char error[512] = {};
@@ -57,7 +59,8 @@ void sendTestPicture(Pipeline& pipeline, const Config& config, const std::string
     }
     Sink* sink = pipeline.sink(route->sink);
     if (!sink) {
-        report.fail(kSubject, cat("the sink '", route->sink, "' of ", route->where, " was not created"),
+        report.fail(kSubject,
+                    cat("the sink '", route->sink, "' of ", route->where, " was not created"),
                     "see the plugins line above");
         return;
     }
@@ -73,17 +76,23 @@ void sendTestPicture(Pipeline& pipeline, const Config& config, const std::string
         std::vector<Outcome> outcomes =
             sink->deliver(DeliveryRequest{asset, picture, route->id, label}, {*destination});
         if (outcomes.size() != 1) {
-            report.fail(kSubject, cat("sink '", route->sink, "' returned ", outcomes.size(), " outcomes for 1 frame"),
-                        "report this as a bug of that sink plugin");
+            report.fail(
+                kSubject,
+                cat("sink '", route->sink, "' returned ", outcomes.size(), " outcomes for 1 frame"),
+                "report this as a bug of that sink plugin");
             return;
         }
         const Outcome& o = outcomes.front();
         if (o.kind == Outcome::Kind::Delivered)
-            report.pass(kSubject, cat("a test picture was sent to ", destination->address, " through sink '",
-                                      route->sink, "' (", o.bytes, " bytes); it should appear on the frame soon"));
+            report.pass(kSubject, cat("a test picture was sent to ", destination->address,
+                                      " through sink '", route->sink, "' (", o.bytes,
+                                      " bytes); it should appear on the frame soon"));
         else
-            report.fail(kSubject, cat("not delivered to ", destination->address, " (", toString(o.kind), "): ", o.detail),
-                        o.kind == Outcome::Kind::Failed ? "check the frame address" : "try again later");
+            report.fail(
+                kSubject,
+                cat("not delivered to ", destination->address, " (", toString(o.kind),
+                    "): ", o.detail),
+                o.kind == Outcome::Kind::Failed ? "check the frame address" : "try again later");
     } catch (const Error& e) {
         report.fail(kSubject, e.what(), "see the sink's line above");
     }

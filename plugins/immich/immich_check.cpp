@@ -88,9 +88,9 @@ ImmichSource::Whose ImmichSource::checkUser(CheckReport& report) {
                     settings_.user, " and put it in ", settings_.apiKeyWhere));
         } else if (r.status == 403) {
             whose.key = Whose::Key::Unknown;
-            report.notice(subject, cat("valid, but it may not read users (Immich: ",
-                                       Api::immichMessage(r.body),
-                                       "), so it cannot say whose key it is"));
+            report.notice(subject,
+                          cat("valid, but it may not read users (Immich: ",
+                              Api::immichMessage(r.body), "), so it cannot say whose key it is"));
         } else {
             api_.fail(r, "look up the key's user", KeyRole::User);
         }
@@ -177,12 +177,13 @@ bool ImmichSource::checkOwner(CheckReport& report, const Whose& whose) {
                                    "confirmed; granting it user.read would tell"));
         return true;
     }
-    report.fail(subject,
-                cat("the key lists photos of ", ownersText(others, whose), " and none of ",
-                    settings_.user, ": it belongs to another Immich user, and nothing would "
-                    "ever be sent for this route"),
-                cat("put the key created under ", settings_.user, "'s Immich account in ",
-                    settings_.apiKeyWhere, " (if it is theirs, they have no photos yet)"));
+    report.fail(
+        subject,
+        cat("the key lists photos of ", ownersText(others, whose), " and none of ", settings_.user,
+            ": it belongs to another Immich user, and nothing would "
+            "ever be sent for this route"),
+        cat("put the key created under ", settings_.user, "'s Immich account in ",
+            settings_.apiKeyWhere, " (if it is theirs, they have no photos yet)"));
     return false;
 }
 
@@ -210,8 +211,8 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
         api_.requireJson(r, "/search/metadata");
         SearchPage page = parseSearchPage(r.body);
         report.pass(readSubject, cat("granted: ", what, " can be listed"));
-        const bool othersKey = whose.key == Whose::Key::Unknown && !whose.userId.empty() &&
-                               !checkOwner(report, whose);
+        const bool othersKey =
+            whose.key == Whose::Key::Unknown && !whose.userId.empty() && !checkOwner(report, whose);
         std::size_t own = 0, partners = 0;
         std::set<std::string> partnerIds;
         for (const auto& a : page.assets) {
@@ -227,8 +228,8 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
             report.warn(
                 cat("immich: ", settings_.user, ": route"),
                 cat("route ", settings_.user, " would find 0 of ", settings_.user, "'s own ", what,
-                    " but ", partners, page.nextPage ? " or more" : "",
-                    " of partners (", ownersText(partnerIds, whose),
+                    " but ", partners, page.nextPage ? " or more" : "", " of partners (",
+                    ownersText(partnerIds, whose),
                     "), which it does not send: only the owner's favorites go to their frames"),
                 cat("mark photos as favorites while logged in to Immich as ", settings_.user,
                     "; a partner's favorites go out through the partner's own route"));

@@ -57,9 +57,10 @@ void SqliteStateStore::followOriginal() {
         // Perhaps caught while the original service rewrites it. Until it reads again,
         // nothing is handed out for delivery: what it recorded may be among the queue.
         if (originalProblem_ != e.what())
-            log_.warning(cat(e.what(), "; pixsync sends nothing until it can read that file "
-                                       "again, so that nothing the original service sent goes "
-                                       "out twice (stop the original service, or repair the file)"));
+            log_.warning(cat(e.what(),
+                             "; pixsync sends nothing until it can read that file "
+                             "again, so that nothing the original service sent goes "
+                             "out twice (stop the original service, or repair the file)"));
         originalProblem_ = e.what();
         return;
     }
@@ -85,8 +86,10 @@ void SqliteStateStore::followOriginal() {
     transaction.commit();
     if (added > 0)
         log_.info(cat("the original service recorded ", added, " more sent ids in ",
-                      settings_.importOriginal.string(), " since pixsync imported it; they are not "
-                      "sent again", settled > 0 ? cat(" (", settled, " queued deliveries dropped)") : ""));
+                      settings_.importOriginal.string(),
+                      " since pixsync imported it; they are not "
+                      "sent again",
+                      settled > 0 ? cat(" (", settled, " queued deliveries dropped)") : ""));
 }
 
 }  // namespace pixsync::sqlitestate

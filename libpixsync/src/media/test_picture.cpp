@@ -31,7 +31,8 @@ void writeTestPicture(const std::filesystem::path& path, int width, int height) 
         VImage top = VImage::arrayjoin(columns, VImage::option()->set("across", bars))
                          .crop(0, 0, width, barsHeight)
                          .cast(VIPS_FORMAT_UCHAR);
-        const VImage grey = (VImage::grey(width, height - barsHeight) * 255).cast(VIPS_FORMAT_UCHAR);
+        const VImage grey =
+            (VImage::grey(width, height - barsHeight) * 255).cast(VIPS_FORMAT_UCHAR);
         const VImage ramp = grey.bandjoin(grey).bandjoin(grey);
         VImage picture = top.join(ramp, VIPS_DIRECTION_VERTICAL);
         picture = picture.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));

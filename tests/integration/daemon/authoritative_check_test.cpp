@@ -22,16 +22,22 @@ class AuthoritativeCheckTest : public DaemonTest {
     void SetUp() override {
         startImmich(2);
         startSmtp();
-        immich->admin("POST", "/keys",
-                      std::string(R"({"key": ")") + kJohnMinimalKey +
-                          R"(", "user": "john@example.com", "permissions": ["asset.read", "asset.download"]})");
-        immich->admin("POST", "/users",
-                      std::string(R"({"id": "10000000-0000-4000-8000-000000000003", "email": "jane@example.com", "name": "Jane",
-                          "apiKeys": [{"key": ")") + kJaneKey + R"(", "permissions": ["all"]},
-                                      {"key": ")" + kJaneMinimalKey + R"(", "permissions": ["asset.read", "asset.download"]}]})");
+        immich->admin(
+            "POST", "/keys",
+            std::string(R"({"key": ")") + kJohnMinimalKey +
+                R"(", "user": "john@example.com", "permissions": ["asset.read", "asset.download"]})");
+        immich->admin(
+            "POST", "/users",
+            std::string(
+                R"({"id": "10000000-0000-4000-8000-000000000003", "email": "jane@example.com", "name": "Jane",
+                          "apiKeys": [{"key": ")") +
+                kJaneKey + R"(", "permissions": ["all"]},
+                                      {"key": ")" +
+                kJaneMinimalKey + R"(", "permissions": ["asset.read", "asset.download"]}]})");
         for (int i = 100; i < 103; ++i)
             immich->admin("POST", "/assets",
-                          R"({"id": ")" + assetId(i) + R"(", "owner": "jane@example.com", "file": ")" +
+                          R"({"id": ")" + assetId(i) +
+                              R"(", "owner": "jane@example.com", "file": ")" +
                               (mediaFixtures() / "orientation-1.jpg").string() +
                               R"(", "originalFileName": ")" + fileName(i) + R"("})");
     }
@@ -123,8 +129,9 @@ TEST_F(AuthoritativeCheckTest, AnotherUsersKeyFailsWithAndWithoutUserRead) {
 
 TEST_F(AuthoritativeCheckTest, ARouteWithOnlyPartnersFavoritesIsWarnedAbout) {
     // John has no favorites of his own (both unfavorited); Jane shares her library with him.
-    immich->admin("POST", "/favorite",
-                  R"({"ids": [")" + assetId(0) + R"(", ")" + assetId(1) + R"("], "isFavorite": false})");
+    immich->admin(
+        "POST", "/favorite",
+        R"({"ids": [")" + assetId(0) + R"(", ")" + assetId(1) + R"("], "isFavorite": false})");
     immich->admin("POST", "/partners",
                   R"({"sharedBy": "jane@example.com", "sharedWith": "john@example.com"})");
     configure(kJohn, kJohnKey, true);
@@ -133,7 +140,8 @@ TEST_F(AuthoritativeCheckTest, ARouteWithOnlyPartnersFavoritesIsWarnedAbout) {
     EXPECT_THAT(r.out, HasSubstr("[warn] immich: john@example.com: route: route john@example.com "
                                  "would find 0 of john@example.com's own favorites but 3 of "
                                  "partners (jane@example.com)"));
-    EXPECT_THAT(fixAfter(r.out, "[warn] immich"), HasSubstr("logged in to Immich as john@example.com"));
+    EXPECT_THAT(fixAfter(r.out, "[warn] immich"),
+                HasSubstr("logged in to Immich as john@example.com"));
 }
 
 TEST_F(AuthoritativeCheckTest, AnUntestedImmichVersionIsWarnedAboutByCheckAndAtStart) {
@@ -157,7 +165,8 @@ TEST_F(AuthoritativeCheckTest, SendTestDeliversOnePictureToOneConfiguredFrame) {
     writeConfig();
     const auto r = pixsync({"check", "--send-test", "kitchen@mypixstar.com"});
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-    EXPECT_THAT(r.out, HasSubstr("[ok  ] send test: a test picture was sent to kitchen@mypixstar.com"));
+    EXPECT_THAT(r.out,
+                HasSubstr("[ok  ] send test: a test picture was sent to kitchen@mypixstar.com"));
     const auto messages = smtp->messages();
     ASSERT_EQ(messages.size(), 1u) << r.out;
     EXPECT_THAT(messages.front().filename().string(), HasSubstr("kitchen@mypixstar.com"));
@@ -168,7 +177,8 @@ TEST_F(AuthoritativeCheckTest, SendTestDeliversOnePictureToOneConfiguredFrame) {
 
     const auto unknown = pixsync({"check", "--send-test", "stranger@mypixstar.com"});
     EXPECT_EQ(unknown.exitCode, 1) << unknown.out << unknown.err;
-    EXPECT_THAT(unknown.out, HasSubstr("[FAIL] send test: stranger@mypixstar.com is not a frame of any route"));
+    EXPECT_THAT(unknown.out,
+                HasSubstr("[FAIL] send test: stranger@mypixstar.com is not a frame of any route"));
     EXPECT_THAT(fixAfter(unknown.out, "[FAIL] send test"), HasSubstr("john-frame@mypixstar.com"));
     EXPECT_EQ(smtp->messages().size(), 1u) << "nothing sent to an address no route names";
 }

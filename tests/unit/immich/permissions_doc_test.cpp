@@ -18,9 +18,11 @@ const fs::path kSourceDir = PIXSYNC_TEST_SOURCE_DIR;
 
 /// Immich permission names ("asset.read") in a text, outside longer identifiers.
 std::set<std::string> permissionsIn(const std::string& text) {
-    static const std::regex name(R"((?:^|[^A-Za-z0-9_.>])((?:asset|user|album|tag|person|partner|library|timeline|memory|stack|sharedLink)\.(?:read|download|view|update|create|delete|upload|share)))");
+    static const std::regex name(
+        R"((?:^|[^A-Za-z0-9_.>])((?:asset|user|album|tag|person|partner|library|timeline|memory|stack|sharedLink)\.(?:read|download|view|update|create|delete|upload|share)))");
     std::set<std::string> found;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), name);
+         it != std::sregex_iterator(); ++it)
         found.insert((*it)[1]);
     return found;
 }
@@ -34,7 +36,8 @@ std::set<std::string> documentedPermissions() {
     const std::string section = readme.substr(start, end - start);
     std::set<std::string> rows;
     static const std::regex row(R"(\n\| `([a-z]+\.[a-z]+)` \|)");
-    for (auto it = std::sregex_iterator(section.begin(), section.end(), row); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(section.begin(), section.end(), row);
+         it != std::sregex_iterator(); ++it)
         rows.insert((*it)[1]);
     return rows;
 }
