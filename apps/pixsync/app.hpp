@@ -53,7 +53,8 @@ struct App {
 int runPlugins(App& app, const std::string& optionsOf);
 int runOnce(App& app, bool dryRun);
 int runStatus(App& app, bool json);
-int runCheck(App& app);
+/// `sendTestTo`: a frame address to send one test picture to after the checks; empty: none.
+int runCheck(App& app, const std::string& sendTestTo = {});
 int runResend(App& app, const std::string& user, bool allUsers);
 int runStateReset(App& app, bool iKnow);
 int runStateBaseline(App& app);

@@ -1,27 +1,52 @@
 // `pixsync check`: configuration, plugins, each source and sink, and the state store, one line
-// per check, without sending anything.
+// per check, without sending or changing anything (unless asked to send a test picture).
 #include <cstdio>
+#include <filesystem>
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
+#include "send_test.hpp"
+#include "state_files.hpp"
 
 namespace pixsync::cli {
 
 namespace {
 
 void print(const CheckResult& r) {
-    const char* mark = r.status == CheckResult::Status::Passed   ? "ok  "
-                       : r.status == CheckResult::Status::Notice ? "note"
-                                                                 : "FAIL";
+    const char* mark = r.status == CheckResult::Status::Passed    ? "ok  "
+                       : r.status == CheckResult::Status::Notice  ? "note"
+                       : r.status == CheckResult::Status::Warning ? "warn"
+                                                                  : "FAIL";
     std::printf("[%s] %s: %s\n", mark, escapeControl(r.subject).c_str(), escapeControl(r.detail).c_str());
     if (!r.fix.empty()) std::printf("       fix: %s\n", escapeControl(r.fix).c_str());
 }
 
+/// The state is opened read-only: check creates no state, imports nothing into it, and runs
+/// beside a daemon that holds the writer lock.
+void checkState(const Config& config, App& app, CheckReport& report) {
+    try {
+        const std::filesystem::path path = statePath(config);
+        std::error_code ec;
+        const bool exists = std::filesystem::exists(path, ec);
+        auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
+        std::string detail =
+            exists
+                ? cat(config.state.plugin, " store ", path.string(), " can be read")
+                : cat(path.string(), " does not exist yet; the first `once` or `run` creates it");
+        if (auto pid = lockHolder(path))
+            detail += cat("; in use by pixsync (pid ", *pid, "), which is fine");
+        report.pass("state", detail);
+    } catch (const Error& e) {
+        report.fail("state", e.what(),
+                    "see the message; `pixsync state --help` lists recovery commands");
+    }
+}
+
 }  // namespace
 
-int runCheck(App& app) {
+int runCheck(App& app, const std::string& sendTestTo) {
     CheckReport report;
     Config config;
     try {
@@ -48,14 +73,10 @@ int runCheck(App& app) {
         report.fail("plugins", e.what(), "see `pixsync plugins` and the configuration reference in the README");
     }
     if (pipeline) pipeline->check(report);
-    try {
-        auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadWrite);
-        report.pass("state", cat(config.state.plugin, " store opens and its lock is free"));
-    } catch (const Error& e) {
-        report.fail("state", e.what(),
-                    e.kind() == ErrorKind::Locked ? "another pixsync runs on this state; that is fine while the daemon runs"
-                                                  : "see the message; `pixsync state --help` lists recovery commands");
-    }
+    // Sent even when a check above failed: the picture needs only the sink, and its line
+    // says whether it went.
+    if (pipeline && !sendTestTo.empty()) sendTestPicture(*pipeline, config, sendTestTo, report);
+    checkState(config, app, report);
     for (const auto& r : report.results()) print(r);
     std::printf("%s\n", report.ok() ? "all checks passed" : "some checks failed");
     return report.ok() ? kExitOk : kExitFailure;

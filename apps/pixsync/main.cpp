@@ -63,7 +63,11 @@ int main(int argc, char** argv) {
     auto* status = cli.add_subcommand("status", "what each route delivered, queued and failed");
     status->add_flag("--json", json, "machine-readable output (documented in the README)");
 
+    std::string sendTestTo;
     auto* check = cli.add_subcommand("check", "check configuration, Immich, SMTP and the state; sends nothing");
+    check->add_option("--send-test", sendTestTo,
+                      "then send one test picture to this frame (a destination of a route)")
+        ->type_name("FRAME");
     auto* plugins = cli.add_subcommand("plugins", "list the plugins found: name kind version file");
     std::string optionsOf;
     plugins->add_option("--options", optionsOf,
@@ -100,7 +104,7 @@ int main(int argc, char** argv) {
         if (*once) return runOnce(app, dryRun);
         if (*resend) return runResend(app, resendUser, resendAllUsers);
         if (*status) return runStatus(app, json);
-        if (*check) return runCheck(app);
+        if (*check) return runCheck(app, sendTestTo);
         if (*plugins) return runPlugins(app, optionsOf);
         if (*stateReset) return runStateReset(app, iKnow);
         if (*stateBaseline) return runStateBaseline(app);

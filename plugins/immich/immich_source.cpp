@@ -6,6 +6,7 @@
 #include "cursor.hpp"
 #include "immich_json.hpp"
 #include "pixsync/strings.hpp"
+#include "tested_versions.hpp"
 
 namespace pixsync::immich {
 
@@ -98,6 +99,19 @@ const std::string& ImmichSource::userId() {
     api_.fail(r, cat("look up the user of the key for ", settings_.user), KeyRole::User);
 }
 
+void ImmichSource::warnIfUntestedVersion() {
+    // Asked after the first listing that worked, so an outage costs no extra wait.
+    versionChecked_ = true;
+    try {
+        HttpResponse r = api_.call(KeyRole::User, "GET", "/server/version");
+        if (!r.ok()) return;
+        ServerVersion v = parseServerVersion(r.body);
+        if (!isTestedVersion(v)) log_.warning(cat(settings_.baseUrl, ": ", untestedVersionWarning(v)));
+    } catch (const Error& e) {
+        log_.debug(cat("could not ask Immich for its version: ", e.what()));
+    }
+}
+
 struct ImmichSource::ListingPass {
     ListingPass(const std::string& ownerId, const SelectionIds& selectionIds,
                 const std::optional<Cursor>& cursor)
@@ -142,6 +156,7 @@ Listing ImmichSource::list(const std::string& cursorText) {
         out.cursor.clear();  // nothing to resume from; were the route to change, it starts full
     else                     // nothing seen at all (no favorites yet): keep what the caller had
         out.cursor = pass.newest.updatedAt.empty() ? cursorText : formatCursor(pass.newest);
+    if (!versionChecked_) warnIfUntestedVersion();
     log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
                    out.assets.size(), " ", selection.describe(), " in ", pass.pages, " page(s)",
                    ratings.size() > 1 ? cat(" of ", ratings.size(), " searches") : "", "; skipped ",

@@ -3,7 +3,9 @@
 // by default, or an album, a tag, a person).
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -32,16 +34,33 @@ class ImmichSource final : public Source {
     /// The user's Immich id, resolved once (GET /users/me, else GET /users with the admin key).
     const std::string& userId();
     std::optional<std::string> userIdFromAdmin(std::string_view userKeyProblem);
+    /// Logs a warning once when the server's version is outside the tested range.
+    void warnIfUntestedVersion();
     /// Follows one search (`rating` 0: any rating) through all its pages into `pass`.
     void searchPages(int rating, ListingPass& pass);
     /// Downloads `path` for `asset`. For a preview, nullopt when there is none or the key may
     /// not see it; an original always comes back or throws.
     std::optional<MediaFile> download(const Asset& asset, const std::string& path, bool preview);
 
-    void checkUser(CheckReport& report);
-    void checkAdmin(CheckReport& report);
+    /// What `check` learned about the key and the route's user.
+    struct Whose {
+        /// Own: the key says it is the user's. Unknown: it may not say (no user.read).
+        /// Unusable: rejected, another user's, or the question failed (already reported).
+        enum class Key { Own, Unknown, Unusable } key = Key::Unusable;
+        std::string userId;                         ///< the user's Immich id, when known
+        std::map<std::string, std::string> emails;  ///< id -> e-mail, from the admin key
+    };
+    Whose checkUser(CheckReport& report);
+    /// The user's existence, by the admin key; fills `whose.userId` and `whose.emails`.
+    void checkAdmin(CheckReport& report, Whose& whose);
+    /// For a key that cannot say whose it is: whether what it lists is the user's. False
+    /// (and a failed line) when it lists only other users' photos.
+    bool checkOwner(CheckReport& report, const Whose& whose);
+    /// "jane@example.com, user <id>": owners by e-mail where the admin key told them.
+    static std::string ownersText(const std::set<std::string>& owners, const Whose& whose);
     /// `ids`: the route's, when every name it uses was found; else favorites are searched.
-    void checkSearch(CheckReport& report, const std::optional<SelectionIds>& ids);
+    void checkSearch(CheckReport& report, const std::optional<SelectionIds>& ids,
+                     const Whose& whose);
     /// One line per album, tag or person the route names; their ids when all were found.
     std::optional<SelectionIds> checkSelection(CheckReport& report);
     /// The line for one reference; `find` gives its id and what to say about it. True, with
@@ -57,6 +76,7 @@ class ImmichSource final : public Source {
     Lookup lookup_;
     std::string userId_;
     bool previewRefusalLogged_ = false;
+    bool versionChecked_ = false;
 };
 
 }  // namespace pixsync::immich

@@ -172,7 +172,9 @@ void SqliteStateStore::openForWriting() {
     // The original file is read in full before anything is written: a corrupt one leaves
     // no database behind (or the existing one as it was).
     std::optional<state::SentByRoute> toImport;
+    std::string importedStamp;
     if (!settings_.importOriginal.empty() && !alreadyImported) {
+        importedStamp = originalStamp();
         if (fs::exists(settings_.importOriginal, ec))
             toImport = state::loadOriginalState(settings_.importOriginal);
         else
@@ -191,7 +193,11 @@ void SqliteStateStore::openForWriting() {
     db_->exec("PRAGMA cache_size = -32768");
     migrate(*db_);
     sql_ = std::make_unique<Statements>(*db_);
-    if (toImport) importOriginal(*toImport);
+    if (toImport) {
+        importOriginal(*toImport);
+        rememberOriginalStamp(importedStamp);
+    }
+    followOriginal();
 }
 
 void SqliteStateStore::createDatabase() {
@@ -296,6 +302,7 @@ void SqliteStateStore::requireWritable(const char* operation) const {
 
 std::optional<RouteCursor> SqliteStateStore::cursor(const std::string& route) {
     std::lock_guard guard(mutex_);
+    followOriginal();  // a poll starts here: what the original sent since is not planned again
     Statement::Use use(sql_->cursorGet);
     use.bind(route);
     if (!use.next()) return std::nullopt;
@@ -385,6 +392,8 @@ void SqliteStateStore::commit(const Plan& plan) {
 std::vector<QueuedDelivery> SqliteStateStore::due(TimePoint now, std::size_t limit) {
     std::lock_guard guard(mutex_);
     std::vector<QueuedDelivery> result;
+    followOriginal();
+    if (!originalProblem_.empty()) return result;  // logged by followOriginal()
     Statement::Use use(sql_->due);
     use.bind(toUnixMillis(now))
         .bind(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));

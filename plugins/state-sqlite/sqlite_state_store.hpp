@@ -56,6 +56,12 @@ class SqliteStateStore final : public StateStore {
     void openForReading();
     void createDatabase();
     void importOriginal(const state::SentByRoute& sent);
+    /// Imports ids the original service added to its file since it was last read (see
+    /// follow_original.cpp). When the file cannot be read, originalProblem_ says why.
+    void followOriginal();
+    /// Size, modification time and inode of the original's file; empty when it is missing.
+    std::string originalStamp() const;
+    void rememberOriginalStamp(const std::string& stamp);
     void requireWritable(const char* operation) const;
     void putQueued(const QueuedDelivery& q, int attempts, const std::string& detail,
                    std::int64_t now);
@@ -67,6 +73,8 @@ class SqliteStateStore final : public StateStore {
     OpenMode mode_;
     std::unique_ptr<state::WriterLock> lock_;
     std::mutex mutex_;
+    std::string originalStamp_;    ///< of the original's file as last imported
+    std::string originalProblem_;  ///< why it could not be read last time; empty when it could
     std::unique_ptr<Database> db_;
     std::unique_ptr<Statements>
         sql_;  // after db_: statements finalize before the connection closes

@@ -45,6 +45,9 @@ public:
     /// Runs every source's and sink's check() (reachability, credentials, TLS); sends nothing.
     void check(CheckReport& report);
 
+    /// The sink instance of that name, or null.
+    Sink* sink(const std::string& name);
+
 private:
     Config config_;
     std::unique_ptr<StateStore> store_;

@@ -188,6 +188,12 @@ Pipeline::~Pipeline() {
     }
 }
 
+Sink* Pipeline::sink(const std::string& name) {
+    for (auto& [n, s] : sinks_)
+        if (n == name) return s.get();
+    return nullptr;
+}
+
 void Pipeline::check(CheckReport& report) {
     for (auto& s : sources_) s->check(report);
     for (auto& [name, s] : sinks_) s->check(report);

@@ -15,6 +15,11 @@ void CheckReport::fail(std::string subject, std::string detail, std::string fix)
         {CheckResult::Status::Failed, std::move(subject), std::move(detail), std::move(fix)});
 }
 
+void CheckReport::warn(std::string subject, std::string detail, std::string fix) {
+    results_.push_back(
+        {CheckResult::Status::Warning, std::move(subject), std::move(detail), std::move(fix)});
+}
+
 bool CheckReport::ok() const noexcept {
     for (const auto& r : results_)
         if (r.status == CheckResult::Status::Failed) return false;

@@ -64,14 +64,29 @@ TEST_F(ImmichTest, CheckQuotesMissingPermissions) {
     EXPECT_EQ(checkLine(second, "asset.download")->status, CheckResult::Status::Failed);
 }
 
-TEST_F(ImmichTest, CheckNoticesAKeyWithoutUserRead) {
-    start(manifest());
+TEST_F(ImmichTest, CheckFailsAKeyWithoutUserReadWhenNothingElseCanTellWhoseItIs) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 1}])"));
     auto source = makeSource(options("john-key-nouser"));
     CheckReport report;
     source->check(report);
     const CheckResult* key = checkLine(report, ": API key");
     ASSERT_TRUE(key);
     EXPECT_EQ(key->status, CheckResult::Status::Notice);
+    const CheckResult* whose = checkLine(report, ": whose key");
+    ASSERT_TRUE(whose);
+    EXPECT_EQ(whose->status, CheckResult::Status::Failed);
+    EXPECT_THAT(whose->fix, HasSubstr("grant user.read"));
+    EXPECT_FALSE(report.ok());
+
+    // With an admin key, what the key lists tells whose it is.
+    auto o = options("john-key-nouser");
+    o.set("immich_api_key", "admin-key-users");
+    auto withAdmin = makeSource(o);
+    CheckReport second;
+    withAdmin->check(second);
+    EXPECT_TRUE(second.ok());
+    ASSERT_TRUE(checkLine(second, ": whose key"));
+    EXPECT_EQ(checkLine(second, ": whose key")->status, CheckResult::Status::Passed);
 }
 
 TEST_F(ImmichTest, CheckFailsWhenImmichIsUnreachable) {

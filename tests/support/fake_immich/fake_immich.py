@@ -139,6 +139,7 @@ class Store(Library):
         self.last_micros = 0
         self.date_style = "ms"
         self.gzip_min_bytes = 1024
+        self.version = {"major": 2, "minor": 3, "patch": 1}
         self.checksums = {}    # file path -> base64 sha1
         self.init_library()
 
@@ -630,7 +631,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         if route == "/server/ping" and method == "GET":
             return self.send_json(200, {"res": "pong"})
         if route == "/server/version" and method == "GET":
-            return self.send_json(200, {"major": 2, "minor": 3, "patch": 1})
+            return self.send_json(200, store.version)
         if route == "/users/me" and method == "GET":
             user = self.authenticate("user.read", entry)
             with store.lock:
@@ -858,6 +859,9 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
                     store.date_style = body["dateStyle"]
                 if "gzipMinBytes" in body:
                     store.gzip_min_bytes = int(body["gzipMinBytes"])
+                if "version" in body:
+                    major, minor, patch = (int(p) for p in str(body["version"]).split("."))
+                    store.version = {"major": major, "minor": minor, "patch": patch}
                 return self.send_json(200, {"ok": True})
         raise HttpProblem(404, "no admin route %s %s" % (method, route))
 

@@ -81,7 +81,7 @@ TEST_F(ImportOriginal, EveryIdIsDeliveredToEveryFrameAndTheOriginalIsUntouched) 
     EXPECT_EQ(test::readFile(original), before);
 }
 
-TEST_F(ImportOriginal, HappensOnlyOnce) {
+TEST_F(ImportOriginal, HappensOnceThenPicksUpWhatTheOriginalAdds) {
     test::writeFile(original, originalState(30, nullptr));
     std::string firstNote;
     {
@@ -94,13 +94,16 @@ TEST_F(ImportOriginal, HappensOnlyOnce) {
         store->requeue({resend});
     }
     // The original service ran once more and sent another photo; pixsync already imported.
-    test::writeFile(original, R"({"by_user": {"john.doe@example.com": ["new-id"]}})");
+    // The import is not repeated, but what the original added is picked up (it was sent).
+    test::writeFile(original,
+                    R"({"by_user": {"john.doe@example.com": [")" + uuidFor(0) + R"(", "new-id"]}})");
     plugin.clock().advance(std::chrono::hours(1));
     auto store = open();
     EXPECT_EQ(store->meta("imported_original"), firstNote);
-    EXPECT_FALSE(store->status({kUsers[0], "new-id", "f@mypixstar.com"}));
-    EXPECT_EQ(store->status({kUsers[0], uuidFor(0), "f@mypixstar.com"}), DeliveryStatus::Queued);
-    EXPECT_EQ(store->summarize({kUsers[0]})[0].delivered, 9u);
+    EXPECT_EQ(store->status({kUsers[0], "new-id", "f@mypixstar.com"}), DeliveryStatus::Delivered);
+    EXPECT_EQ(store->status({kUsers[0], uuidFor(0), "f@mypixstar.com"}), DeliveryStatus::Queued)
+        << "an id imported before keeps pixsync's own later record";
+    EXPECT_EQ(store->summarize({kUsers[0]})[0].delivered, 10u);
 }
 
 TEST_F(ImportOriginal, ACorruptOriginalCreatesNoDatabase) {
