@@ -1,7 +1,5 @@
 // Strict reading of the JSON state: every field is type-checked, and any surprise is an
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "common/original_state.hpp"
 #include "common/state_files.hpp"
@@ -16,19 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using rapidjson::Value;
-
-/// A copy that owns its strings. Value's copy constructor shares "const" strings, which
-/// after an in-place parse point into the text buffer, gone once parsing is over.
-Value deepCopy(const Value& v, rapidjson::Document::AllocatorType& allocator) {
-    rapidjson::StringBuffer text;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(text);
-    v.Accept(writer);
-    rapidjson::Document copy(&allocator);
-    copy.Parse(text.GetString(), text.GetSize());
-    Value result;
-    result.Swap(copy);
-    return result;
-}
 
 std::string nameOf(const Value& name) {
     return std::string(name.GetString(), name.GetStringLength());
@@ -161,11 +146,13 @@ StateModel parseState(const fs::path& file, std::string text) {
             readSection(in, file, member.value, model);
             continue;
         }
+        // The document owns its strings and its depth is bounded by the parse, so this
+        // (recursive) copy uses bounded stack.
         auto& allocator = model.extra.GetAllocator();
         model.extra.AddMember(
             rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()),
                              allocator),
-            deepCopy(member.value, allocator), allocator);
+            rapidjson::Value(member.value, allocator), allocator);
     }
     // An id in by_user that pixsync holds no record for was sent by the original service
     // (or by it again, after pixsync last wrote): it covers every destination of the route.
