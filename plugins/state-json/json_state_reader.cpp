@@ -68,7 +68,7 @@ void readCursors(const FieldReader& in, const Value& section, StateModel& model)
         in.object(route.value, where);
         model.cursors[routeId] =
             RouteCursor{in.string(route.value, "value", where),
-                        fromUnixMillis(in.int64(route.value, "last_full_listing", where))};
+                        fromUnixMillis(in.unixMillis(route.value, "last_full_listing", where))};
     }
 }
 
@@ -87,8 +87,8 @@ void readPasses(const FieldReader& in, const Value& section, StateModel& model) 
             in.object(v, where);
             PassRecord p;
             p.route = routeId;
-            p.started = fromUnixMillis(in.int64(v, "started", where));
-            p.finished = fromUnixMillis(in.int64(v, "finished", where));
+            p.started = fromUnixMillis(in.unixMillis(v, "started", where));
+            p.finished = fromUnixMillis(in.unixMillis(v, "finished", where));
             p.fullListing = in.boolean(v, "full_listing", where, false);
             p.listed = in.uint64(v, "listed", where);
             p.queued = in.uint64(v, "queued", where);
