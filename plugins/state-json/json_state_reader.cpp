@@ -6,6 +6,7 @@
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "json_state_model.hpp"
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {
@@ -146,13 +147,11 @@ StateModel parseState(const fs::path& file, std::string text) {
             readSection(in, file, member.value, model);
             continue;
         }
-        // The document owns its strings and its depth is bounded by the parse, so this
-        // (recursive) copy uses bounded stack.
         auto& allocator = model.extra.GetAllocator();
         model.extra.AddMember(
             rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()),
                              allocator),
-            rapidjson::Value(member.value, allocator), allocator);
+            copyJsonValue(member.value, allocator), allocator);
     }
     // An id in by_user that pixsync holds no record for was sent by the original service
     // (or by it again, after pixsync last wrote): it covers every destination of the route.

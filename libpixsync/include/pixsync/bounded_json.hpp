@@ -1,9 +1,9 @@
 #pragma once
 /// @file bounded_json.hpp
-/// Parses JSON that pixsync did not write itself (configuration, state files, the folder
-/// index, Immich's replies) with a bounded stack: RapidJSON's iterative parser, and a refusal
-/// of anything nested deeper than a limit. A document that passed here has bounded depth, so
-/// code that walks it recursively (RapidJSON's Writer, a Value copy) uses bounded stack too.
+/// JSON that pixsync did not write itself (configuration, state files, the folder index,
+/// Immich's replies) handled with a bounded call stack: parsed by RapidJSON's iterative parser
+/// with a refusal of anything nested deeper than a limit, and copied and written by loops
+/// with a stack of their own (RapidJSON's Value copy and Accept() recurse once per level).
 ///
 /// Header-only, because it hands out RapidJSON types and libpixsync keeps RapidJSON private:
 /// include it only where RapidJSON's headers are on the include path.
@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pixsync {
 
@@ -123,6 +124,118 @@ JsonParseResult parseBoundedJson(rapidjson::Document& doc, std::string_view text
     };
     doc.Populate(generate);
     return result;
+}
+
+/// A deep copy of `source` whose strings and containers live in `allocator`, made without
+/// recursion.
+inline rapidjson::Value copyJsonValue(const rapidjson::Value& source,
+                                      rapidjson::Document::AllocatorType& allocator) {
+    // Each entry is a container being filled and the index of its next child. A parent is not
+    // changed while a child of it is on the stack, so the pointers stay valid.
+    struct Level {
+        const rapidjson::Value* from;
+        rapidjson::Value* to;
+        rapidjson::SizeType next;
+    };
+    std::vector<Level> stack;
+    // Copies a scalar, or makes an empty container and puts it on the stack.
+    auto start = [&](const rapidjson::Value& from, rapidjson::Value& to) {
+        if (from.IsObject()) {
+            to.SetObject();
+            stack.push_back({&from, &to, 0});
+        } else if (from.IsArray()) {
+            to.SetArray();
+            to.Reserve(from.Size(), allocator);
+            stack.push_back({&from, &to, 0});
+        } else {
+            to.CopyFrom(from, allocator);  // a scalar: no recursion
+        }
+    };
+    rapidjson::Value root;
+    start(source, root);
+    while (!stack.empty()) {
+        const Level level = stack.back();
+        if (level.from->IsArray()) {
+            if (level.next == level.from->Size()) {
+                stack.pop_back();
+                continue;
+            }
+            ++stack.back().next;
+            level.to->PushBack(rapidjson::Value(), allocator);
+            start((*level.from)[level.next], (*level.to)[level.to->Size() - 1]);
+        } else {
+            if (level.next == level.from->MemberCount()) {
+                stack.pop_back();
+                continue;
+            }
+            ++stack.back().next;
+            const auto& member = *(level.from->MemberBegin() + level.next);
+            level.to->AddMember(rapidjson::Value(member.name, allocator), rapidjson::Value(),
+                                allocator);
+            start(member.value, (level.to->MemberEnd() - 1)->value);
+        }
+    }
+    return root;
+}
+
+/// Sends `value` to a RapidJSON Writer (what value.Accept(writer) does) without recursion.
+template <class Writer>
+bool writeJsonValue(Writer& writer, const rapidjson::Value& value) {
+    struct Level {
+        const rapidjson::Value* container;
+        rapidjson::SizeType next;
+    };
+    std::vector<Level> stack;
+    // Writes a scalar, or opens a container and puts it on the stack.
+    auto start = [&](const rapidjson::Value& v) {
+        switch (v.GetType()) {
+            case rapidjson::kNullType:
+                return writer.Null();
+            case rapidjson::kFalseType:
+                return writer.Bool(false);
+            case rapidjson::kTrueType:
+                return writer.Bool(true);
+            case rapidjson::kStringType:
+                return writer.String(v.GetString(), v.GetStringLength(), true);
+            case rapidjson::kObjectType:
+                stack.push_back({&v, 0});
+                return writer.StartObject();
+            case rapidjson::kArrayType:
+                stack.push_back({&v, 0});
+                return writer.StartArray();
+            case rapidjson::kNumberType:
+                if (v.IsDouble()) return writer.Double(v.GetDouble());
+                if (v.IsInt()) return writer.Int(v.GetInt());
+                if (v.IsUint()) return writer.Uint(v.GetUint());
+                if (v.IsInt64()) return writer.Int64(v.GetInt64());
+                return writer.Uint64(v.GetUint64());
+        }
+        return false;
+    };
+    if (!start(value)) return false;
+    while (!stack.empty()) {
+        Level& level = stack.back();
+        const rapidjson::Value& container = *level.container;
+        if (container.IsArray()) {
+            if (level.next == container.Size()) {
+                stack.pop_back();
+                if (!writer.EndArray(container.Size())) return false;
+                continue;
+            }
+            if (!start(container[level.next++])) return false;
+        } else {
+            if (level.next == container.MemberCount()) {
+                stack.pop_back();
+                if (!writer.EndObject(container.MemberCount())) return false;
+                continue;
+            }
+            const auto& member = *(container.MemberBegin() + level.next++);
+            if (!writer.Key(member.name.GetString(), member.name.GetStringLength(), true) ||
+                !start(member.value))
+                return false;
+        }
+    }
+    return true;
 }
 
 }  // namespace pixsync

@@ -386,7 +386,7 @@ void Options::visitStrings(const std::function<void(std::string_view, std::strin
 Options Options::mergedWith(const Options& overrides) const {
     Options copy;
     auto& d = *copy.node_->doc;
-    d.doc.CopyFrom(*node_->value, d.doc.GetAllocator());
+    static_cast<rapidjson::Value&>(d.doc) = copyJsonValue(*node_->value, d.doc.GetAllocator());
     if (!d.doc.IsObject()) d.doc.SetObject();
     d.origin = node_->doc->origin;
     d.style = node_->doc->style;
@@ -397,7 +397,7 @@ Options Options::mergedWith(const Options& overrides) const {
     if (o->IsObject())
         for (auto it = o->MemberBegin(); it != o->MemberEnd(); ++it) {
             std::string_view key(it->name.GetString(), it->name.GetStringLength());
-            setMember(d.doc, key, rapidjson::Value(it->value, d.doc.GetAllocator()),
+            setMember(d.doc, key, copyJsonValue(it->value, d.doc.GetAllocator()),
                       d.doc.GetAllocator());
             // Messages about the key name the place it was written (a route's source_options).
             copy.node_->places.insert_or_assign(std::string(key), overrides.where(key));
@@ -408,7 +408,7 @@ Options Options::mergedWith(const Options& overrides) const {
 std::string Options::toJson() const {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    node_->value->Accept(w);
+    writeJsonValue(w, *node_->value);
     return std::string(buf.GetString(), buf.GetSize());
 }
 
@@ -440,15 +440,14 @@ Options& Options::set(std::string_view key, const std::vector<std::string>& valu
 
 Options& Options::set(std::string_view key, const Options& object) {
     auto& a = node_->doc->doc.GetAllocator();
-    rapidjson::Value copy(*object.node_->value, a);
-    setMember(*node_->value, key, std::move(copy), a);
+    setMember(*node_->value, key, copyJsonValue(*object.node_->value, a), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, const std::vector<Options>& objects) {
     auto& a = node_->doc->doc.GetAllocator();
     rapidjson::Value arr(rapidjson::kArrayType);
-    for (const auto& o : objects) arr.PushBack(rapidjson::Value(*o.node_->value, a), a);
+    for (const auto& o : objects) arr.PushBack(copyJsonValue(*o.node_->value, a), a);
     setMember(*node_->value, key, std::move(arr), a);
     return *this;
 }
