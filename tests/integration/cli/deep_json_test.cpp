@@ -30,13 +30,16 @@ TEST_F(CliTest, ADeepNativeConfigExitsTwoNamingTheFile) {
 }
 
 TEST_F(CliTest, TheDepthLimitLeavesRoomForOrdinaryNesting) {
-    // 256 levels (the limit, the top-level object included) still load: a key nobody reads.
-    writeConfig(R"(, "comment": )" + deepList(255));
+    // 256 levels (the limit) still load: the top-level object, "sources", its entry and
+    // "options" are four of them, and a value the plugin does not read nests the rest.
+    writeConfig("", "test-recorder", R"("note": )" + deepList(252) + ", ");
     favorite("a");
     const auto r = pixsync({"once"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    writeConfig(R"(, "comment": )" + deepList(256));
-    EXPECT_EQ(pixsync({"once"}).exitCode, 2);
+    writeConfig("", "test-recorder", R"("note": )" + deepList(253) + ", ");
+    const auto deeper = pixsync({"once"});
+    EXPECT_EQ(deeper.exitCode, 2);
+    EXPECT_THAT(deeper.err, HasSubstr("deeper than 256 levels"));
 }
 
 // The folder sink replaces an index it cannot read (plugins/folder/README.md): a deep one is
