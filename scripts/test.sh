@@ -29,12 +29,37 @@ if [ $quick -eq 0 ]; then
   build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPIXSYNC_SANITIZE=ON -DPIXSYNC_BUILD_BENCH=OFF
 fi
 if [ $quick -eq 0 ]; then
-  # The Immich response parser under libFuzzer (clang), for a bounded time.
-  echo "== fuzz: immich response parser, 30 s"
+  # Every parser of outside input under libFuzzer (clang): each pixsync-fuzz-<name> target of
+  # tests/fuzz with a seed corpus in tests/fuzz/corpus/<name> (dashes may be underscores)
+  # runs for an equal share of FUZZ_SECONDS (90 by default). A crash fails the script and
+  # leaves the input in build-fuzz/artifacts/.
   cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-  cmake --build build-fuzz
-  mkdir -p build-fuzz/corpus
-  build-fuzz/pixsync-fuzz-immich-json -max_total_time=30 -rss_limit_mb=2048 \
-    build-fuzz/corpus tests/fuzz/corpus/immich_json 2>&1 | tail -n 3
+  cmake --build build-fuzz -j "$jobs"
+  targets=()
+  for exe in build-fuzz/pixsync-fuzz-*; do
+    [ -x "$exe" ] && [ -f "$exe" ] || continue
+    name=${exe#build-fuzz/pixsync-fuzz-}
+    for corpus in "tests/fuzz/corpus/$name" "tests/fuzz/corpus/${name//-/_}"; do
+      if [ -d "$corpus" ]; then targets+=("$name:$corpus"); break; fi
+    done
+  done
+  [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets with a seed corpus found" >&2; exit 1; }
+  seconds=$(( ${FUZZ_SECONDS:-90} / ${#targets[@]} ))
+  [ $seconds -ge 5 ] || seconds=5
+  mkdir -p build-fuzz/artifacts
+  for target in "${targets[@]}"; do
+    name=${target%%:*}
+    seeds=${target#*:}
+    echo "== fuzz: $name, $seconds s"
+    mkdir -p "build-fuzz/corpus/${name//-/_}"
+    if ! build-fuzz/pixsync-fuzz-"$name" -max_total_time="$seconds" -rss_limit_mb=2048 \
+        -artifact_prefix="build-fuzz/artifacts/$name-" "build-fuzz/corpus/${name//-/_}" "$seeds" \
+        >"build-fuzz/$name.log" 2>&1; then
+      tail -n 40 "build-fuzz/$name.log"
+      echo "fuzz target $name failed; the input is in build-fuzz/artifacts/" >&2
+      exit 1
+    fi
+    grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs)' "build-fuzz/$name.log" | tail -n 2
+  done
 fi
 echo "== all tests passed"

@@ -1,13 +1,13 @@
 #include "immich_json.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <limits>
 
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/file_name.hpp"
 #include "pixsync/strings.hpp"
@@ -18,18 +18,15 @@ namespace {
 
 using Value = rapidjson::Value;
 
-// Iterative parsing keeps deep nesting off the call stack; encoding validation rejects
+// The bounded parse keeps deep nesting off the call stack; encoding validation rejects
 // invalid UTF-8 before it can reach a file name or a log line.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag;
 
 rapidjson::Document parseDocument(std::string_view body, std::string_view what) {
     rapidjson::Document doc;
-    doc.Parse<kParseFlags>(body.data(), body.size());
-    if (doc.HasParseError())
+    if (const JsonParseResult parsed = parseBoundedJson<kParseFlags>(doc, body); !parsed)
         throw unavailableError(cat("Immich sent ", what, " that is not valid JSON (at byte ",
-                                   doc.GetErrorOffset(), ": ",
-                                   rapidjson::GetParseError_En(doc.GetParseError()), ")"));
+                                   parsed.offset, ": ", parsed.reason(), ")"));
     return doc;
 }
 
@@ -294,8 +291,7 @@ ServerVersion parseServerVersion(std::string_view body) {
 std::optional<ErrorBody> parseErrorBody(std::string_view body) noexcept {
     try {
         rapidjson::Document doc;
-        doc.Parse<kParseFlags>(body.data(), body.size());
-        if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+        if (!parseBoundedJson<kParseFlags>(doc, body) || !doc.IsObject()) return std::nullopt;
         const Value* message = member(doc, "message");
         if (!message) return std::nullopt;
         ErrorBody e;

@@ -33,8 +33,8 @@ Delivery readDelivery(const FieldReader& in, const rapidjson::Value& v, const st
     d.sink = in.string(v, "sink", where);
     d.detail = in.string(v, "detail", where);
     d.attempts = in.smallInt(v, "attempts", where);
-    d.nextAttempt = in.int64(v, "next_attempt", where);
-    d.updated = in.int64(v, "updated", where);
+    d.nextAttempt = in.unixMillis(v, "next_attempt", where);
+    d.updated = in.unixMillis(v, "updated", where);
     d.bytes = in.uint64(v, "bytes", where);
     if (const rapidjson::Value* asset = in.member(v, "asset"))
         d.asset = std::make_unique<Asset>(readAsset(in, *asset, cat(where, ".asset")));

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 
+#include "pixsync/clock.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -64,6 +65,13 @@ class FieldReader {
         if (!v) return 0;
         if (!v->IsUint64()) fail(cat(where, ".", key), "is not a non-negative integer");
         return v->GetUint64();
+    }
+    /// A time in Unix milliseconds, within what pixsync's clock can hold.
+    std::int64_t unixMillis(const Value& obj, const char* key, const std::string& where) const {
+        std::int64_t ms = int64(obj, key, where);
+        if (ms < kMinUnixMillis || ms > kMaxUnixMillis)
+            fail(cat(where, ".", key), cat("is not a time pixsync can hold (", ms, " ms)"));
+        return ms;
     }
     int smallInt(const Value& obj, const char* key, const std::string& where) const {
         std::int64_t n = int64(obj, key, where);

@@ -13,6 +13,7 @@
 #include "common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {
@@ -23,30 +24,8 @@ namespace fs = std::filesystem;
 
 /// Version of the journal's line format.
 constexpr int kJournalVersion = 1;
-/// A journal line nests four levels deep; anything deeper is not one of ours, and is refused
-/// before parsing so that no hostile file can exhaust the stack.
-constexpr int kMaxDepth = 8;
-
-bool nestsTooDeep(std::string_view line) {
-    int depth = 0;
-    bool inString = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > kMaxDepth) return true;
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return false;
-}
+/// A journal line nests four levels deep; anything deeper is not one of ours.
+constexpr unsigned kMaxDepth = 8;
 
 Error unusableJournal(const fs::path& journal, const fs::path& stateFile,
                       const std::string& problem) {
@@ -100,9 +79,7 @@ std::optional<JournalContents> Journal::read() const {
         lineNumber = i + 1;
         const std::string_view line = lines[i];
         rapidjson::Document doc;
-        const bool readable = !nestsTooDeep(line) &&
-                              !doc.Parse(line.data(), line.size()).HasParseError() &&
-                              doc.IsObject();
+        const bool readable = parseBoundedJson(doc, line, kMaxDepth) && doc.IsObject();
         if (!readable) {
             // A complete-looking last line can still be the torn one: after a power loss
             // the file's new length may be on disk before all of its data.

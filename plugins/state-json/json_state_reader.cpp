@@ -1,13 +1,12 @@
 // Strict reading of the JSON state: every field is type-checked, and any surprise is an
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "common/original_state.hpp"
 #include "common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "json_state_model.hpp"
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {
@@ -16,19 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using rapidjson::Value;
-
-/// A copy that owns its strings. Value's copy constructor shares "const" strings, which
-/// after an in-place parse point into the text buffer, gone once parsing is over.
-Value deepCopy(const Value& v, rapidjson::Document::AllocatorType& allocator) {
-    rapidjson::StringBuffer text;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(text);
-    v.Accept(writer);
-    rapidjson::Document copy(&allocator);
-    copy.Parse(text.GetString(), text.GetSize());
-    Value result;
-    result.Swap(copy);
-    return result;
-}
 
 std::string nameOf(const Value& name) {
     return std::string(name.GetString(), name.GetStringLength());
@@ -83,7 +69,7 @@ void readCursors(const FieldReader& in, const Value& section, StateModel& model)
         in.object(route.value, where);
         model.cursors[routeId] =
             RouteCursor{in.string(route.value, "value", where),
-                        fromUnixMillis(in.int64(route.value, "last_full_listing", where))};
+                        fromUnixMillis(in.unixMillis(route.value, "last_full_listing", where))};
     }
 }
 
@@ -102,8 +88,8 @@ void readPasses(const FieldReader& in, const Value& section, StateModel& model) 
             in.object(v, where);
             PassRecord p;
             p.route = routeId;
-            p.started = fromUnixMillis(in.int64(v, "started", where));
-            p.finished = fromUnixMillis(in.int64(v, "finished", where));
+            p.started = fromUnixMillis(in.unixMillis(v, "started", where));
+            p.finished = fromUnixMillis(in.unixMillis(v, "finished", where));
             p.fullListing = in.boolean(v, "full_listing", where, false);
             p.listed = in.uint64(v, "listed", where);
             p.queued = in.uint64(v, "queued", where);
@@ -165,7 +151,7 @@ StateModel parseState(const fs::path& file, std::string text) {
         model.extra.AddMember(
             rapidjson::Value(name.c_str(), static_cast<rapidjson::SizeType>(name.size()),
                              allocator),
-            deepCopy(member.value, allocator), allocator);
+            copyJsonValue(member.value, allocator), allocator);
     }
     // An id in by_user that pixsync holds no record for was sent by the original service
     // (or by it again, after pixsync last wrote): it covers every destination of the route.

@@ -13,6 +13,7 @@
 #include "common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "json_state_model.hpp"
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {
@@ -154,7 +155,7 @@ void writeDocument(Writer& w, const StateModel& model) {
     writeSentLists(w, model);
     for (const auto& member : model.extra.GetObject()) {
         w.Key(member.name.GetString(), member.name.GetStringLength(), true);
-        member.value.Accept(w);
+        writeJsonValue(w, member.value);
     }
     key(w, "pixsync");
     w.StartObject();

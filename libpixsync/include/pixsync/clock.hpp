@@ -3,7 +3,9 @@
 /// Time as the engine sees it. Production code uses SystemClock; tests use a fake clock so
 /// backoff, pauses and reconcile intervals are deterministic.
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace pixsync {
 
@@ -29,9 +31,16 @@ public:
 inline std::int64_t toUnixMillis(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
-/// Inverse of toUnixMillis().
+/// The earliest and latest times a TimePoint holds (about 292 years either side of 1970), in
+/// Unix milliseconds.
+inline constexpr std::int64_t kMinUnixMillis =
+    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::min().time_since_epoch()).count();
+inline constexpr std::int64_t kMaxUnixMillis =
+    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::max().time_since_epoch()).count();
+/// Inverse of toUnixMillis(). A stored time outside what a TimePoint holds (a damaged or
+/// hand-edited state) becomes the nearest one that fits instead of overflowing.
 inline TimePoint fromUnixMillis(std::int64_t ms) {
-    return TimePoint(std::chrono::milliseconds(ms));
+    return TimePoint(std::chrono::milliseconds(std::clamp(ms, kMinUnixMillis, kMaxUnixMillis)));
 }
 
 }  // namespace pixsync

@@ -2,7 +2,6 @@
 #include "pixsync/options.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,7 +11,10 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <utility>
+#include <vector>
 
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -81,22 +83,21 @@ Options Options::parse(std::string_view text, std::string origin) {
     d->baseDir = origin.empty() ? fs::path() : fs::path(origin).parent_path();
     constexpr unsigned flags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
                                rapidjson::kParseStopWhenDoneFlag;
-    std::string copy(text);  // RapidJSON wants a terminated buffer
-    d->doc.Parse<flags>(copy.c_str());
-    if (d->doc.HasParseError()) {
-        std::size_t offset = d->doc.GetErrorOffset();
+    const JsonParseResult parsed = parseBoundedJson<flags>(d->doc, text);
+    if (!parsed) {
         std::size_t line = 1, column = 1;
-        for (std::size_t i = 0; i < offset && i < copy.size(); ++i) {
-            if (copy[i] == '\n') {
+        for (std::size_t i = 0; i < parsed.offset && i < text.size(); ++i) {
+            if (text[i] == '\n') {
                 ++line;
                 column = 1;
             } else {
                 ++column;
             }
         }
-        throw configError(cat(origin, ": line ", line, ", column ", column, ": ",
-                              rapidjson::GetParseError_En(d->doc.GetParseError()),
-                              " (the file must be JSON; comments and trailing commas are allowed)"));
+        throw configError(cat(
+            origin, ": line ", line, ", column ", column, ": ", parsed.reason(),
+            parsed.tooDeep ? "; look for a runaway [ or { there"
+                           : " (the file must be JSON; comments and trailing commas are allowed)"));
     }
     if (!d->doc.IsObject())
         throw configError(cat(origin, ": the top level must be a JSON object {...}, found ",
@@ -361,28 +362,31 @@ std::optional<fs::path> Options::optionalPath(std::string_view key) const {
     return resolved(*s, baseDir());
 }
 
-namespace {
-void visitValue(std::string_view key, const rapidjson::Value& v,
-                const std::function<void(std::string_view, std::string_view)>& visit) {
-    if (v.IsString()) {
-        visit(key, std::string_view(v.GetString(), v.GetStringLength()));
-    } else if (v.IsObject()) {
-        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-            visitValue(std::string_view(it->name.GetString(), it->name.GetStringLength()), it->value, visit);
-    } else if (v.IsArray()) {
-        for (const auto& e : v.GetArray()) visitValue(key, e, visit);
-    }
-}
-}  // namespace
-
 void Options::visitStrings(const std::function<void(std::string_view, std::string_view)>& visit) const {
-    visitValue({}, *node_->value, visit);
+    // An explicit stack rather than recursion: the walk's depth never depends on the file.
+    std::vector<std::pair<std::string_view, const rapidjson::Value*>> pending{{{}, node_->value}};
+    while (!pending.empty()) {
+        const auto [key, v] = pending.back();
+        pending.pop_back();
+        if (v->IsString()) {
+            visit(key, std::string_view(v->GetString(), v->GetStringLength()));
+        } else if (v->IsObject()) {
+            // Pushed in reverse, so values are visited in file order.
+            for (auto it = v->MemberEnd(); it != v->MemberBegin();) {
+                --it;
+                pending.emplace_back(
+                    std::string_view(it->name.GetString(), it->name.GetStringLength()), &it->value);
+            }
+        } else if (v->IsArray()) {
+            for (auto it = v->End(); it != v->Begin();) pending.emplace_back(key, --it);
+        }
+    }
 }
 
 Options Options::mergedWith(const Options& overrides) const {
     Options copy;
     auto& d = *copy.node_->doc;
-    d.doc.CopyFrom(*node_->value, d.doc.GetAllocator());
+    static_cast<rapidjson::Value&>(d.doc) = copyJsonValue(*node_->value, d.doc.GetAllocator());
     if (!d.doc.IsObject()) d.doc.SetObject();
     d.origin = node_->doc->origin;
     d.style = node_->doc->style;
@@ -393,7 +397,7 @@ Options Options::mergedWith(const Options& overrides) const {
     if (o->IsObject())
         for (auto it = o->MemberBegin(); it != o->MemberEnd(); ++it) {
             std::string_view key(it->name.GetString(), it->name.GetStringLength());
-            setMember(d.doc, key, rapidjson::Value(it->value, d.doc.GetAllocator()),
+            setMember(d.doc, key, copyJsonValue(it->value, d.doc.GetAllocator()),
                       d.doc.GetAllocator());
             // Messages about the key name the place it was written (a route's source_options).
             copy.node_->places.insert_or_assign(std::string(key), overrides.where(key));
@@ -404,7 +408,7 @@ Options Options::mergedWith(const Options& overrides) const {
 std::string Options::toJson() const {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    node_->value->Accept(w);
+    writeJsonValue(w, *node_->value);
     return std::string(buf.GetString(), buf.GetSize());
 }
 
@@ -436,15 +440,14 @@ Options& Options::set(std::string_view key, const std::vector<std::string>& valu
 
 Options& Options::set(std::string_view key, const Options& object) {
     auto& a = node_->doc->doc.GetAllocator();
-    rapidjson::Value copy(*object.node_->value, a);
-    setMember(*node_->value, key, std::move(copy), a);
+    setMember(*node_->value, key, copyJsonValue(*object.node_->value, a), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, const std::vector<Options>& objects) {
     auto& a = node_->doc->doc.GetAllocator();
     rapidjson::Value arr(rapidjson::kArrayType);
-    for (const auto& o : objects) arr.PushBack(rapidjson::Value(*o.node_->value, a), a);
+    for (const auto& o : objects) arr.PushBack(copyJsonValue(*o.node_->value, a), a);
     setMember(*node_->value, key, std::move(arr), a);
     return *this;
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/state_store.hpp"
 #include "pixsync/strings.hpp"
 
@@ -167,7 +168,8 @@ std::optional<HealthReport> loadHealth(StateStore& store) {
     if (!text) return std::nullopt;
     rapidjson::Document d;
     // A small record pixsync wrote itself; anything unreadable only means "not known".
-    if (d.Parse(text->c_str()).HasParseError() || !d.IsObject()) return std::nullopt;
+    // It sits in the state file, which someone may have edited: parsed with the depth limit.
+    if (!parseBoundedJson(d, *text) || !d.IsObject()) return std::nullopt;
     HealthReport r;
     if (!d.HasMember("at") || !d["at"].IsInt64()) return std::nullopt;
     r.at = fromUnixMillis(d["at"].GetInt64());

@@ -1,7 +1,6 @@
 #include "original_state.hpp"
 
-#include <rapidjson/error/en.h>
-
+#include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
 #include "state_files.hpp"
 
@@ -9,26 +8,27 @@ namespace pixsync::state {
 
 namespace {
 
-bool isBlank(const std::string& text) {
+bool isBlank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
 }  // namespace
 
-rapidjson::Document parseStateJson(const std::filesystem::path& file, std::string& text) {
+rapidjson::Document parseStateJson(const std::filesystem::path& file, std::string_view text) {
     if (isBlank(text)) throw unusableState(file, "is empty");
     const std::size_t size = text.size();
     rapidjson::Document document;
     // kParseStopWhenDoneFlag is not used: anything after the top-level value is an error.
-    document.ParseInsitu<rapidjson::kParseDefaultFlags>(text.data());
-    if (document.HasParseError()) {
-        std::size_t offset = document.GetErrorOffset();
-        if (offset >= size || document.GetParseError() == rapidjson::kParseErrorDocumentEmpty)
+    const JsonParseResult parsed = parseBoundedJson(document, text);
+    if (!parsed) {
+        if (parsed.tooDeep)
+            throw unusableState(file, cat("is not a state pixsync can read: ", parsed.reason(),
+                                          " (at byte ", parsed.offset, ")"));
+        if (parsed.offset >= size || parsed.code == rapidjson::kParseErrorDocumentEmpty)
             throw unusableState(file, cat("is truncated (the JSON ends after ", size,
                                           " bytes before it is complete)"));
         throw unusableState(
-            file, cat("is not valid JSON (", rapidjson::GetParseError_En(document.GetParseError()),
-                      " at byte ", offset, ")"));
+            file, cat("is not valid JSON (", parsed.reason(), " at byte ", parsed.offset, ")"));
     }
     if (!document.IsObject())
         throw unusableState(file, "does not hold a JSON object at the top level");

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,10 +17,10 @@ namespace pixsync::state {
 /// The asset ids already sent, per route (the original's `immichUser`), in file order.
 using SentByRoute = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
-/// Parses state JSON in place (`text` is modified and must outlive the document). Empty,
-/// truncated or malformed text, or a top level that is not an object, is Error(State)
+/// Parses state JSON (the document owns its strings). Empty, truncated or malformed text,
+/// nesting deeper than kMaxJsonDepth, or a top level that is not an object, is Error(State)
 /// naming `file`.
-rapidjson::Document parseStateJson(const std::filesystem::path& file, std::string& text);
+rapidjson::Document parseStateJson(const std::filesystem::path& file, std::string_view text);
 
 /// Reads `by_user` from a parsed state. Missing means nothing was sent yet; a `by_user` that
 /// is not an object of string arrays (a list, a number among the ids, an empty id) is

@@ -98,6 +98,14 @@ std::vector<BadState> badStates() {
          text(
              R"({"pixsync": {"version": 1, "deliveries": {"r": [{"asset_id": "a", "destination": "d", "status": "queued", "attempts": "3"}]}}})"),
          "pixsync.deliveries[\"r\"][0].attempts is not an integer"},
+        // Found by the json-state fuzz target: 17964280881224 ms overflowed the clock (UBSan).
+        {"json_time_out_of_range", "json",
+         text(
+             R"({"pixsync": {"version": 1, "cursors": {"r": {"value": "c", "last_full_listing": 17964280881224}}}})"),
+         "pixsync.cursors[\"r\"].last_full_listing is not a time pixsync can hold"},
+        {"json_nested_too_deep", "json",
+         text(R"({"by_user": {}, "other": )" + std::string(300, '[') + std::string(300, ']') + "}"),
+         "deeper than 256 levels"},
         {"json_newer_format", "json", text(R"({"by_user": {}, "pixsync": {"version": 7}})"),
          "was written by a newer pixsync (format 7, this one knows up to 1)", true},
         {"json_folder_in_place", "json", [](const fs::path& p) { fs::create_directory(p); },

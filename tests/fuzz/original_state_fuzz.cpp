@@ -1,0 +1,21 @@
+// libFuzzer entry point for the original service's state file, as both state stores read it
+// (the sqlite store imports it, the json store extends it): any bytes must give the sent
+// lists or a pixsync::Error.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "common/original_state.hpp"
+#include "pixsync/error.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    try {
+        const auto document = pixsync::state::parseStateJson("pixstar_sync_state.json", text);
+        const auto sent = pixsync::state::readSentByRoute(document, "pixstar_sync_state.json");
+        (void)pixsync::state::countIds(sent);
+    } catch (const pixsync::Error&) {
+    }
+    return 0;
+}
