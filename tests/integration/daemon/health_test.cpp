@@ -193,7 +193,7 @@ TEST_F(HealthTest, SmtpTlsFailureHoldsTheQueueUntilTheCaIsConfigured) {
     writeConfig(tls);
     expectHeldAfterAPass("sink pixstar: failing since ", "TLS with 127.0.0.1:", kMessages);
     auto daemon = startListeningDaemon();
-    expectDaemonReports("sink 'pixstar': failing since ", "set smtp_ca_file",
+    expectDaemonReports("sink 'pixstar': failing since ", "set SMTP_CA_FILE",
                         "pixsync_sink_up{sink=\"pixstar\"}");
     auto fixed = tls;
     fixed["SMTP_CA_FILE"] = smtp->caFile().string();
