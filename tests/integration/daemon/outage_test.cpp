@@ -48,8 +48,17 @@ TEST_F(OutageTest, ImmichAnsweringErrorsForAWhileIsOneWarningAndThenRecovers) {
         << logText() << daemonOutput();
     const std::size_t before = logText().size();
 
+    immich->resetCounters();
     immich->injectFault("503", 1000, "/api/");
     std::this_thread::sleep_for(25s);
+    // A poll gives up after 3 tries: more answered 503s than that means at least two polls
+    // failed, and still only one warning is expected below.
+    const std::string requests = immich->admin("GET", "/requests");
+    std::size_t refused = 0;
+    for (auto at = requests.find("\"fault\": \"503\""); at != std::string::npos;
+         at = requests.find("\"fault\": \"503\"", at + 1))
+        ++refused;
+    EXPECT_GT(refused, 3u) << "the outage spanned fewer than two polls:\n" << requests;
     immich->admin("DELETE", "/faults");
     addFavorite(3);
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == 4 * kJohnFrames.size(); }, 90s))
