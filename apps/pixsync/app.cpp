@@ -39,7 +39,8 @@ void App::loadAllPlugins(const std::vector<std::filesystem::path>& configDirs) {
     std::vector<std::filesystem::path> dirs(options.pluginDirs.begin(), options.pluginDirs.end());
     dirs.insert(dirs.end(), configDirs.begin(), configDirs.end());
     std::vector<std::string> problems;
-    registry.loadAll(pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str()), &problems);
+    registry.loadAll(pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str()),
+                     &problems);
     for (const auto& p : problems) log.warning(p);
 }
 

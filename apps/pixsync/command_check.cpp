@@ -19,7 +19,8 @@ void print(const CheckResult& r) {
                        : r.status == CheckResult::Status::Notice  ? "note"
                        : r.status == CheckResult::Status::Warning ? "warn"
                                                                   : "FAIL";
-    std::printf("[%s] %s: %s\n", mark, escapeControl(r.subject).c_str(), escapeControl(r.detail).c_str());
+    std::printf("[%s] %s: %s\n", mark, escapeControl(r.subject).c_str(),
+                escapeControl(r.detail).c_str());
     if (!r.fix.empty()) std::printf("       fix: %s\n", escapeControl(r.fix).c_str());
 }
 
@@ -60,7 +61,8 @@ int runCheck(App& app, const std::string& sendTestTo) {
     app.loadPlugins(config.pluginDirs);
     std::unique_ptr<Pipeline> pipeline;
     try {
-        pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock, std::nullopt);
+        pipeline =
+            std::make_unique<Pipeline>(config, app.registry, app.log, app.clock, std::nullopt);
         report.pass("plugins", "every source and sink was created");
     } catch (const Error& e) {
         // A plugin refusing its options is a configuration mistake (exit 2), like one the
@@ -70,7 +72,8 @@ int runCheck(App& app, const std::string& sendTestTo) {
             for (const auto& r : report.results()) print(r);
             return exitCodeFor(e.kind());
         }
-        report.fail("plugins", e.what(), "see `pixsync plugins` and the configuration reference in the README");
+        report.fail("plugins", e.what(),
+                    "see `pixsync plugins` and the configuration reference in the README");
     }
     if (pipeline) pipeline->check(report);
     // Sent even when a check above failed: the picture needs only the sink, and its line

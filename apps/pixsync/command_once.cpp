@@ -25,7 +25,8 @@ int runOnce(App& app, bool dryRun) {
         if (dryRun) {
             for (const auto& p : report.planned)
                 std::printf("would send %s (%s) to %s\n", escapeControl(p.asset.fileName).c_str(),
-                            escapeControl(p.asset.id).c_str(), escapeControl(p.destination).c_str());
+                            escapeControl(p.asset.id).c_str(),
+                            escapeControl(p.destination).c_str());
         }
     }
     if (dryRun) {
@@ -49,7 +50,8 @@ int runOnce(App& app, bool dryRun) {
                      " waiting (quota, rate limit or a failing sink or source)"));
     // Deliveries that wait are fine; a source or sink that could not be used at all during
     // the pass is not (one that recovered and delivered is only a hiccup).
-    if ((report.sourceUnavailable || report.sinkUnavailable) && report.delivered == 0) unavailable = true;
+    if ((report.sourceUnavailable || report.sinkUnavailable) && report.delivered == 0)
+        unavailable = true;
     return unavailable ? kExitFailure : kExitOk;
 }
 

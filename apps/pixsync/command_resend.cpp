@@ -22,8 +22,10 @@ int runResend(App& app, const std::string& user, bool allUsers) {
         for (const auto& r : config.routes) known = known || r.id == user;
         if (!known) throw usageError(cat("no route for '", user, "'"));
         requestResend(statePath(config), *pid, {allUsers ? std::string("*") : user});
-        std::printf("asked the running pixsync (pid %s) to queue them again; it sends them within the "
-                    "rate limits (see its log and `pixsync status`)\n", pid->c_str());
+        std::printf(
+            "asked the running pixsync (pid %s) to queue them again; it sends them within the "
+            "rate limits (see its log and `pixsync status`)\n",
+            pid->c_str());
         return kExitOk;
     }
     app.openLogFile(config);
@@ -44,12 +46,14 @@ int runResend(App& app, const std::string& user, bool allUsers) {
     std::uint64_t total = 0;
     for (const Route* r : routes) {
         Progress progress(app.log, app.terminal, "queuing " + r->id);
-        total += engine.resend(*r, [&](std::uint64_t done, std::uint64_t all) { progress.update(done, all); });
+        total += engine.resend(
+            *r, [&](std::uint64_t done, std::uint64_t all) { progress.update(done, all); });
         progress.finish();
     }
-    std::printf("%llu deliveries queued; the daemon sends them within the rate limits "
-                "(start it with ./run.sh or `pixsync run`)\n",
-                static_cast<unsigned long long>(total));
+    std::printf(
+        "%llu deliveries queued; the daemon sends them within the rate limits "
+        "(start it with ./run.sh or `pixsync run`)\n",
+        static_cast<unsigned long long>(total));
     return kExitOk;
 }
 

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -34,7 +34,7 @@ constexpr auto kStopGrace = std::chrono::milliseconds(4500);
 
 /// Signals are taken synchronously by a dedicated thread, so nothing runs in a signal handler.
 class SignalWatcher {
-public:
+  public:
     SignalWatcher() {
         sigemptyset(&set_);
         for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set_, s);
@@ -47,13 +47,13 @@ public:
         return sig;
     }
 
-private:
+  private:
     sigset_t set_;
 };
 
 /// Writes the pid file, and removes it again on destruction.
 class PidFile {
-public:
+  public:
     explicit PidFile(std::string path) : path_(std::move(path)) {
         if (path_.empty()) return;
         const std::string pid = std::to_string(::getpid()) + "\n";
@@ -70,7 +70,7 @@ public:
         if (!path_.empty()) ::unlink(path_.c_str());
     }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -86,7 +86,8 @@ int daemonize(int* reportFd) {
         std::string message;
         char buf[512];
         ssize_t n;
-        while ((n = ::read(fds[0], buf, sizeof buf)) > 0) message.append(buf, static_cast<std::size_t>(n));
+        while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+            message.append(buf, static_cast<std::size_t>(n));
         if (message.rfind("ok", 0) == 0) ::_exit(0);
         if (message.empty()) message = "9the daemon exited during start-up; see the log file";
         std::fprintf(stderr, "pixsync: %s\n", message.substr(1).c_str());
@@ -121,7 +122,9 @@ int runDaemon(App& app, const RunOptions& options) {
     app.loadPlugins(config.pluginDirs);
     // Before detaching, validate everything that can be validated, so mistakes (and
     // warnings) show in the terminal. In the foreground the pipeline below does that itself.
-    if (options.daemon) { Pipeline probe(config, app.registry, app.log, app.clock, std::nullopt); }
+    if (options.daemon) {
+        Pipeline probe(config, app.registry, app.log, app.clock, std::nullopt);
+    }
 
     int reportFd = -1;
     if (options.daemon) {
@@ -186,7 +189,8 @@ int runDaemon(App& app, const RunOptions& options) {
         std::thread watcher([&] {
             int sig = signals.wait();
             while (sig == SIGUSR1 && !releasing) {  // `pixsync resend` asks for work
-                runner.post([&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
+                runner.post(
+                    [&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
                 sig = signals.wait();
             }
             if (releasing) return;
@@ -242,7 +246,8 @@ int runDaemon(App& app, const RunOptions& options) {
             app.log.info("configuration reloaded");
         } catch (const Error& e) {
             app.log.error(cat("the new configuration is invalid, keeping the old one: ", e.what()));
-            if (!pipeline) pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+            if (!pipeline)
+                pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
         }
     }
     pipeline.reset();

@@ -24,8 +24,8 @@ namespace {
 /// Refuses when a pixsync holds the state, naming its pid.
 void requireUnlocked(const fs::path& state) {
     if (auto pid = lockHolder(state))
-        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", *pid,
-                                           "); stop it first (./stop.sh)"));
+        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ",
+                                           *pid, "); stop it first (./stop.sh)"));
 }
 
 std::string stamp() {
@@ -41,8 +41,9 @@ std::string stamp() {
 
 int runStateReset(App& app, bool iKnow) {
     if (!iKnow)
-        throw usageError("state reset starts over: every current favorite will be sent again. "
-                         "Add --i-know to confirm (the old state is moved aside, not deleted)");
+        throw usageError(
+            "state reset starts over: every current favorite will be sent again. "
+            "Add --i-know to confirm (the old state is moved aside, not deleted)");
     Config config = app.loadConfig();
     fs::path state = statePath(config);
     requireUnlocked(state);
@@ -59,8 +60,9 @@ int runStateReset(App& app, bool iKnow) {
         ++moved;
     }
     if (!moved) std::printf("%s does not exist; nothing to reset\n", state.c_str());
-    std::printf("the next pass starts from an empty state%s\n",
-                config.originalFormat ? " (the original service's state file is imported again)" : "");
+    std::printf(
+        "the next pass starts from an empty state%s\n",
+        config.originalFormat ? " (the original service's state file is imported again)" : "");
     return kExitOk;
 }
 
@@ -69,7 +71,8 @@ int runStateBaseline(App& app) {
     fs::path state = statePath(config);
     std::error_code ec;
     if (fs::exists(state, ec))
-        throw usageError(cat(state.string(), " exists; a baseline starts a new state. Move the old one "
+        throw usageError(cat(state.string(),
+                             " exists; a baseline starts a new state. Move the old one "
                              "aside first (`pixsync state reset --i-know` does that)"));
     app.loadPlugins(config.pluginDirs);
     config.engine.startFromNow = true;
@@ -83,8 +86,9 @@ int runStateBaseline(App& app) {
             std::fprintf(stderr, "%s: %s\n", r.route.c_str(), r.error.c_str());
         }
     }
-    std::printf("recorded %llu current favorites as already sent; only new favorites will be sent\n",
-                static_cast<unsigned long long>(recorded));
+    std::printf(
+        "recorded %llu current favorites as already sent; only new favorites will be sent\n",
+        static_cast<unsigned long long>(recorded));
     return ok ? kExitOk : kExitFailure;
 }
 

@@ -1,11 +1,11 @@
 // `pixsync status [--json]`: the health of each sink and route (the engine's health model,
 // kept with the state), whether the daemon runs, and what each route has delivered, queued
 // and failed. Reads the state without taking the writer lock, so it works while the daemon runs.
-#include <cstdio>
-#include <map>
-
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+
+#include <cstdio>
+#include <map>
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
@@ -26,7 +26,8 @@ struct SinkView {
 };
 
 /// What a health record says about a component, or "ok, nothing known yet".
-ComponentHealth healthOf(const std::optional<HealthReport>& report, bool sink, const std::string& name) {
+ComponentHealth healthOf(const std::optional<HealthReport>& report, bool sink,
+                         const std::string& name) {
     if (report)
         for (const auto& c : sink ? report->sinks : report->routes)
             if (c.name == name) return c;
@@ -62,7 +63,8 @@ int runStatus(App& app, bool json) {
             v.health.reason.clear();
         }
         if (!isFailing(v.health.state))
-            v.emptiesAt = queueEmptiesAt(v.health, v.queued, std::max(now, v.health.until.value_or(now)));
+            v.emptiesAt =
+                queueEmptiesAt(v.health, v.queued, std::max(now, v.health.until.value_or(now)));
         sinks.push_back(std::move(v));
     }
     auto sinkView = [&](const std::string& route) -> const SinkView* {
@@ -72,7 +74,8 @@ int runStatus(App& app, bool json) {
     };
     // Never a time in the past: a due delivery waits for its sink's pause, or is held while
     // its sink or route fails (then there is no time to give).
-    auto nextAttempt = [&](const RouteSummary& s, const ComponentHealth& route) -> std::optional<TimePoint> {
+    auto nextAttempt = [&](const RouteSummary& s,
+                           const ComponentHealth& route) -> std::optional<TimePoint> {
         if (!s.nextAttempt || s.queued == 0 || isFailing(route.state)) return std::nullopt;
         TimePoint t = std::max(*s.nextAttempt, now);
         if (const SinkView* v = sinkView(s.route)) {
@@ -101,15 +104,25 @@ int runStatus(App& app, bool json) {
         // model (daemon, sinks, and per route: state, summary, reason, since, last_success).
         rapidjson::StringBuffer buf;
         rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
-        auto str = [&](const std::string& v) { w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size())); };
-        auto time = [&](const std::optional<TimePoint>& t) { t ? str(isoUtc(*t)) : static_cast<void>(w.Null()); };
+        auto str = [&](const std::string& v) {
+            w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+        };
+        auto time = [&](const std::optional<TimePoint>& t) {
+            t ? str(isoUtc(*t)) : static_cast<void>(w.Null());
+        };
         auto healthFields = [&](const ComponentHealth& h) {
-            w.Key("state"); str(toString(h.state));
-            w.Key("summary"); str(describe(h));
-            w.Key("reason"); str(h.reason);
-            w.Key("since"); time(h.since);
-            w.Key("until"); time(h.until);
-            w.Key("last_success"); time(h.lastSuccess);
+            w.Key("state");
+            str(toString(h.state));
+            w.Key("summary");
+            str(describe(h));
+            w.Key("reason");
+            str(h.reason);
+            w.Key("since");
+            time(h.since);
+            w.Key("until");
+            time(h.until);
+            w.Key("last_success");
+            time(h.lastSuccess);
         };
         std::optional<TimePoint> pausedUntil;
         for (const auto& v : sinks)
@@ -117,26 +130,36 @@ int runStatus(App& app, bool json) {
                 (!pausedUntil || *v.health.until > *pausedUntil))
                 pausedUntil = v.health.until;
         w.StartObject();
-        w.Key("version"); w.Int(2);
-        w.Key("ok"); w.Bool(!failing);
+        w.Key("version");
+        w.Int(2);
+        w.Key("ok");
+        w.Bool(!failing);
         w.Key("daemon");
         w.StartObject();
-        w.Key("running"); w.Bool(daemon.has_value());
+        w.Key("running");
+        w.Bool(daemon.has_value());
         w.Key("pid");
         daemon ? w.Int64(*daemon) : w.Null();
         w.EndObject();
-        w.Key("health_at"); time(health ? std::optional<TimePoint>(health->at) : std::nullopt);
-        w.Key("paused_until"); time(pausedUntil);
+        w.Key("health_at");
+        time(health ? std::optional<TimePoint>(health->at) : std::nullopt);
+        w.Key("paused_until");
+        time(pausedUntil);
         w.Key("sinks");
         w.StartArray();
         for (const auto& v : sinks) {
             w.StartObject();
-            w.Key("sink"); str(v.health.name);
+            w.Key("sink");
+            str(v.health.name);
             healthFields(v.health);
-            w.Key("queued"); w.Uint64(v.queued);
-            w.Key("per_minute"); w.Uint(v.health.perMinute);
-            w.Key("per_day"); w.Uint(v.health.perDay);
-            w.Key("queue_empties_at"); time(v.emptiesAt);
+            w.Key("queued");
+            w.Uint64(v.queued);
+            w.Key("per_minute");
+            w.Uint(v.health.perMinute);
+            w.Key("per_day");
+            w.Uint(v.health.perDay);
+            w.Key("queue_empties_at");
+            time(v.emptiesAt);
             w.EndObject();
         }
         w.EndArray();
@@ -145,25 +168,40 @@ int runStatus(App& app, bool json) {
         for (std::size_t i = 0; i < summaries.size(); ++i) {
             const auto& s = summaries[i];
             w.StartObject();
-            w.Key("route"); str(s.route);
-            w.Key("sink"); str(sinkOfRoute[s.route]);
+            w.Key("route");
+            str(s.route);
+            w.Key("sink");
+            str(sinkOfRoute[s.route]);
             healthFields(routes[i]);
-            w.Key("favorites"); w.Uint64(s.favorites);
-            w.Key("delivered"); w.Uint64(s.delivered);
-            w.Key("queued"); w.Uint64(s.queued);
-            w.Key("failed"); w.Uint64(s.failed);
-            w.Key("skipped"); w.Uint64(s.skipped);
-            w.Key("next_attempt"); time(nextAttempt(s, routes[i]));
+            w.Key("favorites");
+            w.Uint64(s.favorites);
+            w.Key("delivered");
+            w.Uint64(s.delivered);
+            w.Key("queued");
+            w.Uint64(s.queued);
+            w.Key("failed");
+            w.Uint64(s.failed);
+            w.Key("skipped");
+            w.Uint64(s.skipped);
+            w.Key("next_attempt");
+            time(nextAttempt(s, routes[i]));
             w.Key("last_poll");
             if (s.lastPass) {
                 w.StartObject();
-                w.Key("started"); str(isoUtc(s.lastPass->started));
-                w.Key("finished"); str(isoUtc(s.lastPass->finished));
-                w.Key("full_listing"); w.Bool(s.lastPass->fullListing);
-                w.Key("listed"); w.Uint64(s.lastPass->listed);
-                w.Key("queued"); w.Uint64(s.lastPass->queued);
-                w.Key("ok"); w.Bool(s.lastPass->error.empty());
-                w.Key("error"); str(s.lastPass->error);
+                w.Key("started");
+                str(isoUtc(s.lastPass->started));
+                w.Key("finished");
+                str(isoUtc(s.lastPass->finished));
+                w.Key("full_listing");
+                w.Bool(s.lastPass->fullListing);
+                w.Key("listed");
+                w.Uint64(s.lastPass->listed);
+                w.Key("queued");
+                w.Uint64(s.lastPass->queued);
+                w.Key("ok");
+                w.Bool(s.lastPass->error.empty());
+                w.Key("error");
+                str(s.lastPass->error);
                 w.EndObject();
             } else {
                 w.Null();
@@ -172,11 +210,16 @@ int runStatus(App& app, bool json) {
             w.StartArray();
             for (const auto& f : s.recentFailures) {
                 w.StartObject();
-                w.Key("asset"); str(f.key.assetId);
-                w.Key("file"); str(f.fileName);
-                w.Key("frame"); str(f.key.destination);
-                w.Key("reason"); str(f.reason);
-                w.Key("at"); str(isoUtc(f.at));
+                w.Key("asset");
+                str(f.key.assetId);
+                w.Key("file");
+                str(f.fileName);
+                w.Key("frame");
+                str(f.key.destination);
+                w.Key("reason");
+                str(f.reason);
+                w.Key("at");
+                str(isoUtc(f.at));
                 w.EndObject();
             }
             w.EndArray();
@@ -194,7 +237,8 @@ int runStatus(App& app, bool json) {
         std::printf("daemon: not running%s\n",
                     health ? cat(" (health as of ", isoUtc(health->at), ")").c_str() : "");
     for (const auto& v : sinks) {
-        std::string line = cat("sink ", v.health.name, ": ", describe(v.health), "; ", v.queued, " queued");
+        std::string line =
+            cat("sink ", v.health.name, ": ", describe(v.health), "; ", v.queued, " queued");
         if (isFailing(v.health.state) && v.queued) line += " (held until it works again)";
         if (v.emptiesAt && v.queued) line += cat(", all sent by about ", isoUtc(*v.emptiesAt));
         if (v.health.lastSuccess) line += cat("; last delivery ", isoUtc(*v.health.lastSuccess));
@@ -203,18 +247,23 @@ int runStatus(App& app, bool json) {
     for (std::size_t i = 0; i < summaries.size(); ++i) {
         const auto& s = summaries[i];
         std::printf("route %s: %s\n", s.route.c_str(), describe(routes[i]).c_str());
-        std::printf("  favorites %llu, delivered %llu, queued %llu, failed %llu, skipped %llu\n",
-                    static_cast<unsigned long long>(s.favorites), static_cast<unsigned long long>(s.delivered),
-                    static_cast<unsigned long long>(s.queued), static_cast<unsigned long long>(s.failed),
-                    static_cast<unsigned long long>(s.skipped));
+        std::printf(
+            "  favorites %llu, delivered %llu, queued %llu, failed %llu, skipped %llu\n",
+            static_cast<unsigned long long>(s.favorites),
+            static_cast<unsigned long long>(s.delivered), static_cast<unsigned long long>(s.queued),
+            static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.skipped));
         if (s.lastPass)
-            std::printf("  last poll %s: %s\n", isoUtc(s.lastPass->finished).c_str(),
-                        s.lastPass->error.empty() ? cat("ok, ", s.lastPass->listed, " listed, ", s.lastPass->queued, " new").c_str()
-                                                  : ("FAILED: " + escapeControl(s.lastPass->error)).c_str());
+            std::printf(
+                "  last poll %s: %s\n", isoUtc(s.lastPass->finished).c_str(),
+                s.lastPass->error.empty()
+                    ? cat("ok, ", s.lastPass->listed, " listed, ", s.lastPass->queued, " new")
+                          .c_str()
+                    : ("FAILED: " + escapeControl(s.lastPass->error)).c_str());
         else
             std::printf("  never polled\n");
         if (auto next = nextAttempt(s, routes[i]))
-            std::printf("  next delivery attempt %s\n", *next <= now ? "now" : isoUtc(*next).c_str());
+            std::printf("  next delivery attempt %s\n",
+                        *next <= now ? "now" : isoUtc(*next).c_str());
         for (const auto& f : s.recentFailures)
             std::printf("  failed: %s to %s: %s\n", escapeControl(f.fileName).c_str(),
                         escapeControl(f.key.destination).c_str(), escapeControl(f.reason).c_str());

@@ -1,7 +1,6 @@
 // pixsync: keeps digital photo frames fed from a self-hosted photo library.
 // This file only parses the command line and dispatches; the commands live beside it.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <memory>
 
@@ -20,18 +19,22 @@ extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
 #endif
 
 int main(int argc, char** argv) {
-    CLI::App cli{"pixsync: sends each Immich user's new favorites to their photo frames.\n"
-                 "Without a subcommand it runs the daemon (like `pixsync run`)."};
+    CLI::App cli{
+        "pixsync: sends each Immich user's new favorites to their photo frames.\n"
+        "Without a subcommand it runs the daemon (like `pixsync run`)."};
     cli.set_version_flag("--version", std::string("pixsync ") + kVersion);
     cli.require_subcommand(0, 1);
     cli.fallthrough();  // global options are accepted after the subcommand too
 
     GlobalOptions global;
-    cli.add_option("--config", global.configFile, "native configuration file (JSON); default: "
+    cli.add_option("--config", global.configFile,
+                   "native configuration file (JSON); default: "
                    "the original's .env and pixstar_mapping.json in the current folder")
         ->envname("PIXSYNC_CONFIG");
-    cli.add_option("--env-file", global.envFile, "the original service's .env file (default ./.env)");
-    cli.add_option("--plugin-dir", global.pluginDirs, "extra folder to load plugins from (repeatable)");
+    cli.add_option("--env-file", global.envFile,
+                   "the original service's .env file (default ./.env)");
+    cli.add_option("--plugin-dir", global.pluginDirs,
+                   "extra folder to load plugins from (repeatable)");
     cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
 
     // The original service's flags: --resend-all with --user EMAIL or --all-users.
@@ -42,11 +45,15 @@ int main(int argc, char** argv) {
     cli.add_flag("--all-users", allUsers, "with --resend-all: every user");
 
     RunOptions runOptions;
-    auto* run = cli.add_subcommand("run", "poll and deliver until stopped (SIGTERM/SIGINT); SIGHUP reloads");
-    run->add_flag("--daemon", runOptions.daemon, "detach from the terminal (logs go to the log file)");
-    run->add_option("--pid-file", runOptions.pidFile, "write the daemon's pid here, removed on exit");
+    auto* run = cli.add_subcommand(
+        "run", "poll and deliver until stopped (SIGTERM/SIGINT); SIGHUP reloads");
+    run->add_flag("--daemon", runOptions.daemon,
+                  "detach from the terminal (logs go to the log file)");
+    run->add_option("--pid-file", runOptions.pidFile,
+                    "write the daemon's pid here, removed on exit");
     run->add_option("--listen", runOptions.listen,
-                    "serve /healthz and Prometheus /metrics on HOST:PORT (e.g. 127.0.0.1:9464); off by default");
+                    "serve /healthz and Prometheus /metrics on HOST:PORT (e.g. 127.0.0.1:9464); "
+                    "off by default");
 
     bool dryRun = false;
     auto* once = cli.add_subcommand("once", "one pass over every route, then exit");
@@ -54,8 +61,10 @@ int main(int argc, char** argv) {
 
     std::string resendUser;
     bool resendAllUsers = false;
-    auto* resend = cli.add_subcommand("resend", "queue every current favorite again (after a frame reset)");
-    auto* resendUserOpt = resend->add_option("--user", resendUser, "the Immich user e-mail (route id)");
+    auto* resend =
+        cli.add_subcommand("resend", "queue every current favorite again (after a frame reset)");
+    auto* resendUserOpt =
+        resend->add_option("--user", resendUser, "the Immich user e-mail (route id)");
     auto* resendAllOpt = resend->add_flag("--all-users", resendAllUsers, "every route");
     resendUserOpt->excludes(resendAllOpt);
 
@@ -64,9 +73,11 @@ int main(int argc, char** argv) {
     status->add_flag("--json", json, "machine-readable output (documented in the README)");
 
     std::string sendTestTo;
-    auto* check = cli.add_subcommand("check", "check configuration, Immich, SMTP and the state; sends nothing");
-    check->add_option("--send-test", sendTestTo,
-                      "then send one test picture to this frame (a destination of a route)")
+    auto* check = cli.add_subcommand(
+        "check", "check configuration, Immich, SMTP and the state; sends nothing");
+    check
+        ->add_option("--send-test", sendTestTo,
+                     "then send one test picture to this frame (a destination of a route)")
         ->type_name("FRAME");
     auto* plugins = cli.add_subcommand("plugins", "list the plugins found: name kind version file");
     std::string optionsOf;
@@ -76,8 +87,10 @@ int main(int argc, char** argv) {
     auto* state = cli.add_subcommand("state", "recover from a state that cannot be read");
     state->require_subcommand(1);
     bool iKnow = false;
-    auto* stateReset = state->add_subcommand("reset", "move the state aside and start over (everything is sent again)");
-    stateReset->add_flag("--i-know", iKnow, "confirm that every current favorite will be sent again");
+    auto* stateReset = state->add_subcommand(
+        "reset", "move the state aside and start over (everything is sent again)");
+    stateReset->add_flag("--i-know", iKnow,
+                         "confirm that every current favorite will be sent again");
     auto* stateBaseline = state->add_subcommand(
         "baseline", "start a new state that records every current favorite as already sent");
 
@@ -96,7 +109,8 @@ int main(int argc, char** argv) {
         App& app = *appHolder;
         if (resendAll || !user.empty() || allUsers) {
             if (!resendAll)
-                throw usageError("--user and --all-users go with --resend-all (or use `pixsync resend`)");
+                throw usageError(
+                    "--user and --all-users go with --resend-all (or use `pixsync resend`)");
             if (user.empty() == !allUsers)
                 throw usageError("--resend-all needs exactly one of --user EMAIL or --all-users");
             return runResend(app, user, allUsers);

@@ -46,16 +46,18 @@ std::optional<long> runningDaemon(const fs::path& state) {
     long pid = 0;
     std::ifstream(daemonMarker(state)) >> pid;
     // A marker left by a daemon that was killed names a process that is gone.
-    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return std::nullopt;
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM))
+        return std::nullopt;
     return pid;
 }
 
-void requestResend(const fs::path& state, const std::string& pid, const std::vector<std::string>& routes) {
+void requestResend(const fs::path& state, const std::string& pid,
+                   const std::vector<std::string>& routes) {
     std::string daemonPid;
     std::ifstream(daemonMarker(state)) >> daemonPid;
     if (daemonPid != pid)
-        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ", pid,
-                                           "); try again when it has finished"));
+        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ",
+                                           pid, "); try again when it has finished"));
     {
         std::string lines;
         for (const auto& r : routes) lines += r + '\n';
@@ -69,9 +71,10 @@ void requestResend(const fs::path& state, const std::string& pid, const std::vec
     int n = 0;
     for (char c : pid) n = (c >= '0' && c <= '9') ? n * 10 + (c - '0') : -1;
     if (n <= 0 || ::kill(n, SIGUSR1) != 0)
-        throw Error(ErrorKind::Unavailable, cat("cannot signal the pixsync holding ", state.string(), " (pid ", pid,
-                                                "); the request stays in ", requestFile(state).string(),
-                                                " and is carried out when pixsync next starts"));
+        throw Error(ErrorKind::Unavailable,
+                    cat("cannot signal the pixsync holding ", state.string(), " (pid ", pid,
+                        "); the request stays in ", requestFile(state).string(),
+                        " and is carried out when pixsync next starts"));
 }
 
 void processResendRequests(const fs::path& state, Engine& engine, const Logger& log) {
@@ -99,7 +102,8 @@ void processResendRequests(const fs::path& state, Engine& engine, const Logger& 
                 log.error(cat(route.id, ": resend failed: ", e.what()));
             }
         }
-        if (id != "*" && !engine.findRoute(id)) log.warning(cat("resend request for unknown route '", id, "' ignored"));
+        if (id != "*" && !engine.findRoute(id))
+            log.warning(cat("resend request for unknown route '", id, "' ignored"));
     }
 }
 

@@ -19,7 +19,7 @@ struct CheckResult {
 
 /// Collects check results. Sources, sinks and stores add to it from their check() methods.
 class CheckReport {
-public:
+  public:
     void pass(std::string subject, std::string detail);
     /// Worth knowing but not a failure (e.g. a permission that is only needed for a fallback).
     void notice(std::string subject, std::string detail);
@@ -31,7 +31,7 @@ public:
     /// True when no check failed.
     bool ok() const noexcept;
 
-private:
+  private:
     std::vector<CheckResult> results_;
 };
 
