@@ -196,6 +196,13 @@ def idle_poll(t, cli, immich, folder):
     tot = counters["total"]
     t.add("idle poll", "total requests per idle poll (one user)", tot["requests"], "requests",
           f"{tot['bytesIn']} B in, {tot['bytesOut']} B out")
+    # A `pixsync once` is a new process each time: it knows only what the state remembers.
+    immich.admin("DELETE", "/requests")
+    subprocess.run([str(cli), "once"], cwd=folder, env=clean_env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tot = immich.admin("GET", "/counters")["total"]
+    t.add("idle once", "total requests of an idle `pixsync once` (one user)", tot["requests"],
+          "requests", f"{tot['bytesIn']} B in, {tot['bytesOut']} B out")
 
 
 def resend(t, cli, work, media, sizes, quota):

@@ -4,8 +4,12 @@
 // listing sees those assets again; knowing their ids lets it drop them, while another asset
 // changed within the same millisecond still comes through.
 //
-// Form: "2025-06-01T10:00:00.123Z" or "2025-06-01T10:00:00.123Z <uuid>,<uuid>". A bare date
-// is a valid cursor too.
+// It may also remember whose library it lists: "@<owner uuid>:<key tag>", the owner's Immich id
+// and a short digest of the API key that said so. A later incremental listing with the same key
+// then needs no "who am I" request; a changed key, or the periodic full listing, asks again.
+//
+// Form: "2025-06-01T10:00:00.123Z" or "2025-06-01T10:00:00.123Z <uuid>,<uuid>", each optionally
+// followed by " @<uuid>:<tag>". A bare date is a valid cursor too.
 
 #include <cstdint>
 #include <optional>
@@ -20,7 +24,13 @@ struct Cursor {
     std::string updatedAt;                ///< as the server wrote it; goes into updatedAfter
     std::int64_t micros = 0;              ///< the same time, for comparisons
     std::unordered_set<std::string> ids;  ///< assets already seen at exactly that time
+    std::string owner;                    ///< the library's owner (Immich user id), or empty
+    std::string keyTag;                   ///< keyTag() of the key that named the owner
 };
+
+/// A short, non-reversible digest of an API key: enough to notice that the key changed,
+/// too short to help anyone guess it.
+std::string keyTag(std::string_view apiKey);
 
 /// Decodes a cursor; nullopt when it is not one (empty, or not starting with a date).
 /// Malformed ids are ignored (those assets are merely seen again).

@@ -118,7 +118,7 @@ struct ImmichSource::ListingPass {
         : owner(ownerId),
           ids(selectionIds),
           since(cursor),
-          newest(cursor.value_or(Cursor{"", INT64_MIN, {}})) {
+          newest(cursor.value_or(Cursor{"", INT64_MIN, {}, {}, {}})) {
         out.full = !cursor;
     }
 
@@ -133,8 +133,6 @@ struct ImmichSource::ListingPass {
 
 Listing ImmichSource::list(const std::string& cursorText) {
     const Selection& selection = settings_.selection;
-    const std::string& owner = userId();
-    const SelectionIds& ids = lookup_.ids(selection);
     std::optional<Cursor> since;
     // Joining an album, a tag, a face or changing a rating leaves updatedAt alone: routes
     // that follow those are listed in full every time.
@@ -145,6 +143,17 @@ Listing ImmichSource::list(const std::string& cursorText) {
                              settings_.user, " is not one this source wrote; listing all ",
                              selection.describe(), " instead"));
     }
+    const std::string tag = keyTag(settings_.apiKey);
+    if (!since) {
+        userId_.clear();  // a full listing asks again whose library the key opens
+    } else if (userId_.empty() && !since->owner.empty() && since->keyTag == tag) {
+        // The same key named this owner before: an idle poll stays one request. A key that
+        // now opens someone else's library cannot leak it meanwhile: favorites of any owner
+        // but this one are dropped below, and the next full listing asks again.
+        userId_ = since->owner;
+    }
+    const std::string& owner = userId();
+    const SelectionIds& ids = lookup_.ids(selection);
     ListingPass pass(owner, ids, since);
     const std::vector<int> ratings = selection.ratingsToSearch();
     for (int rating : ratings) searchPages(rating, pass);
@@ -154,9 +163,14 @@ Listing ImmichSource::list(const std::string& cursorText) {
     Listing& out = pass.out;
     if (selection.listsInFull())
         out.cursor.clear();  // nothing to resume from; were the route to change, it starts full
-    else                     // nothing seen at all (no favorites yet): keep what the caller had
-        out.cursor = pass.newest.updatedAt.empty() ? cursorText : formatCursor(pass.newest);
-    if (!versionChecked_) warnIfUntestedVersion();
+    else if (pass.newest.updatedAt.empty())  // nothing seen at all (no favorites yet)
+        out.cursor = cursorText;                // keep what the caller had
+    else {
+        pass.newest.owner = owner;
+        pass.newest.keyTag = tag;
+        out.cursor = formatCursor(pass.newest);
+    }
+    if (!versionChecked_ && out.full) warnIfUntestedVersion();
     log_.debug(cat(out.full ? "full" : "incremental", " listing for ", settings_.user, ": ",
                    out.assets.size(), " ", selection.describe(), " in ", pass.pages, " page(s)",
                    ratings.size() > 1 ? cat(" of ", ratings.size(), " searches") : "", "; skipped ",
@@ -186,7 +200,7 @@ void ImmichSource::searchPages(int rating, ListingPass& pass) {
         ++pass.pages;
         Cursor& newest = pass.newest;
         for (auto& stamp : p.stamps) {
-            if (stamp.micros > newest.micros) newest = Cursor{stamp.updatedAt, stamp.micros, {}};
+            if (stamp.micros > newest.micros) newest = Cursor{stamp.updatedAt, stamp.micros, {}, {}, {}};
             if (stamp.micros == newest.micros && !stamp.id.empty()) newest.ids.insert(stamp.id);
         }
         for (auto& a : p.assets) {

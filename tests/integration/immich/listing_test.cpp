@@ -83,6 +83,34 @@ TEST_F(ImmichTest, IdleIncrementalPollIsOneRequestAndKeepsTheCursor) {
     EXPECT_EQ(requests("POST /api/search/metadata"), 1);
 }
 
+// A `pixsync once` is a new process each time: its source knows only the stored cursor.
+TEST_F(ImmichTest, AnIdlePollOfANewProcessIsOneRequest) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 5}])"));
+    Listing first = makeSource(options())->list("");
+    ASSERT_EQ(first.assets.size(), 5u);
+    immich().resetCounters();
+    Listing idle = makeSource(options())->list(first.cursor);
+    EXPECT_TRUE(idle.assets.empty());
+    EXPECT_EQ(idle.cursor, first.cursor);
+    EXPECT_EQ(totalRequests(), 1);
+    EXPECT_EQ(requests("POST /api/search/metadata"), 1);
+
+    // The periodic full listing asks again whose library the key opens.
+    immich().resetCounters();
+    makeSource(options())->list("");
+    EXPECT_EQ(requests("GET /api/users/me"), 1);
+}
+
+TEST_F(ImmichTest, AChangedKeyIsAskedWhoseItIsBeforeAnIncrementalListing) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 2},
+                       {"owner": "jane@example.com", "count": 3}])"));
+    Listing first = makeSource(options())->list("");
+    ASSERT_EQ(first.assets.size(), 2u);
+    // John's route now has Jane's key: refused, not listed with John's remembered identity.
+    Error e = errorFrom([&] { makeSource(options("jane-key-all"))->list(first.cursor); });
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("belongs to the Immich user jane@example.com"));
+}
+
 TEST_F(ImmichTest, RefavoritingAnOldPhotoShowsUpIncrementally) {
     start(manifest(R"([{"owner": "john@example.com", "count": 4}])"));
     auto source = makeSource(options());
