@@ -197,18 +197,28 @@ TEST_F(EngineTest, QuotaPausesTheSinkWithoutCountingAttempts) {
 }
 
 TEST_F(EngineTest, PauseSurvivesARestart) {
+    const TimePoint pausedAt = clock.now();
     {
         auto& e = engine();
-        EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+        EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
         e.pollAll();
         EXPECT_CALL(sink, deliver(_, _))
             .WillOnce(Return(std::vector<Outcome>{Outcome::paused("quota", 1h)}));
-        e.deliverDue();
+        const auto report = e.deliverDue();
+        EXPECT_EQ(report.paused, 1u);
+        EXPECT_EQ(report.waiting, 1u) << "b was never tried: it is still due";
     }
+    // Only the pause kept with the state stops b, which is due, after a restart.
     auto& restarted = engine();
+    EXPECT_EQ(restarted.pausedUntil("pixstar"), pausedAt + 1h);
     EXPECT_CALL(sink, deliver(_, _)).Times(0);
     clock.advance(10min);
     EXPECT_EQ(restarted.deliverDue().delivered, 0u);
+    EXPECT_EQ(rec("b").attempts, 0);
+    clock.advance(50min);
+    EXPECT_FALSE(restarted.pausedUntil("pixstar"));
+    EXPECT_CALL(sink, deliver(_, _)).Times(2).WillRepeatedly(allDelivered);
+    EXPECT_EQ(restarted.deliverDue().delivered, 2u);
 }
 
 TEST_F(EngineTest, SamePhotoThroughTwoRoutesReachesASharedFrameOnce) {
