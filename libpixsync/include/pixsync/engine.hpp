@@ -50,7 +50,7 @@ struct PlannedDelivery {
 struct PollReport {
     std::string route;
     bool ok = true;
-    std::string error;          ///< why the poll failed (source unavailable, ...)
+    std::string error;  ///< why the poll failed (source unavailable, ...)
     bool fullListing = false;
     Duration duration{0};       ///< how long the listing took
     std::uint64_t listed = 0;   ///< assets in the listing
@@ -80,7 +80,7 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 /// lives behind a pointer, so that programs embedding it see the same layout whatever
 /// changes inside.
 class Engine {
-public:
+  public:
     Engine(StateStore& store, const Clock& clock, Logger log, EngineSettings settings = {});
     ~Engine();
     Engine(Engine&&) noexcept;
@@ -126,7 +126,7 @@ public:
     /// also keeps it with the state (saveHealth()) after each poll and delivery pass.
     HealthReport health();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

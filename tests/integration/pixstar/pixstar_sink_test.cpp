@@ -488,8 +488,9 @@ TEST(PixstarSink, PolicyRefusalAfterTheMessageHoldsTheSinkOnlyForTheAccount) {
         return o;
     };
     {
-        SmtpTestServer server(refusing(
-            "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"));
+        SmtpTestServer server(
+            refusing("550 5.7.26 Unauthenticated email from example.com is not accepted due to "
+                     "domain's DMARC policy"));
         Harness h(sinkOptions(server));
         const auto outcome = h.deliver(frames({"frame@mypixstar.com"}));
         EXPECT_EQ(outcome[0].kind, Kind::Held) << outcome[0].detail;

@@ -46,7 +46,8 @@ TEST(SmtpReplyTable, ContentRefusedAfterDataFailsThisPhoto) {
 }
 
 TEST(SmtpReplyTable, ContentPolicyAfterDataFailsThisPhoto) {
-    for (const char* text : {"5.7.1 Message rejected as spam", "5.7.0 This message was blocked "
+    for (const char* text : {"5.7.1 Message rejected as spam",
+                             "5.7.0 This message was blocked "
                              "because its content presents a potential security issue",
                              "5.7.7 Message integrity failure", "5.7.99 Unknown policy"}) {
         const Outcome o = outcomeFor(at(SmtpStage::Data, 552, text), 0);
@@ -66,7 +67,8 @@ TEST(SmtpReplyTable, AccountPolicyAfterDataHoldsTheSink) {
           "5.7.139 Authentication unsuccessful"}) {
         const Outcome o = outcomeFor(at(SmtpStage::Data, 550, text), 0);
         EXPECT_EQ(o.kind, Kind::Held) << text;
-        EXPECT_NE(o.detail.find("refuses messages from this account"), std::string::npos) << o.detail;
+        EXPECT_NE(o.detail.find("refuses messages from this account"), std::string::npos)
+            << o.detail;
         EXPECT_NE(o.detail.find("SPF, DKIM and DMARC"), std::string::npos) << o.detail;
     }
     EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 450, "4.7.26 DMARC temporary error"), 0).kind,

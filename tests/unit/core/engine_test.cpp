@@ -201,7 +201,8 @@ TEST_F(EngineTest, PauseSurvivesARestart) {
     const TimePoint pausedAt = clock.now();
     {
         auto& e = engine();
-        EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+        EXPECT_CALL(source, list(""))
+            .WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
         e.pollAll();
         EXPECT_CALL(sink, deliver(_, _))
             .WillOnce(Return(std::vector<Outcome>{Outcome::paused("quota", 1h)}));
