@@ -590,3 +590,9 @@ TEST_F(EngineTest, ResendHandsItsFullListingToRetainToo) {
     });
     EXPECT_EQ(e.resend(route()), 2u);
 }
+
+// Programs embedding the engine see one pointer: what changes inside does not change its size.
+TEST(EngineLayout, IsOnePointerWhateverItsInternals) {
+    static_assert(sizeof(Engine) == sizeof(void*), "Engine keeps its state behind its pointer");
+    SUCCEED();
+}
