@@ -48,10 +48,10 @@ int runOnce(App& app, bool dryRun) {
                      " to retry, ", report.failed, " failed, ", report.held,
                      " held (their sink or source is failing), ", report.waiting,
                      " waiting (quota, rate limit or a failing sink or source)"));
-    // Deliveries that wait are fine; a source or sink that could not be used at all during
-    // the pass is not (one that recovered and delivered is only a hiccup).
-    if ((report.sourceUnavailable || report.sinkUnavailable) && report.delivered == 0)
-        unavailable = true;
+    // Deliveries that wait for a quota or a limit are fine; a sink or route still failing or
+    // held at the end of the pass is not, even when another one delivered (the same rule as
+    // `status`); one that recovered within the pass was only a hiccup.
+    if (!engine.health().ok()) unavailable = true;
     return unavailable ? kExitFailure : kExitOk;
 }
 

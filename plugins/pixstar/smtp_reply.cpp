@@ -1,6 +1,7 @@
 #include "smtp_reply.hpp"
 
 #include <regex>
+#include <set>
 
 #include "pixsync/strings.hpp"
 
@@ -21,6 +22,19 @@ std::string enhancedCode(const std::string& text) {
     std::smatch match;
     if (std::regex_search(text, match, pattern)) return match[1];
     return {};
+}
+
+/// 5.7.x codes that, even after DATA, are about the sending account or its domain, so every
+/// message would get them: authentication (5.7.8, 5.7.9, 5.7.13, 5.7.14, 5.7.30, Microsoft's
+/// 5.7.57 and 5.7.139), encryption required (5.7.10, 5.7.11) and the sender domain's
+/// SPF/DKIM/DMARC checks (5.7.20 to 5.7.27). Other 5.7.x after DATA (5.7.1 spam or virus,
+/// 5.7.0 as Gmail's "blocked because its content presents a security issue", 5.7.7
+/// integrity) judge this message's content.
+bool accountPolicyCode(const std::string& enhanced) {
+    static const std::set<std::string> codes = {
+        "5.7.8",  "5.7.9",  "5.7.10", "5.7.11", "5.7.13", "5.7.14", "5.7.20", "5.7.21", "5.7.22",
+        "5.7.23", "5.7.24", "5.7.25", "5.7.26", "5.7.27", "5.7.30", "5.7.57", "5.7.139"};
+    return codes.count(enhanced) > 0;
 }
 
 bool mentions(const std::string& lowerText, std::initializer_list<const char*> words) {
@@ -67,11 +81,16 @@ std::string sinkWideReason(const SmtpReply& reply) {
         return cat("the SMTP server refused the sender address (MAIL FROM) ", said,
                    ": check SMTP_FROM (smtp_from) and that the account may send as it");
     // 5.7.x is security or policy. Before DATA it is about the account (relaying denied,
-    // sender not authorised); after DATA the server judged this message's content.
-    if (reply.code >= 500 && reply.stage == SmtpStage::Rcpt &&
-        enhancedCode(reply.text).starts_with("5.7."))
+    // sender not authorised); after DATA only the codes about the account or its domain are
+    // (see accountPolicyCode()), the others judged this message's content.
+    const std::string enhanced = enhancedCode(reply.text);
+    if (reply.code >= 500 && reply.stage == SmtpStage::Rcpt && enhanced.starts_with("5.7."))
         return cat("the SMTP server refuses to send for this account ", said,
                    ": check the login and the server's sending policy");
+    if (reply.code >= 500 && reply.stage == SmtpStage::Data && accountPolicyCode(enhanced))
+        return cat("the SMTP server refuses messages from this account ", said,
+                   ": check the login, the sender address (SMTP_FROM) and its domain's "
+                   "SPF, DKIM and DMARC records");
     return {};
 }
 

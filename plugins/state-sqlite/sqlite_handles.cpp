@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cstring>
 
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -47,6 +48,18 @@ Database::Database(const std::filesystem::path& file, int flags, std::string_vie
 Database::~Database() { sqlite3_close_v2(db_); }
 
 void Database::fail(std::string_view doing) const {
+    // A write the file system refused (a full disk, a quota, a file size limit) comes back as
+    // "disk I/O error" or "database or disk is full"; say it in words the owner can act on.
+    const int code = sqlite3_extended_errcode(db_);
+    if (code == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC ||
+        code == SQLITE_IOERR_TRUNCATE || code == SQLITE_IOERR_SHMSIZE) {
+        const int cause = sqlite3_system_errno(db_);
+        throw stateError(cat("cannot write the state database ", file_.string(), ": ",
+                             cause ? std::strerror(cause) : "the disk refused the write",
+                             " (full, over a quota or a file size limit; ", doing,
+                             "): make room on its disk, then start pixsync again; queued photos "
+                             "stay queued and nothing is marked failed"));
+    }
     throw stateError(
         cat("state database ", file_.string(), ": ", doing, " failed (", sqlite3_errmsg(db_), ")"));
 }

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,7 +50,7 @@ struct PlannedDelivery {
 struct PollReport {
     std::string route;
     bool ok = true;
-    std::string error;          ///< why the poll failed (source unavailable, ...)
+    std::string error;  ///< why the poll failed (source unavailable, ...)
     bool fullListing = false;
     Duration duration{0};       ///< how long the listing took
     std::uint64_t listed = 0;   ///< assets in the listing
@@ -76,14 +76,21 @@ struct DeliverReport {
 /// Called with (done, total) during long work (resend, large first syncs).
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
-/// The engine. Not thread-safe: drive it from one thread (the daemon's loop).
+/// The engine. Not thread-safe: drive it from one thread (the daemon's loop). Its state
+/// lives behind a pointer, so that programs embedding it see the same layout whatever
+/// changes inside.
 class Engine {
-public:
+  public:
     Engine(StateStore& store, const Clock& clock, Logger log, EngineSettings settings = {});
+    ~Engine();
+    Engine(Engine&&) noexcept;
+    Engine& operator=(Engine&&) noexcept;
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
 
     /// Adds a route. Throws Error(Config) for a duplicate id or a route without destinations.
     void addRoute(Route route);
-    const std::vector<Route>& routes() const noexcept { return routes_; }
+    const std::vector<Route>& routes() const noexcept;
     /// The route with this id, or nullptr.
     const Route* findRoute(const std::string& id) const;
 
@@ -94,7 +101,8 @@ public:
     std::vector<PollReport> pollAll(bool dryRun = false);
 
     /// Delivers queued deliveries that are due now, until none is due, `limit` deliveries
-    /// were attempted, or `stop` becomes true. Respects sink pauses and rate limits.
+    /// were attempted, or `stop` becomes true. Respects sink pauses and rate limits. A state
+    /// store that cannot record an outcome throws Error(State); nothing is marked failed.
     DeliverReport deliverDue(std::uint64_t limit = UINT64_MAX,
                              const std::atomic<bool>* stop = nullptr,
                              const ProgressFn& progress = {});
@@ -107,7 +115,8 @@ public:
     /// When the next queued delivery is due, taking sink pauses into account.
     std::optional<TimePoint> nextDue();
 
-    /// Until when a sink is paused (quota), if it is.
+    /// Until when a sink is paused (a quota reply, kept with the state across restarts, or
+    /// its rate limit), if it is.
     std::optional<TimePoint> pausedUntil(const std::string& sinkName);
 
     /// The backoff after `attempts` failed attempts (without jitter); exposed for tests/docs.
@@ -117,97 +126,9 @@ public:
     /// also keeps it with the state (saveHealth()) after each poll and delivery pass.
     HealthReport health();
 
-private:
-    /// Deliveries counted against a sink's rate limits.
-    struct RateWindow {
-        bool seeded = false;
-        TimePoint minuteStart{}, dayStart{};
-        std::uint64_t minute = 0, day = 0;
-    };
-
-    StateStore& store_;
-    const Clock& clock_;
-    Logger log_;
-    EngineSettings settings_;
-    std::vector<Route> routes_;
-    std::mt19937_64 jitter_;
-    std::map<std::string, std::optional<TimePoint>> pauses_;  ///< cache of the store's pause records
-    std::map<std::string, RateWindow> windows_;
-    /// What an outage or a hold is about.
-    struct GateKey {
-        enum class Kind {
-            Listing,    ///< a route's source listing (name: the route)
-            Downloads,  ///< a route's source downloads (name: the route)
-            Sink,       ///< a sink instance (name: the sink)
-            Retain,     ///< a sink's retain() for a route (name: the route)
-        };
-        Kind kind;
-        std::string name;
-        auto operator<=>(const GateKey&) const = default;
-        static GateKey listing(const std::string& route) { return {Kind::Listing, route}; }
-        static GateKey downloads(const std::string& route) { return {Kind::Downloads, route}; }
-        static GateKey sink(const std::string& sinkName) { return {Kind::Sink, sinkName}; }
-        static GateKey retain(const std::string& route) { return {Kind::Retain, route}; }
-    };
-    /// What is currently failing; each logged once per outage.
-    struct Outage {
-        TimePoint since{};
-        std::string reason;
-    };
-    std::map<GateKey, Outage> outages_;
-    /// Sources and sinks that cannot be used (Downloads, Sink), held back with a growing delay
-    /// until they answer again, a reload or a restart.
-    struct Hold {
-        int failures = 0;
-        TimePoint until{};
-    };
-    std::map<GateKey, Hold> holds_;
-    /// Sinks whose pause in pauses_ is the configured rate limit, not a quota reply: its end
-    /// and which limit it is ("at most 450 a day").
-    std::map<std::string, std::pair<TimePoint, std::string>> rateLimited_;
-    std::map<std::string, std::string> pauseReasons_;  ///< the quota reply behind a pause
-    std::map<std::string, TimePoint> sinkSuccess_, routeSuccess_;  ///< last delivery / poll
-    std::string savedHealth_;    ///< what saveHealth() last wrote, without the times of success
-    TimePoint savedHealthAt_{};
-
-    /// Records an outage; true when it is new (then the caller logs it).
-    bool startOutage(const GateKey& key, const std::string& reason);
-    /// Ends an outage; true when there was one (then the caller logs the recovery).
-    bool endOutage(const GateKey& key);
-    /// Keeps health() with the state when it changed (or its success times are a minute old).
-    void publishHealth();
-
-    bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
-    /// Hands a committed full listing to the route's sink (Sink::retain()); what it throws
-    /// is logged, never passed on.
-    void retain(const Route& route, const std::vector<Asset>& listed);
-    Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
-              PollReport& report);
-    bool rateLimited(const Route& route, TimePoint now, TimePoint* until);
-    /// The sink's rateLimits(), guarded like every plugin call (none when it throws).
-    static RateLimits limitsOf(const Route& route);
-    void countDelivery(const std::string& sinkName);
-    TimePoint hold(const GateKey& key);
-    std::optional<TimePoint> heldUntil(const GateKey& key) const;
-    bool blocked(const Route& route);
-    Duration jittered(Duration d);
-    void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
-    /// A download's result, carried from the prefetch thread to the delivering one.
-    struct Fetched {
-        std::optional<MediaFile> media;
-        std::optional<Error> error;
-    };
-    static Fetched fetchMedia(const Route& route, const Asset& asset);
-    /// Marks the route's sink as unable to deliver (logged once per outage) and holds it.
-    void holdSink(const Route& route, const std::string& why, DeliverReport& report);
-    void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
-                      Fetched fetched, const std::function<void()>& quiesceSource,
-                      DeliverReport& report);
-    void apply(const QueuedDelivery& q, const Route& route, const Outcome& o, DeliverReport& report);
-    void reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,
-                    Duration hint, DeliverReport& report);
-    void fail(const QueuedDelivery& q, const Route& route, const std::string& reason,
-              DeliverReport& report);
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace pixsync

@@ -2,21 +2,13 @@
 // state so that `pixsync status` (another process) reports what the daemon sees.
 #include <set>
 
-#include "pixsync/engine.hpp"
+#include "engine_impl.hpp"
 #include "pixsync/strings.hpp"
 #include "plugin_call.hpp"
 
 namespace pixsync {
 
-bool Engine::startOutage(const GateKey& key, const std::string& reason) {
-    auto [it, added] = outages_.try_emplace(key, Outage{clock_.now(), reason});
-    if (!added) it->second.reason = reason;  // the latest words, the first time
-    return added;
-}
-
-bool Engine::endOutage(const GateKey& key) { return outages_.erase(key) > 0; }
-
-RateLimits Engine::limitsOf(const Route& route) {
+RateLimits Engine::Impl::limitsOf(const Route& route) {
     try {
         return guardPluginCall(cat("sink '", route.sinkName, "' rateLimits()"),
                                [&] { return route.sink->rateLimits(); });
@@ -25,15 +17,15 @@ RateLimits Engine::limitsOf(const Route& route) {
     }
 }
 
-HealthReport Engine::health() {
+HealthReport Engine::Impl::health() {
     HealthReport report;
     report.at = clock_.now();
     auto fromOutage = [&](ComponentHealth& c, const GateKey& key, HealthState state) {
-        auto it = outages_.find(key);
-        if (it == outages_.end()) return false;
+        const Outage* outage = gate_.outage(key);
+        if (!outage) return false;
         c.state = state;
-        c.since = it->second.since;
-        c.reason = it->second.reason;
+        c.since = outage->since;
+        c.reason = outage->reason;
         return true;
     };
     auto success = [](const std::map<std::string, TimePoint>& m, const std::string& name) {
@@ -50,16 +42,11 @@ HealthReport Engine::health() {
         c.perDay = limits.perDay;
         c.lastSuccess = success(sinkSuccess_, r.sinkName);
         if (!fromOutage(c, GateKey::sink(r.sinkName), HealthState::Failing)) {
-            if (auto until = pausedUntil(r.sinkName)) {
-                auto limited = rateLimited_.find(r.sinkName);
-                const bool byLimit =
-                    limited != rateLimited_.end() && limited->second.first == *until;
-                c.state = byLimit ? HealthState::RateLimited : HealthState::QuotaPaused;
-                c.until = until;
-                if (byLimit)
-                    c.reason = limited->second.second;
-                else if (auto why = pauseReasons_.find(r.sinkName); why != pauseReasons_.end())
-                    c.reason = why->second;
+            if (auto pause = gate_.pause(r.sinkName)) {
+                c.state = pause->cause == SinkPause::Cause::Quota ? HealthState::QuotaPaused
+                                                                  : HealthState::RateLimited;
+                c.until = pause->until;
+                c.reason = pause->reason;
             }
         }
         report.sinks.push_back(std::move(c));
@@ -77,7 +64,7 @@ HealthReport Engine::health() {
     return report;
 }
 
-void Engine::publishHealth() {
+void Engine::Impl::publishHealth() {
     HealthReport report = health();
     std::string signature;
     for (const auto* list : {&report.sinks, &report.routes})

@@ -112,10 +112,12 @@ class HealthTest : public DaemonTest {
     }
 
     /// After the fix and SIGHUP: every photo once, health back to ok, no resend.
-    void expectDeliveredAfterReload(PixsyncProcess& daemon, const std::string& upGauge) {
+    void expectDeliveredAfterReload(PixsyncProcess& daemon, const std::string& upGauge,
+                                    int photos = kPhotos) {
+        const std::size_t messages = photos * kJohnFrames.size();
         daemon.signal(SIGHUP);
         // At once, not after the hold's delay (a minute or more): a reload ends every hold.
-        ASSERT_TRUE(waitFor([&] { return smtp->messages().size() >= kMessages; }, 20s))
+        ASSERT_TRUE(waitFor([&] { return smtp->messages().size() >= messages; }, 20s))
             << logText() << daemonOutput();
         std::string body;
         EXPECT_TRUE(waitFor(
@@ -129,8 +131,8 @@ class HealthTest : public DaemonTest {
         EXPECT_THAT(get("/metrics"), HasSubstr(upGauge + " 1"));
         daemon.signal(SIGTERM);
         EXPECT_EQ(daemon.wait(30s), 0) << daemonOutput();
-        expectDeliveredOnce(kPhotos, 0);
-        EXPECT_EQ(deliveryStates(), repeated("delivered 1", kMessages));
+        expectDeliveredOnce(photos, 0);
+        EXPECT_EQ(deliveryStates(), repeated("delivered 1", messages));
         const auto status = pixsync({"status"});
         EXPECT_EQ(status.exitCode, 0) << status.out;
         EXPECT_THAT(status.out, HasSubstr("sink pixstar: ok"));
@@ -152,6 +154,51 @@ class HealthTest : public DaemonTest {
                             "pixsync_sink_up{sink=\"pixstar\"}");
         writeConfig(fixed);
         expectDeliveredAfterReload(*daemon, "pixsync_sink_up{sink=\"pixstar\"}");
+    }
+
+    /// The daemon while a send limit holds photos back: healthy (200, sink up) with the
+    /// limit's end as a gauge and no event counted; a reload with a higher limit sends the
+    /// rest of the `photos`, each once, without `resend`.
+    void expectLimitLiftedByReload(const std::string& key, int photos) {
+        auto daemon = startListeningDaemon();
+        const std::string gauge = "pixsync_sink_paused_until_timestamp_seconds{sink=\"pixstar\"} ";
+        std::string metrics;
+        EXPECT_TRUE(waitFor(
+            [&] {
+                metrics = get("/metrics");
+                return metrics.find(gauge) != std::string::npos &&
+                       metrics.find(gauge + "0\n") == std::string::npos;
+            },
+            30s))
+            << metrics;
+        EXPECT_THAT(metrics, HasSubstr("pixsync_sink_up{sink=\"pixstar\"} 1"));
+        EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"failed\"} 0"));
+        EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"paused\"} 0"))
+            << "waiting for a limit is not an event";
+        EXPECT_THAT(metrics, HasSubstr(cat("pixsync_sink_queue_depth{sink=\"pixstar\"} ",
+                                           (photos - 1) * kJohnFrames.size())));
+        const std::string health = get("/healthz");
+        EXPECT_EQ(health.rfind("200", 0), 0u) << "a limit is not a failure: " << health;
+        EXPECT_EQ(smtp->messages().size(), kJohnFrames.size()) << "nothing more while limited";
+        writeConfig({{key, "100000"}});
+        expectDeliveredAfterReload(*daemon, "pixsync_sink_up{sink=\"pixstar\"}", photos);
+    }
+
+    /// The `next_attempt` of `status --json` is never in the past (ISO 8601 UTC strings
+    /// compare as times).
+    void expectNextAttemptNotInThePast() {
+        const std::string now =
+            run({python(), "-c",
+                 "import datetime; print(datetime.datetime.now(datetime.timezone.utc)"
+                 ".strftime('%Y-%m-%dT%H:%M:%SZ'), end='')"})
+                .out;
+        const std::string c = compact(pixsync({"status", "--json"}).out);
+        const std::string key = "\"next_attempt\":\"";
+        const auto at = c.find(key);
+        ASSERT_NE(at, std::string::npos) << c;
+        const std::string next =
+            c.substr(at + key.size(), c.find('"', at + key.size()) - at - key.size());
+        EXPECT_GE(next, now) << "next attempt " << next << " is before now " << now;
     }
 
     static SmtpServerOptions plainAuthServer() {
@@ -199,6 +246,94 @@ TEST_F(HealthTest, SmtpTlsFailureHoldsTheQueueUntilTheCaIsConfigured) {
     fixed["SMTP_CA_FILE"] = smtp->caFile().string();
     writeConfig(fixed);
     expectDeliveredAfterReload(*daemon, "pixsync_sink_up{sink=\"pixstar\"}");
+}
+
+// `once` exits 1 when a sink is still failing at the end of the pass, even though another
+// sink delivered everything it had (as `status` does).
+TEST_F(HealthTest, OnceExitsOneWhenASinkIsHeldWhileAnotherDelivers) {
+    startImmich(kPhotos);
+    smtp = std::make_unique<SmtpTestServer>(plainAuthServer());
+    const auto disk = dir / "on-disk";
+    std::filesystem::create_directories(disk);
+    writeFile(dir / "pixsync.json", R"({
+  "state": {"plugin": "sqlite", "options": {"path": "pixsync_state.db"}},
+  "sources": [{"name": "immich", "plugin": "immich",
+               "options": {"immich_base_url": "http://127.0.0.1:)" +
+                                        std::to_string(immichPort) + R"(/api",
+                           "immich_api_key": ")" +
+                                        kAdminKey + R"("}}],
+  "sinks": [{"name": "frames", "plugin": "pixstar",
+             "options": {"smtp_host": "127.0.0.1", "smtp_port": )" +
+                                        std::to_string(smtp->port()) + R"(, "smtp_use_tls": false,
+                         "smtp_allow_plaintext_auth": true, "smtp_user": ")" +
+                                        kSmtpUser + R"(",
+                         "smtp_password": "wrong-password"}},
+            {"name": "disk", "plugin": "folder", "options": {"root": ")" +
+                                        disk.string() + R"("}}],
+  "routes": [{"id": "john", "sink": "frames",
+              "source_options": {"user": "john@example.com", "api_key": ")" +
+                                        kJohnKey + R"("},
+              "destinations": ["john-frame@mypixstar.com"]},
+             {"id": "john-disk", "sink": "disk",
+              "source_options": {"user": "john@example.com", "api_key": ")" +
+                                        kJohnKey + R"("},
+              "destinations": ["living-room"]}],
+  "poll_interval_seconds": 10
+})");
+    ::chmod((dir / "pixsync.json").c_str(), 0600);
+    const std::string config = (dir / "pixsync.json").string();
+    const auto once = pixsync({"once", "--config", config});
+    EXPECT_EQ(once.exitCode, 1) << "a sink is failing: " << once.out << once.err;
+    std::size_t written = 0;
+    if (std::filesystem::exists(disk / "living-room"))
+        for (const auto& f : std::filesystem::directory_iterator(disk / "living-room"))
+            written += f.path().extension() == ".jpg";
+    EXPECT_EQ(written, static_cast<std::size_t>(kPhotos))
+        << "the other sink delivered" << logText();
+    EXPECT_TRUE(smtp->messages().empty());
+    const auto status = pixsync({"status", "--config", config});
+    EXPECT_EQ(status.exitCode, 1) << status.out;
+    EXPECT_THAT(status.out, HasSubstr("sink frames: failing since "));
+    EXPECT_THAT(status.out, HasSubstr("sink disk: ok"));
+}
+
+// A full disk under the state: `once` stops with the state's error (exit 2) naming the state
+// database, never "sink unavailable"; nothing is marked failed or uses an attempt, and with
+// room again the queued photos go out, each once (at most the message in flight twice).
+TEST_F(HealthTest, AFullDiskUnderTheStateIsTheStatesProblemNotTheSinks) {
+    startImmich(kPhotos);
+    startSmtp();
+    writeConfig({{"SMTP_MAX_PER_DAY", "1"}});
+    const auto first = pixsync({"once"});
+    ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
+    ASSERT_EQ(deliveryStates(), repeated("delivered 1", 2) + repeated("queued 0", 2));
+    writeConfig();
+    // No file may grow past the state's present size: with SIGXFSZ ignored, a write beyond
+    // it fails with EFBIG, as on a full disk, without filling anything.
+    const auto limit = std::filesystem::file_size(dir / "pixsync_state.db");
+    const auto full = run({python(), "-c",
+                           "import os, resource, signal, sys\n"
+                           "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+                           "n = int(sys.argv[1])\n"
+                           "resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))\n"
+                           "os.execv(sys.argv[2], sys.argv[2:])\n",
+                           std::to_string(limit), cliPath().string(), "once"},
+                          {}, dir.path(), 90);
+    EXPECT_EQ(full.exitCode, 2) << "the state is unusable: " << full.out << full.err;
+    const std::string said = full.out + full.err;
+    EXPECT_THAT(said, HasSubstr("cannot write the state database "));
+    EXPECT_THAT(said, HasSubstr("pixsync_state.db: "));
+    EXPECT_THAT(said, HasSubstr("make room on its disk"));
+    EXPECT_THAT(said, Not(HasSubstr("unavailable")));
+    EXPECT_THAT(logText(), Not(HasSubstr("sink 'pixstar' unavailable")));
+    const std::string states = deliveryStates();
+    EXPECT_THAT(states, Not(HasSubstr("failed"))) << states;
+    EXPECT_THAT(states, Not(HasSubstr("queued 1"))) << "no attempt used: " << states;
+
+    const auto again = pixsync({"once"});
+    EXPECT_EQ(again.exitCode, 0) << again.out << again.err;
+    EXPECT_EQ(deliveryStates(), repeated("delivered 1", kMessages));
+    expectDeliveredOnce(kPhotos, 1);
 }
 
 TEST_F(HealthTest, ImmichPermissionMissingHoldsTheRouteUntilTheKeyIsFixed) {
@@ -270,6 +405,9 @@ TEST_F(HealthTest, RateLimitIsShownWithItsEndAndWhenTheQueueEmpties) {
     EXPECT_THAT(c, HasSubstr("\"per_minute\":1"));
     EXPECT_THAT(c, Not(HasSubstr("\"queue_empties_at\":null")));
     EXPECT_THAT(c, Not(HasSubstr("\"next_attempt\":null")));
+    EXPECT_THAT(c, HasSubstr("\"ok\":true"));
+    expectNextAttemptNotInThePast();
+    expectLimitLiftedByReload("SMTP_MAX_PER_MINUTE", 3);
 }
 
 TEST_F(HealthTest, DailyLimitIsShownWithWhenTheQueueEmpties) {
@@ -287,6 +425,10 @@ TEST_F(HealthTest, DailyLimitIsShownWithWhenTheQueueEmpties) {
     const std::string c = compact(pixsync({"status", "--json"}).out);
     EXPECT_THAT(c, HasSubstr("\"per_day\":2"));
     EXPECT_THAT(c, HasSubstr("\"state\":\"rate-limited\""));
+    EXPECT_THAT(c, Not(HasSubstr("\"queue_empties_at\":null")));
+    EXPECT_THAT(c, HasSubstr("\"ok\":true"));
+    expectNextAttemptNotInThePast();
+    expectLimitLiftedByReload("SMTP_MAX_PER_DAY", 3);
 }
 
 TEST_F(HealthTest, QuotaReplyPausesAndIsShownAsQuotaNotAsFailure) {

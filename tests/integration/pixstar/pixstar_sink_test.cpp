@@ -474,6 +474,38 @@ TEST(PixstarSink, RateLimitReplyPausesBriefly) {
     EXPECT_EQ(outcome[0].retryAfter, std::chrono::minutes(15));
 }
 
+// A 5.7.x refusal after DATA, from the real server: the sender's domain policy holds the
+// sink, a content verdict fails this photo only.
+TEST(PixstarSink, PolicyRefusalAfterTheMessageHoldsTheSinkOnlyForTheAccount) {
+    auto refusing = [](const std::string& reply) {
+        SmtpServerOptions o = configured([](SmtpServerOptions& c) {
+            c.starttls = true;
+            c.authUser = kUser;
+            c.authPassword = kPassword;
+            c.quotaAfter = 0;
+        });
+        o.quotaReply = reply;
+        return o;
+    };
+    {
+        SmtpTestServer server(
+            refusing("550 5.7.26 Unauthenticated email from example.com is not accepted due to "
+                     "domain's DMARC policy"));
+        Harness h(sinkOptions(server));
+        const auto outcome = h.deliver(frames({"frame@mypixstar.com"}));
+        EXPECT_EQ(outcome[0].kind, Kind::Held) << outcome[0].detail;
+        EXPECT_NE(outcome[0].detail.find("550 5.7.26"), std::string::npos) << outcome[0].detail;
+        EXPECT_NE(outcome[0].detail.find("DMARC records"), std::string::npos) << outcome[0].detail;
+    }
+    {
+        SmtpTestServer server(refusing("554 5.7.1 Message rejected as spam"));
+        Harness h(sinkOptions(server));
+        const auto outcome = h.deliver(frames({"frame@mypixstar.com"}));
+        EXPECT_EQ(outcome[0].kind, Kind::Failed) << outcome[0].detail;
+        EXPECT_EQ(outcome[0].detail, "554 5.7.1 Message rejected as spam");
+    }
+}
+
 TEST(PixstarSink, ManyMessagesShareOneConnection) {
     SmtpTestServer server(configured([](SmtpServerOptions& o) {
         o.starttls = true;

@@ -45,6 +45,37 @@ TEST(SmtpReplyTable, ContentRefusedAfterDataFailsThisPhoto) {
               Kind::Failed);
 }
 
+TEST(SmtpReplyTable, ContentPolicyAfterDataFailsThisPhoto) {
+    for (const char* text : {"5.7.1 Message rejected as spam",
+                             "5.7.0 This message was blocked "
+                             "because its content presents a potential security issue",
+                             "5.7.7 Message integrity failure", "5.7.99 Unknown policy"}) {
+        const Outcome o = outcomeFor(at(SmtpStage::Data, 552, text), 0);
+        EXPECT_EQ(o.kind, Kind::Failed) << text;
+        EXPECT_EQ(o.detail, std::string("552 ") + text);
+    }
+}
+
+TEST(SmtpReplyTable, AccountPolicyAfterDataHoldsTheSink) {
+    for (const char* text :
+         {"5.7.8 Authentication credentials invalid", "5.7.9 Mechanism too weak",
+          "5.7.10 Encryption needed", "5.7.11 Encryption required", "5.7.13 Account disabled",
+          "5.7.14 Trust relationship required", "5.7.20 No passing DKIM signature",
+          "5.7.23 SPF validation failed", "5.7.26 Unauthenticated email is not accepted (DMARC)",
+          "5.7.27 Sender address has null MX", "5.7.30 Basic authentication is not supported",
+          "5.7.57 Client was not authenticated to send anonymous mail",
+          "5.7.139 Authentication unsuccessful"}) {
+        const Outcome o = outcomeFor(at(SmtpStage::Data, 550, text), 0);
+        EXPECT_EQ(o.kind, Kind::Held) << text;
+        EXPECT_NE(o.detail.find("refuses messages from this account"), std::string::npos)
+            << o.detail;
+        EXPECT_NE(o.detail.find("SPF, DKIM and DMARC"), std::string::npos) << o.detail;
+    }
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 450, "4.7.26 DMARC temporary error"), 0).kind,
+              Kind::Paused)
+        << "4.7.x stays a short pause";
+}
+
 TEST(SmtpReplyTable, LoginRequiredHoldsTheSink) {
     for (auto stage : {SmtpStage::Mail, SmtpStage::Rcpt, SmtpStage::Data}) {
         const Outcome o = outcomeFor(at(stage, 530, "5.7.0 Authentication Required"), 0);

@@ -28,6 +28,8 @@ public:
     MOCK_METHOD(void, retain,
                 (const RetainRequest& request, const std::vector<Destination>& destinations),
                 (override));
+    /// Reports an outcome early, as a sink does while it works (Sink::notifyOutcome()).
+    void report(std::size_t index, const Outcome& outcome) const { notifyOutcome(index, outcome); }
 };
 
 class MockStateStore : public StateStore {

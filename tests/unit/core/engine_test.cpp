@@ -6,6 +6,7 @@
 #include "engine_mocks.hpp"
 #include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
 
 using namespace pixsync;
 using namespace pixsync::test;
@@ -197,18 +198,66 @@ TEST_F(EngineTest, QuotaPausesTheSinkWithoutCountingAttempts) {
 }
 
 TEST_F(EngineTest, PauseSurvivesARestart) {
+    const TimePoint pausedAt = clock.now();
     {
         auto& e = engine();
-        EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
+        EXPECT_CALL(source, list(""))
+            .WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
         e.pollAll();
         EXPECT_CALL(sink, deliver(_, _))
             .WillOnce(Return(std::vector<Outcome>{Outcome::paused("quota", 1h)}));
-        e.deliverDue();
+        const auto report = e.deliverDue();
+        EXPECT_EQ(report.paused, 1u);
+        EXPECT_EQ(report.waiting, 1u) << "b was never tried: it is still due";
     }
+    // Only the pause kept with the state stops b, which is due, after a restart.
     auto& restarted = engine();
+    EXPECT_EQ(restarted.pausedUntil("pixstar"), pausedAt + 1h);
     EXPECT_CALL(sink, deliver(_, _)).Times(0);
     clock.advance(10min);
     EXPECT_EQ(restarted.deliverDue().delivered, 0u);
+    EXPECT_EQ(rec("b").attempts, 0);
+    clock.advance(50min);
+    EXPECT_FALSE(restarted.pausedUntil("pixstar"));
+    EXPECT_CALL(sink, deliver(_, _)).Times(2).WillRepeatedly(allDelivered);
+    EXPECT_EQ(restarted.deliverDue().delivered, 2u);
+}
+
+// A state that cannot record an outcome (a full disk) is the state's problem: thrown as
+// Error(State) even when the sink, like an SMTP sink, wraps what goes wrong while it sends;
+// never "sink unavailable", nothing marked failed, no attempt used.
+TEST_F(EngineTest, AStateThatCannotRecordIsTheStatesErrorNotTheSinks) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(store, record(_)).WillRepeatedly([](const DeliveryRecord&) {
+        throw stateError(
+            "state database /srv/pixsync_state.db: committing failed (database or disk is full)");
+    });
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce([&](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            try {
+                sink.report(0, Outcome::delivered(r.media.size));
+            } catch (const std::exception& ex) {
+                throw unavailableError(cat("sending stopped: ", ex.what()));
+            }
+            return allDelivered(r, d);
+        });
+    try {
+        e.deliverDue();
+        ADD_FAILURE() << "the state's failure was not passed on";
+    } catch (const Error& err) {
+        EXPECT_EQ(err.kind(), ErrorKind::State) << err.what();
+        EXPECT_THAT(err.what(), ::testing::HasSubstr("/srv/pixsync_state.db"));
+        EXPECT_THAT(err.what(), ::testing::HasSubstr("disk is full"));
+    }
+    EXPECT_EQ(rec("a").status, DeliveryStatus::Queued);
+    EXPECT_EQ(rec("a").attempts, 0);
+    EXPECT_EQ(rec("b").status, DeliveryStatus::Queued);
+    const HealthReport health = e.health();
+    ASSERT_EQ(health.sinks.size(), 1u);
+    EXPECT_EQ(health.sinks[0].state, HealthState::Ok) << "the sink did nothing wrong";
+    EXPECT_EQ(logged->count("unavailable"), 0u) << logged->text();
 }
 
 TEST_F(EngineTest, SamePhotoThroughTwoRoutesReachesASharedFrameOnce) {
@@ -540,4 +589,10 @@ TEST_F(EngineTest, ResendHandsItsFullListingToRetainToo) {
         EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"}));
     });
     EXPECT_EQ(e.resend(route()), 2u);
+}
+
+// Programs embedding the engine see one pointer: what changes inside does not change its size.
+TEST(EngineLayout, IsOnePointerWhateverItsInternals) {
+    static_assert(sizeof(Engine) == sizeof(void*), "Engine keeps its state behind its pointer");
+    SUCCEED();
 }

@@ -1,0 +1,90 @@
+#pragma once
+// The engine's inside: polling and planning (engine.cpp), delivery (delivery.cpp, through the
+// gate in delivery_gate.cpp) and health (engine_health.cpp).
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "delivery_gate.hpp"
+#include "pixsync/engine.hpp"
+
+namespace pixsync {
+
+struct Engine::Impl {
+    Impl(StateStore& store, const Clock& clock, Logger log, EngineSettings settings);
+
+    StateStore& store_;
+    const Clock& clock_;
+    Logger log_;
+    EngineSettings settings_;
+    std::vector<Route> routes_;
+    std::mt19937_64 jitter_;
+    DeliveryGate gate_;
+    std::map<std::string, TimePoint> sinkSuccess_, routeSuccess_;  ///< last delivery / poll
+    std::string savedHealth_;  ///< what saveHealth() last wrote, without the times of success
+    TimePoint savedHealthAt_{};
+
+    // Polling and planning (engine.cpp).
+    const Route* findRoute(const std::string& id) const;
+    PollReport poll(const Route& route, bool dryRun);
+    bool wantsFullListing(const std::optional<RouteCursor>& cursor) const;
+    /// Hands a committed full listing to the route's sink (Sink::retain()); what it throws
+    /// is logged, never passed on.
+    void retain(const Route& route, const std::vector<Asset>& listed);
+    Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
+              PollReport& report);
+    std::uint64_t resend(const Route& route, const ProgressFn& progress);
+    Duration backoff(int attempts) const;
+    Duration jittered(Duration d);
+
+    // Health (engine_health.cpp).
+    HealthReport health();
+    /// Keeps health() with the state when it changed (or its success times are a minute old).
+    void publishHealth();
+    /// The sink's rateLimits(), guarded like every plugin call (none when it throws).
+    static RateLimits limitsOf(const Route& route);
+
+    // Delivery (delivery.cpp).
+    /// A download's result, carried from the prefetch thread to the delivering one.
+    struct Fetched {
+        std::optional<MediaFile> media;
+        std::optional<Error> error;
+    };
+    /// Deliveries of one asset of one route that are due together: fetched once, sent to
+    /// each frame.
+    struct AssetGroup {
+        std::string route, assetId;
+        std::vector<const QueuedDelivery*> items;
+    };
+    class GroupDelivery;
+    class Prefetcher;
+
+    DeliverReport deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
+                             const ProgressFn& progress);
+    /// Groups a due batch by (route, asset) in outbox order, leaving out what was attempted.
+    static std::vector<AssetGroup> groupDue(const std::vector<QueuedDelivery>& batch,
+                                            const std::set<DeliveryKey>& attempted);
+    /// Asks the gate whether the group's route may deliver now; counts it waiting if not.
+    bool admitted(const Route& route, const AssetGroup& group, DeliverReport& report);
+    static Fetched fetchMedia(const Route& route, const Asset& asset);
+    void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
+                      Fetched fetched, const std::function<void()>& quiesceSource,
+                      DeliverReport& report);
+    /// Marks the route's sink as unable to deliver (logged once per outage) and holds it.
+    void holdSink(const Route& route, const std::string& why, DeliverReport& report);
+    void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
+    void apply(const QueuedDelivery& q, const Route& route, const Outcome& o,
+               DeliverReport& report);
+    void reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,
+                    Duration hint, DeliverReport& report);
+    void fail(const QueuedDelivery& q, const Route& route, const std::string& reason,
+              DeliverReport& report);
+    std::optional<TimePoint> nextDue();
+};
+
+}  // namespace pixsync
