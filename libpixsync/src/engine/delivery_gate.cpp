@@ -10,6 +10,8 @@ namespace pixsync {
 namespace {
 /// The state's metadata key of a sink's quota pause (Unix milliseconds).
 std::string quotaPauseKey(const std::string& sinkName) { return "sink_paused_until:" + sinkName; }
+// The server's words that started the pause, so that a restarted daemon still says why.
+std::string quotaReasonKey(const std::string& sinkName) { return "sink_paused_reason:" + sinkName; }
 }  // namespace
 
 DeliveryGate::DeliveryGate(StateStore& store, const Clock& clock, HoldDelay holdDelay)
@@ -57,6 +59,7 @@ std::optional<TimePoint>& DeliveryGate::quotaPause(const std::string& sinkName) 
             } catch (const std::exception&) {
                 // An unreadable pause record only means "not paused".
             }
+            if (auto why = store_.meta(quotaReasonKey(sinkName))) quotaReasons_[sinkName] = *why;
         }
         it = quotaUntil_.emplace(sinkName, until).first;
     }
@@ -88,6 +91,7 @@ bool DeliveryGate::pauseForQuota(const std::string& sinkName, TimePoint until,
     auto& current = quotaPause(sinkName);
     if (active(current) && *current >= until) return false;
     // Kept with the state first: a pause that is not stored would be forgotten by a restart.
+    store_.setMeta(quotaReasonKey(sinkName), why);
     store_.setMeta(quotaPauseKey(sinkName), std::to_string(toUnixMillis(until)));
     current = until;
     quotaReasons_[sinkName] = why;

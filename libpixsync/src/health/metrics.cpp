@@ -82,6 +82,11 @@ std::string Metrics::healthText() const {
         }
     for (const auto& [route, ok] : routeOk_)
         if (!ok && !named.count(route)) add(cat("route '", route, "': last poll failed"));
+    // A limit or a quota pause is not a failure (200), but it is not "ok" either: the body
+    // says what is waiting and until when.
+    for (const auto& c : health_.sinks)
+        if (c.state != HealthState::Ok && !isFailing(c.state))
+            add(cat("sink '", c.name, "': ", describe(c)));
     return problems.empty() ? "ok" : problems;
 }
 

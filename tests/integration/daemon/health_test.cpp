@@ -179,6 +179,8 @@ class HealthTest : public DaemonTest {
                                            (photos - 1) * kJohnFrames.size())));
         const std::string health = get("/healthz");
         EXPECT_EQ(health.rfind("200", 0), 0u) << "a limit is not a failure: " << health;
+        EXPECT_THAT(health, HasSubstr("sink 'pixstar': rate-limited until "))
+            << "but it is not \"ok\" either";
         EXPECT_EQ(smtp->messages().size(), kJohnFrames.size()) << "nothing more while limited";
         writeConfig({{key, "100000"}});
         expectDeliveredAfterReload(*daemon, "pixsync_sink_up{sink=\"pixstar\"}", photos);
@@ -467,7 +469,10 @@ TEST_F(HealthTest, QuotaReplyPausesAndIsShownAsQuotaNotAsFailure) {
     EXPECT_THAT(metrics, HasSubstr("pixsync_sink_queue_depth{sink=\"pixstar\"} 3"));
     EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"paused\"} 0"))
         << "waiting while paused is not an event";
-    EXPECT_THAT(get("/healthz"), HasSubstr("200"));
+    const std::string health = get("/healthz");
+    EXPECT_EQ(health.rfind("200", 0), 0u) << health;
+    EXPECT_THAT(health, HasSubstr("sink 'pixstar': quota-paused until "));
+    EXPECT_THAT(health, HasSubstr("550 5.4.5"));
     daemon->signal(SIGTERM);
     EXPECT_EQ(daemon->wait(30s), 0);
 }

@@ -64,7 +64,9 @@ TEST_F(DeliveryGateTest, AQuotaPauseIsKeptWithTheStateAndReadBackByANewGate) {
     }
     DeliveryGate restarted = makeGate();
     EXPECT_EQ(restarted.pausedUntil("pixstar"), until);
-    EXPECT_EQ(restarted.admit(route, {}).kind, GateVerdict::Kind::QuotaPaused);
+    const GateVerdict after = restarted.admit(route, {});
+    EXPECT_EQ(after.kind, GateVerdict::Kind::QuotaPaused);
+    EXPECT_EQ(after.reason, "550 5.4.5 quota") << "a restarted daemon still says why";
     EXPECT_FALSE(restarted.pausedUntil("other")) << "a pause is the sink's own";
     clock.advance(2h);
     EXPECT_FALSE(restarted.pausedUntil("pixstar"));
