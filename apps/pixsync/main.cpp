@@ -1,7 +1,10 @@
 // pixsync: keeps digital photo frames fed from a self-hosted photo library.
 // This file only parses the command line and dispatches; the commands live beside it.
 #include <CLI/CLI.hpp>
+#include <malloc.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "app.hpp"
@@ -19,6 +22,11 @@ extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
 #endif
 
 int main(int argc, char** argv) {
+    // glibc gives each new thread (libvips' workers, the download prefetch) its own malloc
+    // arena; their freed buffers stay resident. Two arenas cut the first sync's peak memory
+    // by about 14 MB (91 -> 77 MB) at no measurable CPU cost (README, Performance). The usual
+    // MALLOC_ARENA_MAX variable still wins when set.
+    if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
     CLI::App cli{
         "pixsync: sends each Immich user's new favorites to their photo frames.\n"
         "Without a subcommand it runs the daemon (like `pixsync run`)."};
