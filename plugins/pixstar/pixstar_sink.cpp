@@ -59,6 +59,8 @@ std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,
         Prepared p{prepareForFrame(request.media, profileFor(d.profile), tempDir_), {}};
         p.attachmentName =
             safeFileName(request.asset.fileName, p.media.passedThrough ? "" : ".jpg");
+        log_.debug(cat("prepared ", p.attachmentName, " for frame profile '",
+                       d.profile.empty() ? "default" : d.profile, "'"));
         prepared.emplace(d.profile, std::move(p));
     }
 

@@ -629,6 +629,40 @@ TEST(PixstarSink, ProfilesPickTheFrameSize) {
               std::make_pair(320, 240));
 }
 
+// Frames that share a profile share the frame-ready file: one decode and resize per profile,
+// however many frames it goes to.
+TEST(PixstarSink, TransformsOncePerProfileNotPerFrame) {
+    SmtpTestServer server(configured([](SmtpServerOptions& o) {
+        o.starttls = true;
+        o.authUser = kUser;
+        o.authPassword = kPassword;
+    }));
+    Options options = sinkOptions(server);
+    Options small;
+    small.set("max_width", std::int64_t{320});
+    small.set("max_height", std::int64_t{240});
+    Options profiles;
+    profiles.set("small", small);
+    options.set("profiles", profiles);
+    Harness h(options);
+    const auto outcomes = h.deliver({{"a@mypixstar.com", ""},
+                                     {"b@mypixstar.com", "small"},
+                                     {"c@mypixstar.com", ""},
+                                     {"d@mypixstar.com", "small"}},
+                                    "photo-12mp.jpg");
+    ASSERT_EQ(outcomes.size(), 4u);
+    for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
+    EXPECT_EQ(server.messages().size(), 4u);
+    const std::string log = h.logText();
+    auto count = [&](const std::string& needle) {
+        std::size_t n = 0;
+        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("for frame profile 'default'"), 1u) << log;
+    EXPECT_EQ(count("for frame profile 'small'"), 1u) << log;
+}
+
 TEST(PixstarSink, ValidatesDestinationsAndReportsLimits) {
     SmtpTestServer server;
     Options options = sinkOptions(server);
