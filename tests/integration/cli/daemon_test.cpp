@@ -36,6 +36,13 @@ protected:
         return args;
     }
     std::string log() { return std::filesystem::exists(dir / "pixsync.log") ? readFile(dir / "pixsync.log") : ""; }
+    /// The port a daemon started with `--listen 127.0.0.1:0` took, from its log.
+    int servedPortOrFail() {
+        int port = 0;
+        waitFor([&] { return (port = servedPort(log())) != 0; });
+        if (port == 0) throw std::runtime_error("the daemon did not say which port it serves:\n" + log());
+        return port;
+    }
 };
 
 TEST_F(DaemonTest, DeliversThenStopsOnSigtermWithExitZero) {
@@ -149,8 +156,8 @@ TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
 
 TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
     favorite("a");
-    int port = freePort();
-    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
+    const int port = servedPortOrFail();
     ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
     auto get = [&](const std::string& path) {
         return run({python(), "-c",
@@ -175,8 +182,8 @@ TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
 
 TEST_F(DaemonTest, HealthReportsAFailingRoute) {
     std::filesystem::remove(dir / "listing.jsonl");
-    int port = freePort();
-    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
+    const int port = servedPortOrFail();
     std::string body;
     ASSERT_TRUE(waitFor([&] {
         body = run({python(), "-c",
@@ -194,8 +201,8 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
 
 TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFailing) {
     favorite("a", "throw-me.jpg");  // the recorder's deliver() throws std::out_of_range
-    int port = freePort();
-    Background daemon(runArgs({"--listen", "127.0.0.1:" + std::to_string(port)}), dir.path());
+    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
+    const int port = servedPortOrFail();
     auto get = [&](const std::string& path) {
         return run({python(), "-c",
                     "import urllib.request, urllib.error\n"

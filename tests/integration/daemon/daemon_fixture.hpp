@@ -185,6 +185,22 @@ class DaemonTest : public ::testing::Test {
         return std::make_unique<PixsyncProcess>(args, dir.path(), dir / "daemon.out");
     }
 
+    /// `pixsync run --listen 127.0.0.1:0`: the daemon takes a free port itself (no race
+    /// with other tests for one picked in advance); `port` is set from its log line.
+    std::unique_ptr<PixsyncProcess> startListeningOnAnyPort(int& port,
+                                                            std::vector<std::string> extra = {}) {
+        const std::size_t logged = logText().size();
+        extra.insert(extra.end(), {"--listen", "127.0.0.1:0"});
+        auto daemon = startDaemon(extra);
+        port = 0;
+        waitFor([&] { return (port = servedPort(logText().substr(logged))) != 0; },
+                std::chrono::seconds(30));
+        if (port == 0)
+            throw std::runtime_error("the daemon did not say which port it serves:\n" +
+                                     daemonOutput() + logText());
+        return daemon;
+    }
+
     std::string logText() const {
         const auto p = dir / "immich-pixstar.log";
         return std::filesystem::exists(p) ? readFile(p) : std::string();

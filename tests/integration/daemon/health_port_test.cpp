@@ -113,8 +113,7 @@ class HealthPortTest : public DaemonTest {
         startImmich(kPhotos);
         startSmtp();
         writeConfig();
-        port = freePort();
-        daemon = startDaemon({"--listen", "127.0.0.1:" + std::to_string(port)});
+        daemon = startListeningOnAnyPort(port);
         ASSERT_TRUE(waitFor([&] { return !get(port, "/healthz").empty(); }, 30s))
             << daemonOutput() << logText();
     }

@@ -58,8 +58,7 @@ class HealthTest : public DaemonTest {
     }
 
     std::unique_ptr<PixsyncProcess> startListeningDaemon() {
-        listenPort = freePort();
-        return startDaemon({"--listen", "127.0.0.1:" + std::to_string(listenPort)});
+        return startListeningOnAnyPort(listenPort);
     }
 
     /// A pass with the condition in place holds every photo, and `status` says why.

@@ -85,9 +85,9 @@ private:
     int pid_ = -1;
 };
 
-/// A free TCP port on 127.0.0.1, for a server the test starts itself. The port is released
-/// before it is returned, so prefer ClosedPort where nothing is meant to listen.
-int freePort();
+/// The port of `pixsync run --listen 127.0.0.1:0`, from its log line "serving /healthz and
+/// /metrics on port N" (the last such line); 0 while there is none.
+int servedPort(const std::string& logText);
 
 /// A TCP port on 127.0.0.1 that refuses every connection for as long as this object lives:
 /// it is bound (so no other test can take it) but never listens.
