@@ -9,7 +9,7 @@ packages=(
   libvips-dev libvips-tools libheif-examples
   libgtest-dev libgmock-dev
   python3 python3-aiosmtpd openssl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev gcovr
 )
 
 missing=()

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# install_and_embed.sh BUILD_DIR EXAMPLES_DIR WORK_DIR TEST_PLUGINS_DIR
+# install_and_embed.sh BUILD_DIR EXAMPLES_DIR WORK_DIR TEST_PLUGINS_DIR [COMPILER_FLAGS]
 # Installs the build into a scratch prefix; builds examples/embed and examples/custom-sink
 # against it with find_package(pixsync) only; runs the installed pixsync with the custom sink,
 # the folder sink and a test source; checks that a plugin built for another ABI is refused.
 set -euo pipefail
-build=$1 examples=$2 work=$3 test_plugins=$4
+build=$1 examples=$2 work=$3 test_plugins=$4 flags=${5:-}
+# In the sanitizer build the examples get the same instrumentation as the library they link.
+example_flags=()
+if [ -n "$flags" ]; then
+  example_flags=("-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_EXE_LINKER_FLAGS=$flags"
+                 "-DCMAKE_SHARED_LINKER_FLAGS=$flags" "-DCMAKE_MODULE_LINKER_FLAGS=$flags")
+  # LeakSanitizer's exit-time scan crashes once libvips' threads exist (apps/pixsync/main.cpp).
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+fi
 rm -rf "$work"
 mkdir -p "$work"
 prefix="$work/prefix"
@@ -23,7 +31,7 @@ PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --modversion pixsync
 if grep -rn '#include "\.\./\|src/' "$prefix/include/pixsync"; then exit 1; fi
 
 # --- embedding: another project builds against the installed package only ----------------
-cmake -S "$examples/embed" -B "$work/embed" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$examples/embed" -B "$work/embed" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" "${example_flags[@]}" >/dev/null
 cmake --build "$work/embed" >/dev/null
 out=$(env -u PIXSYNC_PLUGIN_PATH LD_LIBRARY_PATH="$prefix/lib" "$work/embed/pixsync-embed")
 echo "$out"
@@ -48,7 +56,7 @@ echo "$out" | grep -q "^poll pictures: 2 listed, 0 queued$"
 echo "$out" | grep -q "^delivered 0 "
 
 # --- the plugin SDK: an out-of-tree sink built against the installed package only ----------
-cmake -S "$examples/custom-sink" -B "$work/custom-sink" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$examples/custom-sink" -B "$work/custom-sink" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" "${example_flags[@]}" >/dev/null
 cmake --build "$work/custom-sink" >/dev/null
 listed=$(env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins --plugin-dir "$work/custom-sink")
 echo "$listed"
@@ -98,7 +106,7 @@ major=$(sed -n 's/.*kPluginAbiMajor = \([0-9]*\);.*/\1/p' "$prefix/include/pixsy
 minor=$(sed -n 's/.*kPluginAbiMinor = \([0-9]*\);.*/\1/p' "$prefix/include/pixsync/plugin.hpp")
 bumped=$((major + 1))
 cmake -S "$examples/custom-sink" -B "$work/custom-sink-abi" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
-  -DPIXSYNC_TEST_ABI_MAJOR="$bumped" >/dev/null
+  -DPIXSYNC_TEST_ABI_MAJOR="$bumped" "${example_flags[@]}" >/dev/null
 cmake --build "$work/custom-sink-abi" >/dev/null
 env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins --plugin-dir "$work/custom-sink-abi" \
   >"$work/abi.out" 2>"$work/abi.err"
