@@ -448,6 +448,29 @@ class Harness:
                                f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
         return r
 
+    def start_daemon(self):
+        """`pixsync run` in the configuration folder; its output goes to daemon.log."""
+        env = dict(os.environ)
+        env.pop("PIXSYNC_CONFIG", None)
+        out = open(os.path.join(self.work, "daemon.log"), "wb")
+        proc = subprocess.Popen([self.pixsync_path, "run"], cwd=self.config_dir, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        out.close()
+        self.procs.append(("pixsync run", proc))
+        return proc
+
+    def wait_for_log(self, text, timeout=30):
+        """Waits until pixsync's log (LOG_FILE, or the daemon's output) contains `text`."""
+        deadline = time.monotonic() + timeout
+        paths = [os.path.join(self.config_dir, n) for n in os.listdir(self.config_dir)
+                 if n.endswith(".log")] + [os.path.join(self.work, "daemon.log")]
+        while time.monotonic() < deadline:
+            for p in paths:
+                if os.path.exists(p) and text in open(p, errors="replace").read():
+                    return
+            time.sleep(0.2)
+        raise HarnessError(f"the log never said {text!r} within {timeout} s")
+
     def status(self):
         return json.loads(self.pixsync("status", "--json", expect=None).stdout)
 

@@ -11,7 +11,9 @@ PIXSYNC_E2E_SCALE (default 1) multiplies the number of favorites (300).
 
 import argparse
 import calendar
+import json
 import os
+import signal
 import sys
 import time
 
@@ -167,6 +169,54 @@ def original_state(h):
     h.verify(h.new_messages(), set(), "second pass")
 
 
+def wait_for_messages(h, daemon, expected, what, timeout=240):
+    """Collects messages until `expected` arrived (or the daemon died, or time ran out)."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got += h.new_messages()
+        if {(m.recipient, m.attachment_name) for m in got} >= expected:
+            time.sleep(1)  # anything more would be a duplicate: let it show
+            got += h.new_messages()
+            break
+        if daemon.poll() is not None:
+            raise HarnessError(f"{what}: the daemon exited {daemon.returncode}")
+        time.sleep(0.5)
+    h.verify(got, expected, what)
+
+
+def daemon_json_state(h):
+    """The daemon with the JSON state store: its first poll sends everything, a later poll
+    only the new favorites, a reload (SIGHUP) keeps it delivering, SIGTERM stops it with exit
+    0, and the original's by_user list holds every photo it sent."""
+    lib = h.catalog
+    daemon = h.start_daemon()
+    wait_for_messages(h, daemon, lib.expected(), "first poll of the daemon")
+    bob = lib.users[1]
+    added = [Asset(bob.email, "bob-daemon-0001", "jpeg")]
+    h.add_assets(added)
+    wait_for_messages(h, daemon, lib.expected(only={a.id for a in added}), "a later poll")
+    daemon.send_signal(signal.SIGHUP)
+    h.wait_for_log("configuration reloaded")
+    more = [Asset(bob.email, "bob-daemon-0002", "heic")]
+    h.add_assets(more)
+    wait_for_messages(h, daemon, lib.expected(only={a.id for a in more}), "a poll after the reload")
+    daemon.send_signal(signal.SIGTERM)
+    if daemon.wait(timeout=15) != 0:
+        raise HarnessError(f"SIGTERM: the daemon exited {daemon.returncode}, expected 0")
+    h.pixsync("once")
+    h.verify(h.new_messages(), set(), "a pass after the daemon stopped")
+    with open(os.path.join(h.config_dir, "pixstar_sync_state.json")) as f:
+        by_user = json.load(f)["by_user"]
+    for user in lib.users:
+        want = {a.id for a in lib.favorites_of(user.email)} | {
+            a.id for a in added + more if a.owner == user.email}
+        have = set(by_user.get(user.email, []))
+        if want - have:
+            raise HarnessError(f"the JSON state's by_user for {user.email} misses "
+                               f"{len(want - have)} sent photos, e.g. {sorted(want - have)[:3]}")
+
+
 SCENARIOS = {
     "first_sync": (first_sync, {}),
     "new_favorites": (new_favorites, {}),
@@ -175,6 +225,7 @@ SCENARIOS = {
     "smtp_temporary_failures": (smtp_temporary_failures, {"fail_first": 25}),
     "immich_outage": (immich_outage, {}),
     "original_state": (original_state, {}),
+    "daemon_json_state": (daemon_json_state, {"env": {"STATE_BACKEND": "json"}, "scale": 0.2}),
 }
 
 
@@ -190,8 +241,9 @@ def main():
     started = time.monotonic()
     with Harness(args.pixsync, args.source_dir, args.work_dir, media_cache=args.media_cache) as h:
         # Retries wait RETRY_BASE_SECONDS (doubling): short here so retries happen in seconds.
-        h.start(Library(favorites=FAVORITES), fail_first=opts.get("fail_first", 0),
-                env={"RETRY_BASE_SECONDS": "1"})
+        favorites = max(30, int(FAVORITES * opts.get("scale", 1)))
+        h.start(Library(favorites=favorites), fail_first=opts.get("fail_first", 0),
+                env={"RETRY_BASE_SECONDS": "1", **opts.get("env", {})})
         try:
             run(h)
         except HarnessError as e:
