@@ -219,7 +219,12 @@ class Message:
         self.path = path
         with open(path, "rb") as f:
             msg = email.message_from_bytes(f.read(), policy=email.policy.default)
-        self.recipient = str(msg["To"]).strip().strip("<>").lower()
+        # The test server keeps one file per envelope recipient, named after it: a message
+        # to several frames (PIXSTAR_GROUP_RECIPIENTS) counts once for each.
+        to = [a.addr_spec.lower() for a in msg["To"].addresses]
+        named = os.path.basename(path).split("-", 1)[1][:-len(".eml")].lower()
+        self.recipients = to
+        self.recipient = named if len(to) > 1 and named in to else to[0]
         self.subject = str(msg["Subject"])
         attachments = list(msg.iter_attachments())
         if len(attachments) != 1:

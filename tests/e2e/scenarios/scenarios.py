@@ -217,6 +217,29 @@ def daemon_json_state(h):
                                f"{len(want - have)} sent photos, e.g. {sorted(want - have)[:3]}")
 
 
+def grouped_recipients(h):
+    """PIXSTAR_GROUP_RECIPIENTS: one message per photo to both frames of a user (same
+    profile), each frame still receiving every photo once; a second pass sends nothing."""
+    lib = h.catalog
+    h.pixsync("once")
+    messages = h.new_messages()
+    h.verify(messages, lib.expected(), "grouped first pass")
+    grouped = [m for m in messages if len(m.recipients) > 1]
+    if not grouped:
+        raise HarnessError("no message went to two frames at once")
+    for m in grouped:
+        user_frames = [set(lib.frames_of(u)) for u in lib.users]
+        if set(m.recipients) not in user_frames:
+            raise HarnessError(f"{m.path}: grouped {m.recipients}, not one user's frames")
+    events = open(os.path.join(h.work, "smtp-events.log")).read()
+    transactions = events.count("SAVED ")
+    if transactions >= len(messages):
+        raise HarnessError(f"{transactions} SMTP transactions for {len(messages)} deliveries: "
+                           "nothing was grouped")
+    h.pixsync("once")
+    h.verify(h.new_messages(), set(), "second pass")
+
+
 SCENARIOS = {
     "first_sync": (first_sync, {}),
     "new_favorites": (new_favorites, {}),
@@ -225,6 +248,8 @@ SCENARIOS = {
     "smtp_temporary_failures": (smtp_temporary_failures, {"fail_first": 25}),
     "immich_outage": (immich_outage, {}),
     "original_state": (original_state, {}),
+    "grouped_recipients": (grouped_recipients, {"env": {"PIXSTAR_GROUP_RECIPIENTS": "true"},
+                                                "scale": 0.2}),
     "daemon_json_state": (daemon_json_state, {"env": {"STATE_BACKEND": "json"}, "scale": 0.2}),
 }
 
