@@ -240,6 +240,75 @@ def grouped_recipients(h):
     h.verify(h.new_messages(), set(), "second pass")
 
 
+class FolderFile:
+    """A file the folder sink wrote, shaped like a delivered message for Harness.verify: the
+    destination folder is the frame, the asset is found by the id in the file's name."""
+
+    def __init__(self, path, frame, by_id8):
+        self.path, self.recipient = path, frame
+        asset = by_id8.get(os.path.splitext(os.path.basename(path))[0].rsplit("_", 1)[-1])
+        self.attachment_name = asset.attachment_name if asset else os.path.basename(path)
+        with open(path, "rb") as f:
+            self.data = f.read()
+
+
+def folder_files(lib, root, seen):
+    by_id8 = {a.id[:8]: a for a in lib.assets}
+    files = []
+    for frame in sorted(os.listdir(root)):
+        for name in sorted(os.listdir(os.path.join(root, frame))):
+            path = os.path.join(root, frame, name)
+            if name.startswith(".") or path in seen:
+                continue
+            seen.add(path)
+            files.append(FolderFile(path, frame, by_id8))
+    return files
+
+
+def folder_sink(h):
+    """A native configuration with the folder sink: every favorite lands once, upright and
+    fitted, in a folder per frame (the shared family folder holds the shared photo once); a
+    second pass writes nothing; an unfavorited photo's file goes after the next full listing
+    when remove_unfavorited is on."""
+    lib = h.catalog
+    root = os.path.join(h.config_dir, "frames")
+    os.makedirs(root)
+    config = {
+        "state": {"plugin": "sqlite", "options": {"path": "folder_state.db"}},
+        "sources": [{"name": "immich", "plugin": "immich",
+                     "options": {"immich_base_url": h.immich_url,
+                                 "immich_api_key": lib.admin_key}}],
+        "sinks": [{"name": "share", "plugin": "folder",
+                   "options": {"root": root, "max_width": 1024, "max_height": 768,
+                               "remove_unfavorited": True}}],
+        "routes": [{"id": u.email, "source": "immich", "sink": "share",
+                    "source_options": {"user": u.email, "api_key": u.key},
+                    "destinations": lib.frames_of(u)} for u in lib.users],
+        "reconcile_hours": 1,
+        "log": {"file": "folder.log"},
+    }
+    path = os.path.join(h.config_dir, "pixsync.json")
+    with open(path, "w") as f:
+        json.dump(config, f, indent=2)
+    os.chmod(path, 0o600)
+    seen = set()
+    h.pixsync("--config", path, "once")
+    h.verify(folder_files(lib, root, seen), lib.expected(), "folder sink, first pass")
+    h.pixsync("--config", path, "once")
+    h.verify(folder_files(lib, root, seen), set(), "folder sink, second pass")
+    if h.new_messages():
+        raise HarnessError("the folder sink's passes sent e-mail")
+    # Unfavorite one of Alice's photos; a resend makes the next listing a full one.
+    alice = lib.users[0]
+    gone = next(a for a in lib.favorites_of(alice.email) if a.kind == "jpeg")
+    h.set_favorite([gone], False)
+    h.pixsync("--config", path, "resend", "--user", alice.email)
+    h.pixsync("--config", path, "once")
+    left = [f for f in seen if os.path.exists(f) and f"_{gone.id[:8]}." in os.path.basename(f)]
+    if left:
+        raise HarnessError(f"the unfavorited photo's files are still there: {left}")
+
+
 SCENARIOS = {
     "first_sync": (first_sync, {}),
     "new_favorites": (new_favorites, {}),
@@ -250,6 +319,7 @@ SCENARIOS = {
     "original_state": (original_state, {}),
     "grouped_recipients": (grouped_recipients, {"env": {"PIXSTAR_GROUP_RECIPIENTS": "true"},
                                                 "scale": 0.2}),
+    "folder_sink": (folder_sink, {"scale": 0.2}),
     "daemon_json_state": (daemon_json_state, {"env": {"STATE_BACKEND": "json"}, "scale": 0.2}),
 }
 
