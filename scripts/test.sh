@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, then builds and runs the whole suite twice —
 # a normal build with warnings as errors, and an AddressSanitizer + UndefinedBehaviorSanitizer
-# build. Usage: scripts/test.sh [--quick]   (--quick: normal build only)
+# build that also measures coverage — then the fuzzers.
+# Usage: scripts/test.sh [--quick]   (--quick: normal build only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ build_and_test() {
   echo "== $dir: build"
   cmake --build "$dir" -j "$jobs"
   echo "== $dir: test"
+  find "$dir" -name '*.gcda' -delete  # coverage counts this run only
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600
 }
 
@@ -26,7 +28,12 @@ if [ $quick -eq 0 ]; then
   # ASAN_OPTIONS is left to each program's defaults (leak checking on, except in the pixsync
   # binary: see apps/pixsync/main.cpp); any UBSan finding stops the test.
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPIXSYNC_SANITIZE=ON -DPIXSYNC_BUILD_BENCH=OFF
+  # The same build counts coverage (gcov, -O0): the figures per component must not fall
+  # below tests/coverage-minimums.txt.
+  build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPIXSYNC_SANITIZE=ON -DPIXSYNC_BUILD_BENCH=OFF \
+    -DPIXSYNC_COVERAGE=ON
+  echo "== coverage"
+  scripts/coverage.sh --report build-sanitize
 fi
 if [ $quick -eq 0 ]; then
   # Every parser of outside input under libFuzzer (clang): each pixsync-fuzz-<name> target of
