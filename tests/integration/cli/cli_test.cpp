@@ -29,6 +29,28 @@ TEST_F(CliTest, PluginsListsOneLinePerPluginWithPluginDirBeforeOrAfter) {
     }
 }
 
+TEST_F(CliTest, PluginsOptionsListsWhatAPluginDeclaresAndSuggestsAName) {
+    auto r = run({cliPath().string(), "plugins", "--options", "pixstar"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("pixstar sink "));
+    EXPECT_THAT(r.out, HasSubstr("  smtp_port  (integer, default 587, 1..65535)\n"));
+    EXPECT_THAT(r.out, HasSubstr("  smtp_password  (string, secret (or smtp_password_file))\n"));
+
+    auto core = run({cliPath().string(), "plugins", "--options", "pixsync"});
+    EXPECT_EQ(core.exitCode, 0) << core.err;
+    EXPECT_THAT(core.out, HasSubstr("native config:\n"));
+    EXPECT_THAT(core.out, HasSubstr("POLL_INTERVAL_SECONDS")) << "the .env section in upper case";
+
+    auto typo = run({cliPath().string(), "plugins", "--options", "pixstr"});
+    EXPECT_EQ(typo.exitCode, 2);
+    EXPECT_THAT(typo.err, HasSubstr("--options pixstr: no plugin of that name; did you mean pixstar?"));
+
+    auto old = run({cliPath().string(), "plugins", "--plugin-dir",
+                    (testPluginsDir() / "good").string(), "--options", "test-listing"});
+    EXPECT_EQ(old.exitCode, 0) << old.err;
+    EXPECT_THAT(old.out, HasSubstr("declares no options"));
+}
+
 TEST_F(CliTest, PluginsReportsRefusedFilesWithoutStopping) {
     auto r = run({cliPath().string(), "plugins", "--plugin-dir", (testPluginsDir() / "wrong-abi").string(),
                   "--plugin-dir", (testPluginsDir() / "good").string()});
