@@ -31,6 +31,11 @@ int main(int argc, char** argv) {
         "pixsync: sends each Immich user's new favorites to their photo frames.\n"
         "Without a subcommand it runs the daemon (like `pixsync run`)."};
     cli.set_version_flag("--version", std::string("pixsync ") + kVersion);
+    cli.name("pixsync");  // usage shows the program's name, not the path it was started by
+    // Every error pixsync prints starts with "pixsync: ", the command line's own too.
+    cli.failure_message([](const CLI::App* app, const CLI::Error& e) {
+        return "pixsync: " + CLI::FailureMessage::simple(app, e);
+    });
     cli.require_subcommand(0, 1);
     cli.fallthrough();  // global options are accepted after the subcommand too
 

@@ -2,6 +2,7 @@
 /// @file strings.hpp
 /// Small string helpers shared by the core and plugins.
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ bool isUuid(std::string_view s);
 /// characters (CR, LF and escape sequences included) become visible escapes ("\r", "\n",
 /// "\t", "\x1b"), so a file name can neither forge lines nor drive the terminal.
 std::string escapeControl(std::string_view s);
+/// A count with its noun in the right number: counted(1, "route") is "1 route",
+/// counted(3, "route") "3 routes"; `plural` is for nouns that do not just take an "s".
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 /// Human size: "1.5 MB".
 std::string humanBytes(std::uint64_t bytes);
 

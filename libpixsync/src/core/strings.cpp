@@ -41,6 +41,11 @@ std::vector<std::string> split(std::string_view s, char separator) {
     return parts;
 }
 
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural) {
+    if (n == 1) return cat(n, " ", singular);
+    return plural.empty() ? cat(n, " ", singular, "s") : cat(n, " ", plural);
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {

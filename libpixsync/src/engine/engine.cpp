@@ -248,8 +248,9 @@ std::uint64_t Engine::Impl::resend(const Route& route, const ProgressFn& progres
     }
     if (!chunk.empty()) flushChunk();
     store_.flush();
-    log_.info(cat(route.id, ": resend queued ", queued, " deliveries (", seen.size(),
-                  " favorites x ", route.destinations.size(), " frames)"));
+    log_.info(cat(route.id, ": resend queued ", counted(queued, "delivery", "deliveries"), " (",
+                  counted(seen.size(), "favorite"), " x ", counted(route.destinations.size(), "frame"),
+                  ")"));
     return queued;
 }
 

@@ -32,7 +32,7 @@ void Runner::run() {
     using std::chrono::steady_clock;
     auto nextPoll = steady_clock::now();
     log_.info(cat("running: polling every ", std::chrono::duration_cast<std::chrono::seconds>(interval_).count(),
-                  " s, ", engine_.routes().size(), " routes"));
+                  " s, ", counted(engine_.routes().size(), "route")));
     while (!stop_) {
         std::vector<std::function<void()>> tasks;
         {

@@ -18,6 +18,19 @@ TEST_F(CliTest, HelpAndVersion) {
     EXPECT_THAT(version.out, HasSubstr("pixsync 0."));
 }
 
+TEST_F(CliTest, UsageNamesTheProgramAndEveryErrorStartsWithIt) {
+    auto help = run({cliPath().string(), "--help"});
+    EXPECT_THAT(help.out, HasSubstr("Usage: pixsync [OPTIONS]")) << "not the path it was run by";
+    EXPECT_THAT(help.out, ::testing::Not(HasSubstr(cliPath().string())));
+    auto bogus = run({cliPath().string(), "--bogus"});
+    EXPECT_EQ(bogus.exitCode, 2);
+    EXPECT_EQ(bogus.err.rfind("pixsync: ", 0), 0u) << bogus.err;
+    EXPECT_THAT(bogus.err, HasSubstr("--bogus"));
+    auto missing = run({cliPath().string(), "plugins", "--options"});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_EQ(missing.err.rfind("pixsync: ", 0), 0u) << missing.err;
+}
+
 TEST_F(CliTest, PluginsListsOneLinePerPluginWithPluginDirBeforeOrAfter) {
     const std::string good = (testPluginsDir() / "good").string();
     for (auto args : {std::vector<std::string>{cliPath().string(), "--plugin-dir", good, "plugins"},

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "immich_fixture.hpp"
+#include "pixsync/version.hpp"
 
 using namespace pixsync;
 using namespace pixsync::test;
@@ -146,6 +147,22 @@ TEST_F(ImmichTest, TrashedArchivedAndOtherTypesAreLeftOut) {
     int videos = 0;
     for (const auto& a : l.assets) videos += a.kind == AssetKind::Video;
     EXPECT_EQ(videos, 1);
+}
+
+TEST_F(ImmichTest, EveryRequestNamesPixsyncAndItsVersion) {
+    start(manifest(R"([{"owner": "john@example.com", "count": 2}])"));
+    auto source = makeSource(options());
+    Listing l = source->list("");
+    ASSERT_EQ(l.assets.size(), 2u);
+    source->fetch(l.assets[0]);
+    auto log = parseJson(immich().admin("GET", "/requests"));
+    int requests = 0;
+    for (const auto& r : log["requests"].GetArray()) {
+        ++requests;
+        ASSERT_TRUE(r["userAgent"].IsString()) << r["endpoint"].GetString();
+        EXPECT_EQ(std::string(r["userAgent"].GetString()), std::string("pixsync/") + kVersion);
+    }
+    EXPECT_GE(requests, 3) << "the user lookup, the search and the download";
 }
 
 TEST_F(ImmichTest, SendsOnlyPropertiesImmichKnows) {

@@ -25,8 +25,17 @@ plugins=$(env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins)
 echo "$plugins"
 echo "$plugins" | grep -q "^sqlite state .* $prefix/lib/pixsync/plugins/pixsync-sqlite.so$"
 echo "$plugins" | grep -q "^folder sink .* $prefix/lib/pixsync/plugins/pixsync-folder.so$"
-# pkg-config sees the package.
+# pkg-config sees the package, and its paths follow the prefix it was installed to (this
+# scratch prefix is not the one the build was configured with).
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --modversion pixsync
+cat > "$work/pc.cpp" <<'CPP'
+#include <pixsync/version.hpp>
+#include <cstdio>
+int main() { std::printf("pixsync %s\n", pixsync::kVersion); }
+CPP
+# shellcheck disable=SC2046,SC2086 # pkg-config prints a list of flags
+c++ "$work/pc.cpp" -o "$work/pc" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs pixsync) $flags
+LD_LIBRARY_PATH="$prefix/lib" "$work/pc" | grep -q "^pixsync "
 # No installed header reaches into the library's sources.
 if grep -rn '#include "\.\./\|src/' "$prefix/include/pixsync"; then exit 1; fi
 

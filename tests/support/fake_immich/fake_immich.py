@@ -454,6 +454,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         store = self.server.store
         entry = {"method": method, "path": path, "query": url.query, "endpoint": endpoint_of(method, path),
                  "connection": self.connection_number, "acceptEncoding": self.headers.get("Accept-Encoding"),
+                 "userAgent": self.headers.get("User-Agent"),
                  "user": None, "status": None, "body": None, "unknownProperties": []}
         with store.lock:
             store.in_flight += 1

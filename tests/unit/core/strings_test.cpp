@@ -35,3 +35,11 @@ TEST(Strings, EscapeControlShowsControlCharactersVisibly) {
     EXPECT_EQ(escapeControl("a\tb\x7f"), "a\\tb\\x7f");
     EXPECT_EQ(escapeControl("Été 2024 – 日本.heic"), "Été 2024 – 日本.heic") << "UTF-8 stays as it is";
 }
+
+TEST(Strings, CountedPutsTheNounInTheRightNumber) {
+    EXPECT_EQ(counted(1, "route"), "1 route");
+    EXPECT_EQ(counted(0, "route"), "0 routes");
+    EXPECT_EQ(counted(3, "frame"), "3 frames");
+    EXPECT_EQ(counted(1, "delivery", "deliveries"), "1 delivery");
+    EXPECT_EQ(counted(2, "delivery", "deliveries"), "2 deliveries");
+}
