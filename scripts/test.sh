@@ -38,7 +38,7 @@ fi
 if [ $quick -eq 0 ]; then
   # Every parser of outside input under libFuzzer (clang): each pixsync-fuzz-<name> target of
   # tests/fuzz with a seed corpus in tests/fuzz/corpus/<name> (dashes may be underscores)
-  # runs for an equal share of FUZZ_SECONDS (90 by default). A crash fails the script and
+  # runs for an equal share of FUZZ_SECONDS (63 by default: 7 s each). A crash fails the script and
   # leaves the input in build-fuzz/artifacts/.
   cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
   cmake --build build-fuzz -j "$jobs"
@@ -51,7 +51,7 @@ if [ $quick -eq 0 ]; then
     done
   done
   [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets with a seed corpus found" >&2; exit 1; }
-  seconds=$(( ${FUZZ_SECONDS:-90} / ${#targets[@]} ))
+  seconds=$(( ${FUZZ_SECONDS:-63} / ${#targets[@]} ))
   [ $seconds -ge 5 ] || seconds=5
   mkdir -p build-fuzz/artifacts
   for target in "${targets[@]}"; do
