@@ -52,7 +52,8 @@ int runCheck(App& app, const std::string& sendTestTo) {
     Config config;
     try {
         config = app.loadConfig();
-        report.pass("configuration", cat(config.origin, ": ", counted(config.routes.size(), "route")));
+        report.pass("configuration",
+                    cat(config.origin, ": ", counted(config.routes.size(), "route")));
     } catch (const Error& e) {
         report.fail("configuration", e.what(), "correct the file named above");
         for (const auto& r : report.results()) print(r);

@@ -1,8 +1,8 @@
 // pixsync: keeps digital photo frames fed from a self-hosted photo library.
 // This file only parses the command line and dispatches; the commands live beside it.
-#include <CLI/CLI.hpp>
 #include <malloc.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>

@@ -15,8 +15,9 @@ constexpr std::size_t kMaxCursorIds = 200;
 constexpr std::size_t kKeyTagLength = 8;
 
 bool isKeyTag(std::string_view tag) {
-    return tag.size() == kKeyTagLength &&
-           std::all_of(tag.begin(), tag.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    return tag.size() == kKeyTagLength && std::all_of(tag.begin(), tag.end(), [](char c) {
+               return std::isxdigit(static_cast<unsigned char>(c));
+           });
 }
 
 /// "@<uuid>:<tag>" into the cursor; anything else is ignored (the owner is asked again).
@@ -37,7 +38,8 @@ std::string keyTag(std::string_view apiKey) {
     for (unsigned char c : apiKey) h = (h ^ c) * 16777619u;
     static const char* const hex = "0123456789abcdef";
     std::string out(kKeyTagLength, '0');
-    for (std::size_t i = 0; i < kKeyTagLength; ++i) out[kKeyTagLength - 1 - i] = hex[(h >> (4 * i)) & 0xf];
+    for (std::size_t i = 0; i < kKeyTagLength; ++i)
+        out[kKeyTagLength - 1 - i] = hex[(h >> (4 * i)) & 0xf];
     return out;
 }
 

@@ -106,7 +106,8 @@ void ImmichSource::warnIfUntestedVersion() {
         HttpResponse r = api_.call(KeyRole::User, "GET", "/server/version");
         if (!r.ok()) return;
         ServerVersion v = parseServerVersion(r.body);
-        if (!isTestedVersion(v)) log_.warning(cat(settings_.baseUrl, ": ", untestedVersionWarning(v)));
+        if (!isTestedVersion(v))
+            log_.warning(cat(settings_.baseUrl, ": ", untestedVersionWarning(v)));
     } catch (const Error& e) {
         log_.debug(cat("could not ask Immich for its version: ", e.what()));
     }
@@ -164,7 +165,7 @@ Listing ImmichSource::list(const std::string& cursorText) {
     if (selection.listsInFull())
         out.cursor.clear();  // nothing to resume from; were the route to change, it starts full
     else if (pass.newest.updatedAt.empty())  // nothing seen at all (no favorites yet)
-        out.cursor = cursorText;                // keep what the caller had
+        out.cursor = cursorText;             // keep what the caller had
     else {
         pass.newest.owner = owner;
         pass.newest.keyTag = tag;
@@ -200,7 +201,8 @@ void ImmichSource::searchPages(int rating, ListingPass& pass) {
         ++pass.pages;
         Cursor& newest = pass.newest;
         for (auto& stamp : p.stamps) {
-            if (stamp.micros > newest.micros) newest = Cursor{stamp.updatedAt, stamp.micros, {}, {}, {}};
+            if (stamp.micros > newest.micros)
+                newest = Cursor{stamp.updatedAt, stamp.micros, {}, {}, {}};
             if (stamp.micros == newest.micros && !stamp.id.empty()) newest.ids.insert(stamp.id);
         }
         for (auto& a : p.assets) {

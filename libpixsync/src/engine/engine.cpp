@@ -249,8 +249,8 @@ std::uint64_t Engine::Impl::resend(const Route& route, const ProgressFn& progres
     if (!chunk.empty()) flushChunk();
     store_.flush();
     log_.info(cat(route.id, ": resend queued ", counted(queued, "delivery", "deliveries"), " (",
-                  counted(seen.size(), "favorite"), " x ", counted(route.destinations.size(), "frame"),
-                  ")"));
+                  counted(seen.size(), "favorite"), " x ",
+                  counted(route.destinations.size(), "frame"), ")"));
     return queued;
 }
 

@@ -8,7 +8,10 @@ namespace pixsync {
 
 Runner::Runner(Engine& engine, Logger log, Duration pollInterval,
                std::function<void(const CycleReport&)> onCycle)
-    : engine_(engine), log_(std::move(log)), interval_(pollInterval), onCycle_(std::move(onCycle)) {}
+    : engine_(engine),
+      log_(std::move(log)),
+      interval_(pollInterval),
+      onCycle_(std::move(onCycle)) {}
 
 void Runner::stop() {
     stop_ = true;
@@ -31,8 +34,9 @@ void Runner::post(std::function<void()> task) {
 void Runner::run() {
     using std::chrono::steady_clock;
     auto nextPoll = steady_clock::now();
-    log_.info(cat("running: polling every ", std::chrono::duration_cast<std::chrono::seconds>(interval_).count(),
-                  " s, ", counted(engine_.routes().size(), "route")));
+    log_.info(cat("running: polling every ",
+                  std::chrono::duration_cast<std::chrono::seconds>(interval_).count(), " s, ",
+                  counted(engine_.routes().size(), "route")));
     while (!stop_) {
         std::vector<std::function<void()>> tasks;
         {
@@ -52,11 +56,15 @@ void Runner::run() {
         // Sleep until the next poll, or earlier when a queued delivery comes due; never spin.
         auto wakeAt = nextPoll;
         if (auto due = engine_.nextDue()) {
-            auto untilDue = std::chrono::duration_cast<steady_clock::duration>(*due - std::chrono::system_clock::now());
-            wakeAt = std::min(wakeAt, steady_clock::now() + std::max(untilDue, steady_clock::duration(std::chrono::seconds(1))));
+            auto untilDue = std::chrono::duration_cast<steady_clock::duration>(
+                *due - std::chrono::system_clock::now());
+            wakeAt = std::min(
+                wakeAt, steady_clock::now() +
+                            std::max(untilDue, steady_clock::duration(std::chrono::seconds(1))));
         }
         std::unique_lock lock(mutex_);
-        cv_.wait_until(lock, wakeAt, [&] { return stop_.load() || wakeRequested_ || !tasks_.empty(); });
+        cv_.wait_until(lock, wakeAt,
+                       [&] { return stop_.load() || wakeRequested_ || !tasks_.empty(); });
         if (wakeRequested_) {
             wakeRequested_ = false;
             nextPoll = steady_clock::now();

@@ -404,9 +404,9 @@ HttpDownload HttpClient::download(std::string_view path, const TempFile& file,
             const auto now = http::DownloadDeadline::Clock::now();
             throw HttpError(
                 HttpFailure::TooSlow,
-                cat("the download of ", path, " from ", impl_->server, " was too slow: ",
-                    t.received, " bytes in ", seconds(deadline.elapsed(now)), " (",
-                    t.announced > 0 ? cat(t.announced, " bytes announced; ") : std::string(),
+                cat("the download of ", path, " from ", impl_->server,
+                    " was too slow: ", t.received, " bytes in ", seconds(deadline.elapsed(now)),
+                    " (", t.announced > 0 ? cat(t.announced, " bytes announced; ") : std::string(),
                     "allowed: ", seconds(deadline.allowed(t.received)), ", that is ",
                     o.timeout.count(), " s plus what arrived at ",
                     humanBytes(o.minDownloadBytesPerSecond), "/s); gave up"));

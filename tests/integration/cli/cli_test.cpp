@@ -11,7 +11,8 @@ using ::testing::UnorderedElementsAre;
 TEST_F(CliTest, HelpAndVersion) {
     auto help = run({cliPath().string(), "--help"});
     EXPECT_EQ(help.exitCode, 0);
-    for (const char* cmd : {"run", "once", "resend", "status", "check", "plugins", "--plugin-dir", "--resend-all"})
+    for (const char* cmd :
+         {"run", "once", "resend", "status", "check", "plugins", "--plugin-dir", "--resend-all"})
         EXPECT_THAT(help.out, HasSubstr(cmd));
     auto version = run({cliPath().string(), "--version"});
     EXPECT_EQ(version.exitCode, 0);
@@ -33,12 +34,15 @@ TEST_F(CliTest, UsageNamesTheProgramAndEveryErrorStartsWithIt) {
 
 TEST_F(CliTest, PluginsListsOneLinePerPluginWithPluginDirBeforeOrAfter) {
     const std::string good = (testPluginsDir() / "good").string();
-    for (auto args : {std::vector<std::string>{cliPath().string(), "--plugin-dir", good, "plugins"},
-                      std::vector<std::string>{cliPath().string(), "plugins", "--plugin-dir", good}}) {
+    for (auto args :
+         {std::vector<std::string>{cliPath().string(), "--plugin-dir", good, "plugins"},
+          std::vector<std::string>{cliPath().string(), "plugins", "--plugin-dir", good}}) {
         auto r = run(args);
         EXPECT_EQ(r.exitCode, 0) << r.err;
-        EXPECT_THAT(r.out, HasSubstr("test-listing source 0.0.1 " + good + "/pixsync-test-listing.so\n"));
-        EXPECT_THAT(r.out, HasSubstr("test-recorder sink 0.0.1 " + good + "/pixsync-test-recorder.so\n"));
+        EXPECT_THAT(r.out,
+                    HasSubstr("test-listing source 0.0.1 " + good + "/pixsync-test-listing.so\n"));
+        EXPECT_THAT(r.out,
+                    HasSubstr("test-recorder sink 0.0.1 " + good + "/pixsync-test-recorder.so\n"));
     }
 }
 
@@ -56,7 +60,8 @@ TEST_F(CliTest, PluginsOptionsListsWhatAPluginDeclaresAndSuggestsAName) {
 
     auto typo = run({cliPath().string(), "plugins", "--options", "pixstr"});
     EXPECT_EQ(typo.exitCode, 2);
-    EXPECT_THAT(typo.err, HasSubstr("--options pixstr: no plugin of that name; did you mean pixstar?"));
+    EXPECT_THAT(typo.err,
+                HasSubstr("--options pixstr: no plugin of that name; did you mean pixstar?"));
 
     auto old = run({cliPath().string(), "plugins", "--plugin-dir",
                     (testPluginsDir() / "good").string(), "--options", "test-listing"});
@@ -65,8 +70,9 @@ TEST_F(CliTest, PluginsOptionsListsWhatAPluginDeclaresAndSuggestsAName) {
 }
 
 TEST_F(CliTest, PluginsReportsRefusedFilesWithoutStopping) {
-    auto r = run({cliPath().string(), "plugins", "--plugin-dir", (testPluginsDir() / "wrong-abi").string(),
-                  "--plugin-dir", (testPluginsDir() / "good").string()});
+    auto r = run({cliPath().string(), "plugins", "--plugin-dir",
+                  (testPluginsDir() / "wrong-abi").string(), "--plugin-dir",
+                  (testPluginsDir() / "good").string()});
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_THAT(r.err, HasSubstr("pixsync-test-wrong-abi.so: plugin ABI version"));
     EXPECT_THAT(r.out, HasSubstr("test-listing source"));
@@ -96,7 +102,8 @@ TEST_F(CliTest, OnceDeliversEachFavoriteOncePerFrame) {
     EXPECT_EQ(deliveries().size(), 4u);
     auto third = pixsync({"once"});
     EXPECT_EQ(deliveries().size(), 4u) << "nothing is sent twice";
-    EXPECT_THAT(readFile(dir / "pixsync.log"), HasSubstr("delivered a.jpg (a) to kitchen@mypixstar.com"));
+    EXPECT_THAT(readFile(dir / "pixsync.log"),
+                HasSubstr("delivered a.jpg (a) to kitchen@mypixstar.com"));
 }
 
 TEST_F(CliTest, FailedDeliveriesAreReportedButThePassSucceeds) {
@@ -104,7 +111,8 @@ TEST_F(CliTest, FailedDeliveriesAreReportedButThePassSucceeds) {
     auto r = pixsync({"once"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
     auto status = pixsync({"status"});
-    EXPECT_THAT(status.out, AllOf(HasSubstr("failed 2"), HasSubstr("reject-me.jpg to kitchen@mypixstar.com: 550")));
+    EXPECT_THAT(status.out, AllOf(HasSubstr("failed 2"),
+                                  HasSubstr("reject-me.jpg to kitchen@mypixstar.com: 550")));
 }
 
 TEST_F(CliTest, StatusJsonIsStable) {
@@ -112,8 +120,9 @@ TEST_F(CliTest, StatusJsonIsStable) {
     pixsync({"once"});
     auto r = pixsync({"status", "--json"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    for (const char* key : {"\"version\": 2", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
-                            "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []"})
+    for (const char* key :
+         {"\"version\": 2", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
+          "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []"})
         EXPECT_THAT(r.out, HasSubstr(key));
 }
 
@@ -161,16 +170,20 @@ TEST_F(CliTest, AnUnknownPluginExitsTwo) {
     writeConfig("", "no-such-sink");
     auto r = pixsync({"once"});
     EXPECT_EQ(r.exitCode, 2);
-    EXPECT_THAT(r.err, AllOf(HasSubstr("sink 'frames'"), HasSubstr("no sink plugin named 'no-such-sink'")));
+    EXPECT_THAT(
+        r.err, AllOf(HasSubstr("sink 'frames'"), HasSubstr("no sink plugin named 'no-such-sink'")));
 }
 
 TEST_F(CliTest, AnInvalidDestinationIsRefusedBeforeAnythingRuns) {
-    writeFile(dir / "pixsync.json",
-              readFile(dir / "pixsync.json").replace(readFile(dir / "pixsync.json").find("kitchen@mypixstar.com"), 21, "kitchen"));
+    writeFile(
+        dir / "pixsync.json",
+        readFile(dir / "pixsync.json")
+            .replace(readFile(dir / "pixsync.json").find("kitchen@mypixstar.com"), 21, "kitchen"));
     favorite("a");
     auto r = pixsync({"once"});
     EXPECT_EQ(r.exitCode, 2);
-    EXPECT_THAT(r.err, AllOf(HasSubstr("routes[0]"), HasSubstr("'kitchen' is not an e-mail address")));
+    EXPECT_THAT(r.err,
+                AllOf(HasSubstr("routes[0]"), HasSubstr("'kitchen' is not an e-mail address")));
     EXPECT_FALSE(std::filesystem::exists(dir / "record.txt"));
     EXPECT_FALSE(std::filesystem::exists(dir / "state.db"));
 }
@@ -191,7 +204,8 @@ TEST_F(CliTest, CorruptStateIsRefusedThenResetOrBaselined) {
     writeFile(dir / "state.db", "this is not a database");
     auto refused = pixsync({"once"});
     EXPECT_EQ(refused.exitCode, 2);
-    EXPECT_THAT(refused.err, AllOf(HasSubstr((dir / "state.db").string()), HasSubstr("pixsync state reset --i-know")));
+    EXPECT_THAT(refused.err, AllOf(HasSubstr((dir / "state.db").string()),
+                                   HasSubstr("pixsync state reset --i-know")));
     EXPECT_EQ(readFile(dir / "state.db"), "this is not a database") << "the file is left as it was";
     EXPECT_FALSE(std::filesystem::exists(dir / "record.txt"));
 

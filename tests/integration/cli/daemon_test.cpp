@@ -29,18 +29,22 @@ bool waitFor(const std::function<bool()>& condition, std::chrono::seconds timeou
 }  // namespace
 
 class DaemonTest : public CliTest {
-protected:
+  protected:
     std::vector<std::string> runArgs(std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{cliPath().string(), "run", "--config", (dir / "pixsync.json").string()};
+        std::vector<std::string> args{cliPath().string(), "run", "--config",
+                                      (dir / "pixsync.json").string()};
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     }
-    std::string log() { return std::filesystem::exists(dir / "pixsync.log") ? readFile(dir / "pixsync.log") : ""; }
+    std::string log() {
+        return std::filesystem::exists(dir / "pixsync.log") ? readFile(dir / "pixsync.log") : "";
+    }
     /// The port a daemon started with `--listen 127.0.0.1:0` took, from its log.
     int servedPortOrFail() {
         int port = 0;
         waitFor([&] { return (port = servedPort(log())) != 0; });
-        if (port == 0) throw std::runtime_error("the daemon did not say which port it serves:\n" + log());
+        if (port == 0)
+            throw std::runtime_error("the daemon did not say which port it serves:\n" + log());
         return port;
     }
 };
@@ -58,14 +62,16 @@ TEST_F(DaemonTest, DeliversThenStopsOnSigtermWithExitZero) {
 
 TEST_F(DaemonTest, SigintStopsToo) {
     Background daemon(runArgs(), dir.path());
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
+        << log();
     daemon.signal(SIGINT);
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
 TEST_F(DaemonTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
     Background daemon(runArgs(), dir.path());
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
+        << log();
     auto second = pixsync({"once"});
     EXPECT_EQ(second.exitCode, 1);
     EXPECT_THAT(second.err, HasSubstr("pid " + std::to_string(daemon.pid())));
@@ -78,22 +84,31 @@ TEST_F(DaemonTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
 
 TEST_F(DaemonTest, SighupReloadsAValidConfigAndKeepsTheOldOneOtherwise) {
     Background daemon(runArgs(), dir.path());
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every 10 s") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] {
+        return log().find("running: polling every 10 s") != std::string::npos;
+    })) << log();
     // The new poll interval is what shows the reload took effect (the log names it).
     writeConfig();
-    writeFile(dir / "pixsync.json", readFile(dir / "pixsync.json").replace(
-                                        readFile(dir / "pixsync.json").find("\"poll_interval_seconds\": 10"), 27,
-                                        "\"poll_interval_seconds\": 20"));
+    writeFile(dir / "pixsync.json",
+              readFile(dir / "pixsync.json")
+                  .replace(readFile(dir / "pixsync.json").find("\"poll_interval_seconds\": 10"), 27,
+                           "\"poll_interval_seconds\": 20"));
     daemon.signal(SIGHUP);
-    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; })) << log();
-    ASSERT_TRUE(waitFor([&] { return log().find("polling every 20 s") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; }))
+        << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("polling every 20 s") != std::string::npos; }))
+        << log();
 
     favorite("after-reload");
     writeFile(dir / "pixsync.json", "{ broken");
     daemon.signal(SIGHUP);
-    ASSERT_TRUE(waitFor([&] { return log().find("the new configuration is invalid, keeping the old one") != std::string::npos; }))
+    ASSERT_TRUE(waitFor([&] {
+        return log().find("the new configuration is invalid, keeping the old one") !=
+               std::string::npos;
+    })) << log();
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; }, 40s))
+        << "the old configuration keeps working\n"
         << log();
-    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; }, 40s)) << "the old configuration keeps working\n" << log();
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0);
 }
@@ -107,14 +122,16 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
 
 TEST_F(DaemonTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
     const std::string config = readFile(dir / "pixsync.json");
-    writeFile(dir / "pixsync.json",
-              std::string(config).replace(config.find(R"("record_file")"), 13,
-                                          R"("start_warning": "risky sink setting", "record_file")"));
+    writeFile(dir / "pixsync.json", std::string(config).replace(
+                                        config.find(R"("record_file")"), 13,
+                                        R"("start_warning": "risky sink setting", "record_file")"));
     Background daemon(runArgs(), dir.path(), dir / "console.txt");
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
+        << log();
     EXPECT_EQ(occurrences(log(), "risky sink setting"), 1u) << log();
     daemon.signal(SIGHUP);
-    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("configuration reloaded") != std::string::npos; }))
+        << log();
     EXPECT_EQ(occurrences(log(), "risky sink setting"), 2u) << log();
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0);
@@ -126,7 +143,8 @@ TEST_F(DaemonTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
     auto r = run(runArgs({"--daemon", "--pid-file", pidFile.string()}), {}, dir.path(), 30);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(occurrences(r.err, "risky sink setting"), 1u) << r.err;
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
+        << log();
     EXPECT_EQ(occurrences(log(), "risky sink setting"), 1u) << log();
     ASSERT_TRUE(waitFor([&] { return std::filesystem::exists(pidFile); }));
     ::kill(std::stoi(readFile(pidFile)), SIGTERM);
@@ -141,12 +159,14 @@ TEST_F(DaemonTest, DaemonModeWritesAndRemovesThePidFile) {
     pid_t pid = std::stoi(readFile(pidFile));
     EXPECT_EQ(::kill(pid, 0), 0) << "the daemon runs";
     ::kill(pid, SIGTERM);
-    EXPECT_TRUE(waitFor([&] { return !std::filesystem::exists(pidFile) && ::kill(pid, 0) != 0; }, 10s));
+    EXPECT_TRUE(
+        waitFor([&] { return !std::filesystem::exists(pidFile) && ::kill(pid, 0) != 0; }, 10s));
 }
 
 TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
     Background holder(runArgs(), dir.path());
-    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; })) << log();
+    ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
+        << log();
     auto r = run(runArgs({"--daemon"}), {}, dir.path(), 30);
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_THAT(r.err, HasSubstr("pid " + std::to_string(holder.pid())));
@@ -162,14 +182,18 @@ TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
     auto get = [&](const std::string& path) {
         return run({python(), "-c",
                     "import sys, urllib.request, urllib.error\n"
-                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + path + "', timeout=10)\n"
-                    " print(r.status); print(r.read().decode())\n"
-                    "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n"});
+                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" +
+                        std::to_string(port) + path +
+                        "', timeout=10)\n"
+                        " print(r.status); print(r.read().decode())\n"
+                        "except urllib.error.HTTPError as e:\n print(e.code); "
+                        "print(e.read().decode())\n"});
     };
     std::string metrics;
     ASSERT_TRUE(waitFor([&] {
         metrics = get("/metrics").out;
-        return metrics.find("pixsync_deliveries_total{outcome=\"delivered\"} 2") != std::string::npos;
+        return metrics.find("pixsync_deliveries_total{outcome=\"delivered\"} 2") !=
+               std::string::npos;
     })) << metrics;
     EXPECT_THAT(metrics, HasSubstr("pixsync_queue_depth 0"));
     EXPECT_THAT(metrics, HasSubstr("pixsync_route_up{route=\"john@example.com\"} 1"));
@@ -188,9 +212,12 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
     ASSERT_TRUE(waitFor([&] {
         body = run({python(), "-c",
                     "import urllib.request, urllib.error\n"
-                    "try:\n urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + "/healthz', timeout=10)\n"
-                    "except urllib.error.HTTPError as e:\n print(e.code, e.read().decode())\n"
-                    "except Exception as e:\n print('down', e)\n"}).out;
+                    "try:\n urllib.request.urlopen('http://127.0.0.1:" +
+                        std::to_string(port) +
+                        "/healthz', timeout=10)\n"
+                        "except urllib.error.HTTPError as e:\n print(e.code, e.read().decode())\n"
+                        "except Exception as e:\n print('down', e)\n"})
+                   .out;
         return body.rfind("503", 0) == 0;
     })) << body;
     EXPECT_THAT(body, HasSubstr("route 'john@example.com': failing since "));
@@ -206,16 +233,21 @@ TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFa
     auto get = [&](const std::string& path) {
         return run({python(), "-c",
                     "import urllib.request, urllib.error\n"
-                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" + std::to_string(port) + path + "', timeout=10)\n"
-                    " print(r.status); print(r.read().decode())\n"
-                    "except urllib.error.HTTPError as e:\n print(e.code); print(e.read().decode())\n"
-                    "except Exception as e:\n print('down', e)\n"}).out;
+                    "try:\n r = urllib.request.urlopen('http://127.0.0.1:" +
+                        std::to_string(port) + path +
+                        "', timeout=10)\n"
+                        " print(r.status); print(r.read().decode())\n"
+                        "except urllib.error.HTTPError as e:\n print(e.code); "
+                        "print(e.read().decode())\n"
+                        "except Exception as e:\n print('down', e)\n"})
+            .out;
     };
     std::string body;
     ASSERT_TRUE(waitFor([&] {
         body = get("/healthz");
         return body.rfind("503", 0) == 0;
-    })) << body << log();
+    })) << body
+        << log();
     EXPECT_THAT(body, HasSubstr("sink 'frames': failing since "));
     EXPECT_THAT(body, HasSubstr("threw std::out_of_range"));
     const std::string metrics = get("/metrics");
@@ -228,7 +260,8 @@ TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFa
     EXPECT_EQ(::kill(daemon.pid(), 0), 0) << log();
     auto status = pixsync({"status"});
     EXPECT_EQ(status.exitCode, 1) << status.out;
-    EXPECT_THAT(status.out, HasSubstr("daemon: running (pid " + std::to_string(daemon.pid()) + ")"));
+    EXPECT_THAT(status.out,
+                HasSubstr("daemon: running (pid " + std::to_string(daemon.pid()) + ")"));
     EXPECT_THAT(status.out, HasSubstr("sink frames: failing since "));
     EXPECT_THAT(status.out, HasSubstr("2 queued (held until it works again)"));
     EXPECT_THAT(status.out, ::testing::Not(HasSubstr("next delivery attempt")));
@@ -243,7 +276,8 @@ TEST_F(DaemonTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {
     ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
     auto r = pixsync({"resend", "--user", "john@example.com"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_THAT(r.out, HasSubstr("asked the running pixsync (pid " + std::to_string(daemon.pid()) + ")"));
+    EXPECT_THAT(r.out,
+                HasSubstr("asked the running pixsync (pid " + std::to_string(daemon.pid()) + ")"));
     ASSERT_TRUE(waitFor([&] { return deliveries().size() == 4; })) << log();
     EXPECT_THAT(log(), HasSubstr("john@example.com: resend queued 2 deliveries"));
     auto original = pixsync({"--resend-all", "--all-users"});
