@@ -13,6 +13,7 @@ import asyncio
 import base64
 import os
 import re
+import shutil
 import signal
 import ssl
 import subprocess
@@ -24,18 +25,27 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 GMAIL_QUOTA_REPLY = "550 5.4.5 Daily user sending quota exceeded. Learn more at https://support.google.com/mail/?p=ReachedLimit"
 
 
+CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "certs")
+CHECKED_IN = {None: "loopback", "localhost": "localhost"}  # certs/regenerate.sh makes them
+
+
 def make_certificate(cert_dir, name=None):
-    """A self-signed certificate made with the openssl CLI: for 127.0.0.1 and localhost, or
-    only for the DNS name `name`."""
+    """A self-signed certificate in cert_dir: for 127.0.0.1 and localhost, or only for the DNS
+    name `name`. The two that tests use are checked in (certs/), copied so that no test can
+    change them: an RSA key for each of the suite's many server starts only cost time. Any
+    other name is made with the openssl CLI."""
     os.makedirs(cert_dir, exist_ok=True)
     cert = os.path.join(cert_dir, "smtp-test-cert.pem")
     key = os.path.join(cert_dir, "smtp-test-key.pem")
-    subject = f"/CN={name}" if name else "/CN=127.0.0.1"
-    names = f"DNS:{name}" if name else "IP:127.0.0.1,DNS:localhost"
+    stem = CHECKED_IN.get(name)
+    if stem:
+        shutil.copyfile(os.path.join(CERTS, stem + ".pem"), cert)
+        shutil.copyfile(os.path.join(CERTS, stem + "-key.pem"), key)
+        return cert, key
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-         "-days", "2", "-subj", subject,
-         "-addext", f"subjectAltName={names}",
+         "-days", "2", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}",
          "-addext", "basicConstraints=critical,CA:TRUE"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return cert, key
