@@ -22,6 +22,7 @@
 #include "pixsync/private_file.hpp"
 #include "pixsync/runner.hpp"
 #include "pixsync/strings.hpp"
+#include "poll_interval.hpp"
 #include "state_files.hpp"
 
 namespace pixsync::cli {
@@ -134,8 +135,10 @@ int runDaemon(App& app, const RunOptions& options) {
     std::unique_ptr<Pipeline> pipeline;
     std::unique_ptr<PidFile> pidFile;
     std::unique_ptr<PidFile> daemonMarkerFile;  // tells `pixsync resend` a daemon takes requests
+    std::optional<Duration> testInterval;
     try {
         app.openLogFile(config);
+        testInterval = testPollInterval(app.environment, app.log);
         pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
         pidFile = std::make_unique<PidFile>(options.pidFile);
         daemonMarkerFile = std::make_unique<PidFile>(daemonMarker(statePath(config)).string());
@@ -160,8 +163,8 @@ int runDaemon(App& app, const RunOptions& options) {
     app.log.info(cat("pixsync started (pid ", ::getpid(), "), configuration ", config.origin));
 
     while (true) {
-        Runner runner(pipeline->engine(), app.log.tagged("daemon"), config.pollInterval,
-                      [&](const CycleReport& cycle) {
+        Runner runner(pipeline->engine(), app.log.tagged("daemon"),
+                      testInterval.value_or(config.pollInterval), [&](const CycleReport& cycle) {
                           std::uint64_t queued = 0;
                           std::map<std::string, std::uint64_t> bySink;
                           if (health) {  // counting the outbox costs a query: only when served

@@ -52,8 +52,9 @@ inline bool waitFor(const std::function<bool()>& condition, std::chrono::seconds
 class PixsyncProcess : public BackgroundProcess {
 public:
     PixsyncProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                   const std::filesystem::path& output)
-        : BackgroundProcess(args, cwd, output) {}
+                   const std::filesystem::path& output,
+                   const std::map<std::string, std::string>& env = {})
+        : BackgroundProcess(args, cwd, output, env) {}
 };
 
 /// One Immich user (john) with `photos` favorites, two frames, and the original's files.
@@ -64,6 +65,8 @@ class DaemonTest : public ::testing::Test {
     std::unique_ptr<SmtpTestServer> smtp;
     ClosedPort closedPort;  // where SMTP_PORT points while no SMTP server runs
     int immichPort = 0;
+    /// Added to the environment of every daemon started (e.g. PIXSYNC_TEST_POLL_INTERVAL_MS).
+    std::map<std::string, std::string> daemonEnvironment;
 
     /// Photo i's asset id (stable across restarts of the fake).
     static std::string assetId(int i) {
@@ -182,7 +185,8 @@ class DaemonTest : public ::testing::Test {
     std::unique_ptr<PixsyncProcess> startDaemon(std::vector<std::string> extra = {}) {
         std::vector<std::string> args{cliPath().string(), "run"};
         args.insert(args.end(), extra.begin(), extra.end());
-        return std::make_unique<PixsyncProcess>(args, dir.path(), dir / "daemon.out");
+        return std::make_unique<PixsyncProcess>(args, dir.path(), dir / "daemon.out",
+                                                daemonEnvironment);
     }
 
     /// `pixsync run --listen 127.0.0.1:0`: the daemon takes a free port itself (no race

@@ -126,7 +126,8 @@ CommandResult run(const std::vector<std::string>& argv, const std::map<std::stri
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const fs::path& cwd,
-                                     const fs::path& output) {
+                                     const fs::path& output,
+                                     const std::map<std::string, std::string>& env) {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -139,6 +140,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const
                 ::close(fd);
             }
         }
+        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);

@@ -69,9 +69,11 @@ CommandResult run(const std::vector<std::string>& argv,
 /// the object goes away.
 class BackgroundProcess {
 public:
-    /// Starts `argv` in `cwd`; with `output`, stdout and stderr are appended to that file.
+    /// Starts `argv` in `cwd` with `env` added to the environment; with `output`, stdout and
+    /// stderr are appended to that file.
     BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                      const std::filesystem::path& output = {});
+                      const std::filesystem::path& output = {},
+                      const std::map<std::string, std::string>& env = {});
     ~BackgroundProcess();
     BackgroundProcess(const BackgroundProcess&) = delete;
     BackgroundProcess& operator=(const BackgroundProcess&) = delete;
