@@ -7,22 +7,54 @@ namespace {
 
 class OutageTest : public DaemonTest {
   protected:
+    int listenPort = 0;
+
     void SetUp() override {
+        // Polls a second apart instead of the 10 s floor (a test build's override), so that
+        // an outage spans several polls within seconds.
+        daemonEnvironment["PIXSYNC_TEST_POLL_INTERVAL_MS"] = "1000";
         startImmich(3);
         startSmtp();
         writeConfig();
     }
+
+    /// The daemon, serving /metrics on a port of its own choosing, polling every second.
+    std::unique_ptr<PixsyncProcess> startPollingDaemon() {
+        auto daemon = startListeningOnAnyPort(listenPort);
+        EXPECT_EQ(
+            lines(logText(), "INFO", "PIXSYNC_TEST_POLL_INTERVAL_MS: polling every 1000 ms").size(),
+            1u)
+            << "the daemon did not take the test's poll interval:\n"
+            << logText();
+        return daemon;
+    }
+
+    /// pixsync_poll_failures_total from the daemon's /metrics; -1 while it does not answer.
+    long failedPolls() {
+        const std::string reply = run({python(), "-c",
+                                       "import urllib.request\n"
+                                       "try:\n print(urllib.request.urlopen('http://127.0.0.1:" +
+                                           std::to_string(listenPort) +
+                                           "/metrics', timeout=10).read().decode())\n"
+                                           "except Exception as e:\n print('down', e)\n"})
+                                      .out;
+        const std::string name = "\npixsync_poll_failures_total ";
+        const auto at = reply.find(name);
+        return at == std::string::npos ? -1 : std::stol(reply.substr(at + name.size()));
+    }
 };
 
 TEST_F(OutageTest, ImmichDownForSeveralPollsThenBackDeliversEverythingAndWarnsOnce) {
-    auto daemon = startDaemon();
+    auto daemon = startPollingDaemon();
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == 3 * kJohnFrames.size(); }, 90s))
         << logText() << daemonOutput();
     const std::size_t before = logText().size();
+    ASSERT_EQ(failedPolls(), 0) << logText();
 
     immich->stop();  // connection refused from now on
-    // POLL_INTERVAL_SECONDS=10 (the minimum): 25 s down spans at least two failed polls.
-    std::this_thread::sleep_for(25s);
+    ASSERT_TRUE(waitFor([&] { return failedPolls() >= 3; }, 30s))
+        << "three polls did not fail within 30 s (" << failedPolls() << " did):\n"
+        << logText().substr(before);
     const std::string during = logText().substr(before);
     EXPECT_EQ(lines(during, "WARNING").size(), 1u) << "one warning per outage, not one per poll:\n"
                                                    << during;
@@ -43,22 +75,25 @@ TEST_F(OutageTest, ImmichDownForSeveralPollsThenBackDeliversEverythingAndWarnsOn
 }
 
 TEST_F(OutageTest, ImmichAnsweringErrorsForAWhileIsOneWarningAndThenRecovers) {
-    auto daemon = startDaemon();
+    auto daemon = startPollingDaemon();
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == 3 * kJohnFrames.size(); }, 90s))
         << logText() << daemonOutput();
     const std::size_t before = logText().size();
+    ASSERT_EQ(failedPolls(), 0) << logText();
 
     immich->resetCounters();
     immich->injectFault("503", 1000, "/api/");
-    std::this_thread::sleep_for(25s);
-    // A poll gives up after 3 tries: more answered 503s than that means at least two polls
-    // failed, and still only one warning is expected below.
+    ASSERT_TRUE(waitFor([&] { return failedPolls() >= 3; }, 30s))
+        << "three polls did not fail within 30 s (" << failedPolls() << " did):\n"
+        << logText().substr(before);
+    // A poll gives up after 3 tries: the answered 503s confirm what /metrics counted, and still
+    // only one warning is expected below.
     const std::string requests = immich->admin("GET", "/requests");
     std::size_t refused = 0;
     for (auto at = requests.find("\"fault\": \"503\""); at != std::string::npos;
          at = requests.find("\"fault\": \"503\"", at + 1))
         ++refused;
-    EXPECT_GT(refused, 3u) << "the outage spanned fewer than two polls:\n" << requests;
+    EXPECT_GE(refused, 9u) << "the outage spanned fewer than three polls:\n" << requests;
     immich->admin("DELETE", "/faults");
     addFavorite(3);
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == 4 * kJohnFrames.size(); }, 90s))
