@@ -228,7 +228,9 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
 
 TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFailing) {
     favorite("a", "throw-me.jpg");  // the recorder's deliver() throws std::out_of_range
-    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
+    // Polls a second apart (a test build's override of the 10 s floor).
+    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path(), {},
+                      {{"PIXSYNC_TEST_POLL_INTERVAL_MS", "1000"}});
     const int port = servedPortOrFail();
     auto get = [&](const std::string& path) {
         return run({python(), "-c",
@@ -255,8 +257,10 @@ TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFa
     EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"held\"} 2"));
     EXPECT_THAT(metrics, HasSubstr("pixsync_deliveries_total{outcome=\"failed\"} 0"));
 
-    // Still running a poll later, and `status` says the same.
-    std::this_thread::sleep_for(11s);
+    // Still running two polls later, and `status` says the same.
+    const long polls = metricValue(get("/metrics"), "pixsync_polls_total");
+    ASSERT_TRUE(waitFor([&] { return metricValue(get("/metrics"), "pixsync_polls_total") >= polls + 2; }, 30s))
+        << "two more polls within 30 s (" << polls << " before):\n" << log();
     EXPECT_EQ(::kill(daemon.pid(), 0), 0) << log();
     auto status = pixsync({"status"});
     EXPECT_EQ(status.exitCode, 1) << status.out;

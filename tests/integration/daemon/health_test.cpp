@@ -346,11 +346,26 @@ TEST_F(HealthTest, ImmichPermissionMissingHoldsTheRouteUntilTheKeyIsFixed) {
         cat(R"({"key": ")", kJohnKey,
             R"(", "user": "john@example.com", "permissions": ["asset.read", "user.read"]})"));
     expectHeldAfterAPass("route john@example.com: held since ", "asset.download", kMessages);
+    daemonEnvironment["PIXSYNC_TEST_POLL_INTERVAL_MS"] = "1000";  // a test build's override
     auto daemon = startListeningDaemon();
     expectDaemonReports("route 'john@example.com': held since ", "asset.download",
                         "pixsync_route_up{route=\"john@example.com\"}");
-    // Two more polls: a listing that works does not end the hold.
-    std::this_thread::sleep_for(11s);
+    // Two more polls: a listing that works does not end the hold, and no held photo is tried.
+    auto downloads = [&] {
+        const std::string requests = immich->admin("GET", "/requests");
+        std::size_t n = 0;
+        for (auto at = requests.find("/original"); at != std::string::npos;
+             at = requests.find("/original", at + 1))
+            ++n;
+        return n;
+    };
+    const std::size_t triedBefore = downloads();
+    const long polls = metricValue(get("/metrics"), "pixsync_polls_total");
+    ASSERT_TRUE(waitFor(
+        [&] { return metricValue(get("/metrics"), "pixsync_polls_total") >= polls + 2; }, 30s))
+        << "two more polls within 30 s (" << polls << " before):\n"
+        << logText();
+    EXPECT_EQ(downloads(), triedBefore) << "a held photo was tried again:\n" << logText();
     EXPECT_THAT(get("/healthz"), HasSubstr("route 'john@example.com': held since "));
     EXPECT_THAT(logText(), Not(HasSubstr("reachable again")));
     immich->admin(

@@ -31,16 +31,14 @@ class OutageTest : public DaemonTest {
 
     /// pixsync_poll_failures_total from the daemon's /metrics; -1 while it does not answer.
     long failedPolls() {
-        const std::string reply = run({python(), "-c",
-                                       "import urllib.request\n"
-                                       "try:\n print(urllib.request.urlopen('http://127.0.0.1:" +
-                                           std::to_string(listenPort) +
-                                           "/metrics', timeout=10).read().decode())\n"
-                                           "except Exception as e:\n print('down', e)\n"})
-                                      .out;
-        const std::string name = "\npixsync_poll_failures_total ";
-        const auto at = reply.find(name);
-        return at == std::string::npos ? -1 : std::stol(reply.substr(at + name.size()));
+        return metricValue(run({python(), "-c",
+                                "import urllib.request\n"
+                                "try:\n print(urllib.request.urlopen('http://127.0.0.1:" +
+                                    std::to_string(listenPort) +
+                                    "/metrics', timeout=10).read().decode())\n"
+                                    "except Exception as e:\n print('down', e)\n"})
+                               .out,
+                           "pixsync_poll_failures_total");
     }
 };
 

@@ -180,6 +180,12 @@ int servedPort(const std::string& logText) {
     return std::atoi(logText.c_str() + at + kLine.size());
 }
 
+long metricValue(const std::string& metrics, const std::string& name) {
+    const std::string line = "\n" + name + " ";
+    const auto at = metrics.find(line);
+    return at == std::string::npos ? -1 : std::atol(metrics.c_str() + at + line.size());
+}
+
 ClosedPort::ClosedPort() {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};

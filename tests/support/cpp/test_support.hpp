@@ -91,6 +91,10 @@ private:
 /// /metrics on port N" (the last such line); 0 while there is none.
 int servedPort(const std::string& logText);
 
+/// The value of an unlabelled metric `name` (e.g. "pixsync_polls_total") in a /metrics reply;
+/// -1 when it is not there.
+long metricValue(const std::string& metrics, const std::string& name);
+
 /// A TCP port on 127.0.0.1 that refuses every connection for as long as this object lives:
 /// it is bound (so no other test can take it) but never listens.
 class ClosedPort {
