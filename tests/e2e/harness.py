@@ -453,10 +453,14 @@ class Harness:
                                f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
         return r
 
-    def start_daemon(self):
-        """`pixsync run` in the configuration folder; its output goes to daemon.log."""
+    def start_daemon(self, poll_interval_ms=None):
+        """`pixsync run` in the configuration folder; its output goes to daemon.log. With
+        `poll_interval_ms`, it polls that often instead of every POLL_INTERVAL_SECONDS (a test
+        build's PIXSYNC_TEST_POLL_INTERVAL_MS; the 10 s floor does not apply)."""
         env = dict(os.environ)
         env.pop("PIXSYNC_CONFIG", None)
+        if poll_interval_ms is not None:
+            env["PIXSYNC_TEST_POLL_INTERVAL_MS"] = str(poll_interval_ms)
         out = open(os.path.join(self.work, "daemon.log"), "wb")
         proc = subprocess.Popen([self.pixsync_path, "run"], cwd=self.config_dir, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

@@ -190,7 +190,9 @@ def daemon_json_state(h):
     only the new favorites, a reload (SIGHUP) keeps it delivering, SIGTERM stops it with exit
     0, and the original's by_user list holds every photo it sent."""
     lib = h.catalog
-    daemon = h.start_daemon()
+    # Polls a second apart, so that "a later poll" does not wait out the 10 s floor.
+    daemon = h.start_daemon(poll_interval_ms=1000)
+    h.wait_for_log("PIXSYNC_TEST_POLL_INTERVAL_MS: polling every 1000 ms")
     wait_for_messages(h, daemon, lib.expected(), "first poll of the daemon")
     bob = lib.users[1]
     added = [Asset(bob.email, "bob-daemon-0001", "jpeg")]
