@@ -331,6 +331,48 @@ std::vector<RouteSummary> JsonStateStore::summarize(const std::vector<std::strin
     return result;
 }
 
+std::vector<RecentDelivery> JsonStateStore::recentDeliveries(std::size_t limit) {
+    std::lock_guard guard(mutex_);
+    using Entry = std::map<DeliveryKey, Delivery>::const_iterator;
+    auto newer = [](Entry a, Entry b) { return a->second.updated > b->second.updated; };
+    // A heap of the newest `limit` outcomes (its front is the oldest kept): one pass over
+    // every record, without sorting them all.
+    std::vector<Entry> newest;
+    for (auto it = model_.deliveries.cbegin(); it != model_.deliveries.cend() && limit > 0; ++it) {
+        const DeliveryStatus status = it->second.status;
+        if ((status != DeliveryStatus::Delivered && status != DeliveryStatus::Failed) ||
+            it->first.destination == kAllDestinations)
+            continue;
+        if (newest.size() < limit) {
+            newest.push_back(it);
+            std::push_heap(newest.begin(), newest.end(), newer);
+        } else if (newer(it, newest.front())) {
+            std::pop_heap(newest.begin(), newest.end(), newer);
+            newest.back() = it;
+            std::push_heap(newest.begin(), newest.end(), newer);
+        }
+    }
+    std::sort_heap(newest.begin(), newest.end(), newer);
+    std::vector<RecentDelivery> result;
+    result.reserve(newest.size());
+    for (const Entry& it : newest) {
+        const Delivery& d = it->second;
+        RecentDelivery r{it->first, d.status, "", AssetKind::Other, d.sink,
+                         fromUnixMillis(d.updated), d.detail};
+        const Asset* asset = d.asset.get();
+        if (!asset)  // a Delivered record keeps no asset: the route's favorite still names it
+            if (auto known = model_.favorites.find(it->first.route); known != model_.favorites.end())
+                if (auto fav = known->second.find(it->first.assetId); fav != known->second.end())
+                    asset = &fav->second.asset;
+        if (asset) {
+            r.fileName = asset->fileName;
+            r.kind = asset->kind;
+        }
+        result.push_back(std::move(r));
+    }
+    return result;
+}
+
 std::optional<std::string> JsonStateStore::meta(const std::string& key) {
     std::lock_guard guard(mutex_);
     auto it = model_.meta.find(key);

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -121,6 +123,16 @@ struct SqliteStateStore::Statements {
                          "ON f.route = d.route AND f.asset_id = d.asset_id "
                          "WHERE d.route = ? AND d.status = 'failed' "
                          "ORDER BY d.updated DESC, d.id DESC LIMIT 20"),
+          recentDeliveries(
+              db,
+              "SELECT d.route, d.asset_id, d.destination, d.status, "
+              "coalesce(nullif(d.file_name, ''), f.file_name, ''), "
+              "CASE WHEN d.file_name <> '' THEN d.kind ELSE coalesce(f.kind, d.kind) END, "
+              "d.sink, d.updated, d.detail "
+              "FROM deliveries d LEFT JOIN favorites f "
+              "ON f.route = d.route AND f.asset_id = d.asset_id "
+              "WHERE d.status IN ('delivered', 'failed') AND d.destination <> '*' "
+              "ORDER BY d.updated DESC, d.id DESC LIMIT ?"),
           metaGet(db, "SELECT value FROM meta WHERE key = ?"),
           metaPut(db,
                   "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -131,7 +143,7 @@ struct SqliteStateStore::Statements {
 
     Statement cursorGet, cursorPut, status, byChecksum, favoritesHide, favoritePut, queuePut,
         skipPut, recordPut, due, nextDue, countDelivered, passPut, passTrim, lastPass,
-        favoriteCount, statusCounts, recentFailures, metaGet, metaPut, importPut;
+        favoriteCount, statusCounts, recentFailures, recentDeliveries, metaGet, metaPut, importPut;
 };
 
 SqliteStateStore::SqliteStateStore(SqliteStoreSettings settings, const PluginContext& context,
@@ -534,6 +546,19 @@ RouteSummary SqliteStateStore::summarizeRoute(const std::string& route) {
         }
     }
     return s;
+}
+
+std::vector<RecentDelivery> SqliteStateStore::recentDeliveries(std::size_t limit) {
+    std::lock_guard guard(mutex_);
+    std::vector<RecentDelivery> result;
+    Statement::Use use(sql_->recentDeliveries);
+    use.bind(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    while (use.next())
+        result.push_back(RecentDelivery{DeliveryKey{use.text(0), use.text(1), use.text(2)},
+                                        deliveryStatusFromString(use.text(3)), use.text(4),
+                                        assetKindFromString(use.text(5)), use.text(6),
+                                        fromUnixMillis(use.integer(7)), use.text(8)});
+    return result;
 }
 
 std::vector<RouteSummary> SqliteStateStore::summarize(const std::vector<std::string>& routes) {

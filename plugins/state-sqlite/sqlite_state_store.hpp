@@ -46,6 +46,7 @@ class SqliteStateStore final : public StateStore {
     std::uint64_t countDelivered(const std::string& sink, TimePoint since) override;
     void recordPass(const PassRecord& pass) override;
     std::vector<RouteSummary> summarize(const std::vector<std::string>& routes) override;
+    std::vector<RecentDelivery> recentDeliveries(std::size_t limit) override;
     std::optional<std::string> meta(const std::string& key) override;
     void setMeta(const std::string& key, const std::string& value) override;
     void flush() override;

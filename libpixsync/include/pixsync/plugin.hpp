@@ -28,9 +28,9 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 2;
+inline constexpr std::uint32_t kPluginAbiMinor = 3;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
-// Outcome::Kind::Held.
+// Outcome::Kind::Held; 3 appended StateStore::recentDeliveries.
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };

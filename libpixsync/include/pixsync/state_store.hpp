@@ -133,6 +133,17 @@ struct RouteSummary {
     std::optional<PassRecord> lastPass;
 };
 
+/// The latest outcome of one delivery, for the status page's "recent deliveries".
+struct RecentDelivery {
+    DeliveryKey key;
+    DeliveryStatus status = DeliveryStatus::Delivered;  ///< Delivered or Failed
+    std::string fileName;  ///< the photo's file name, as the source named it (may be empty)
+    AssetKind kind = AssetKind::Other;
+    std::string sink;    ///< sink instance name
+    TimePoint at{};      ///< when the outcome was recorded
+    std::string detail;  ///< the failure's reason; empty for Delivered
+};
+
 /// How a store is opened.
 enum class OpenMode {
     ReadWrite,  ///< the daemon and one-shot commands: takes the writer lock
@@ -187,6 +198,14 @@ public:
 
     /// Writes anything batched. Called by the engine after each pass and before shutdown.
     virtual void flush() = 0;
+
+    // --- ABI 2.3 ---
+    /// The newest Delivered and Failed outcomes of every route, newest first (outcomes recorded in
+    /// the same millisecond in any order), at most `limit`. Records imported from the original service
+    /// (destination kAllDestinations) are not outcomes and are left out. Works read-only.
+    /// A store that keeps no such history may return nothing (the default); the host never
+    /// calls this on a store built before ABI 2.3.
+    virtual std::vector<RecentDelivery> recentDeliveries(std::size_t limit);
 };
 
 }  // namespace pixsync

@@ -4,6 +4,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 #include "engine/plugin_call.hpp"
+#include "state/older_state_store.hpp"
 
 namespace pixsync {
 
@@ -113,7 +114,7 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
         },
         ErrorKind::Plugin);
     if (!store) throw pluginError(plugin->file.string() + ": the state factory returned nothing");
-    return store;
+    return adaptOlderStateStore(std::move(store), plugin->descriptor->abiMinor);
 }
 
 Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,

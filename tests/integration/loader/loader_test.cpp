@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
+#include "pixsync/pipeline.hpp"
 #include "pixsync/plugin_registry.hpp"
 #include "test_support.hpp"
 
@@ -67,6 +68,24 @@ TEST(Loader, LoadsAPluginBuiltBeforeDeclaredOptionsAndLeavesItsOptionsUnchecked)
     SystemClock clock;
     auto sink = p.descriptor->createSink(options, PluginContext{"old", log, clock, dir.path()});
     ASSERT_NE(sink, nullptr);
+}
+
+TEST(Loader, AStateStoreBuiltBeforeRecentDeliveriesIsNeverAskedForThem) {
+    PluginRegistry registry;
+    const auto& p = registry.load(testPlugin("abi-2-2", "pixsync-test-state-abi-2-2.so"));
+    EXPECT_EQ(p.descriptor->abiMinor, 2u);
+    Config config;
+    config.origin = "test.json";
+    config.state.name = "state";
+    config.state.plugin = "test-state-abi-2-2";
+    Logger log;
+    SystemClock clock;
+    auto store = openStateStore(config, registry, log, clock, OpenMode::ReadWrite);
+    // Its vtable has no slot for this call: the host answers it, and forwards the old calls.
+    EXPECT_TRUE(store->recentDeliveries(50).empty());
+    store->setMeta("k", "v");
+    EXPECT_EQ(store->meta("k"), "v");
+    EXPECT_EQ(store->summarize({"r"}).at(0).route, "r");
 }
 
 TEST(Loader, DeclaredOptionsAreReadFromACurrentPlugin) {

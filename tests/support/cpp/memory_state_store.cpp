@@ -112,6 +112,18 @@ std::uint64_t MemoryStateStore::countDelivered(const std::string& sink, TimePoin
 
 void MemoryStateStore::recordPass(const PassRecord& pass) { passes.push_back(pass); }
 
+std::vector<RecentDelivery> MemoryStateStore::recentDeliveries(std::size_t limit) {
+    std::vector<RecentDelivery> out;
+    for (const auto& [k, r] : records)
+        if ((r.status == DeliveryStatus::Delivered || r.status == DeliveryStatus::Failed) &&
+            k.destination != kAllDestinations)
+            out.push_back({k, r.status, r.asset.fileName, r.asset.kind, r.sink, r.updated, r.detail});
+    std::stable_sort(out.begin(), out.end(),
+                     [](const RecentDelivery& a, const RecentDelivery& b) { return a.at > b.at; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
 std::vector<RouteSummary> MemoryStateStore::summarize(const std::vector<std::string>& routes) {
     std::vector<RouteSummary> out;
     for (const auto& route : routes) {

@@ -318,6 +318,62 @@ TEST_P(StateStoreContract, SummaryListsRecentFailuresNewestFirst) {
     EXPECT_TRUE(s[1].recentFailures.empty());
 }
 
+TEST_P(StateStoreContract, RecentDeliveriesAreTheNewestOutcomesOfEveryRouteNewestFirst) {
+    const TimePoint t0 = now();
+    {
+        auto store = open();
+        for (const auto& route : {kRoute, kOtherRoute}) {
+            Plan plan;
+            plan.route = route;
+            for (int i = 0; i < 15; ++i) {
+                plan.listed.push_back(photo(cat(route[0], i)));
+                plan.queue.push_back(queued(route, photo(cat(route[0], i)), kFrame, t0));
+            }
+            plan.queue.push_back(queued(route, photo(cat(route[0], "q")), kFrame, t0));
+            plan.skipped = {SkippedDelivery{{route, cat(route[0], "s"), kFrame}, "sum", "baseline"}};
+            store->commit(plan);
+        }
+        // 30 outcomes a second apart, the routes taking turns; every third one failed.
+        for (int i = 0; i < 30; ++i) {
+            const std::string& route = i % 2 ? kOtherRoute : kRoute;
+            const bool failed = i % 3 == 0;
+            DeliveryRecord r = outcome({route, cat(route[0], i / 2), kFrame},
+                                       failed ? DeliveryStatus::Failed : DeliveryStatus::Delivered,
+                                       t0 + std::chrono::seconds(i), i % 2 ? "gmail" : "smtp2");
+            if (failed) r.detail = cat("reason ", i);
+            store->record(r);
+        }
+        // Not outcomes: a retry still queued, and history imported from the original service.
+        DeliveryRecord retry =
+            outcome({kRoute, cat(kRoute[0], "q"), kFrame}, DeliveryStatus::Queued, t0 + 1h);
+        retry.nextAttempt = t0 + 2h;
+        store->record(retry);
+        store->record(outcome({kRoute, "imported", std::string(kAllDestinations)},
+                              DeliveryStatus::Delivered, t0 + 1h));
+        store->flush();
+        EXPECT_TRUE(store->recentDeliveries(0).empty());
+    }
+    for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+        auto store = open(mode);
+        auto recent = store->recentDeliveries(10);
+        ASSERT_EQ(recent.size(), 10u);
+        for (int n = 0; n < 10; ++n) {
+            const int i = 29 - n;
+            const std::string& route = i % 2 ? kOtherRoute : kRoute;
+            const RecentDelivery& r = recent[static_cast<std::size_t>(n)];
+            SCOPED_TRACE(cat("entry ", n, ", outcome ", i));
+            EXPECT_EQ(r.key, (DeliveryKey{route, cat(route[0], i / 2), kFrame}));
+            EXPECT_EQ(r.status, i % 3 == 0 ? DeliveryStatus::Failed : DeliveryStatus::Delivered);
+            EXPECT_EQ(r.fileName, cat("IMG_", route[0], i / 2, ".HEIC"));
+            EXPECT_EQ(r.kind, AssetKind::Image);
+            EXPECT_EQ(r.sink, i % 2 ? "gmail" : "smtp2");
+            EXPECT_EQ(r.at, t0 + std::chrono::seconds(i));
+            EXPECT_EQ(r.detail, i % 3 == 0 ? cat("reason ", i) : "");
+        }
+        EXPECT_EQ(store->recentDeliveries(1000).size(), 30u);
+    }
+}
+
 TEST_P(StateStoreContract, SummaryShowsTheLastPass) {
     auto store = open();
     for (int i = 0; i < 105; ++i) {
