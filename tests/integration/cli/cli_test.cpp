@@ -122,7 +122,8 @@ TEST_F(CliTest, StatusJsonIsStable) {
     EXPECT_EQ(r.exitCode, 0) << r.err;
     for (const char* key :
          {"\"version\": 2", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
-          "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []"})
+          "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []",
+          "\"sent_last_day\": 2", "\"recent_deliveries\": [", "\"outcome\": \"delivered\""})
         EXPECT_THAT(r.out, HasSubstr(key));
 }
 
