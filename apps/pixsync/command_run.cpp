@@ -21,6 +21,7 @@
 #include "pixsync/pipeline.hpp"
 #include "pixsync/private_file.hpp"
 #include "pixsync/runner.hpp"
+#include "pixsync/status_report.hpp"
 #include "pixsync/strings.hpp"
 #include "poll_interval.hpp"
 #include "state_files.hpp"
@@ -148,16 +149,21 @@ int runDaemon(App& app, const RunOptions& options) {
         return exitCodeFor(e.kind());
     }
     Metrics metrics;
+    StatusBoard board;
     std::unique_ptr<HealthServer> health;
     if (!options.listen.empty()) {
         try {
-            health = std::make_unique<HealthServer>(options.listen, metrics);
+            health = std::make_unique<HealthServer>(
+                options.listen, metrics,
+                StatusPageSettings{&board, config.listenToken,
+                                   testInterval.value_or(config.pollInterval)});
         } catch (const Error& e) {
             app.log.error(e.what());
             report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
             return exitCodeFor(e.kind());
         }
-        app.log.info(cat("serving /healthz and /metrics on port ", health->port()));
+        app.log.info(cat("serving the status page, /api/status, /healthz and /metrics on port ",
+                         health->port()));
     }
     report(reportFd, "ok");
     app.log.info(cat("pixsync started (pid ", ::getpid(), "), configuration ", config.origin));
@@ -167,20 +173,19 @@ int runDaemon(App& app, const RunOptions& options) {
                       testInterval.value_or(config.pollInterval), [&](const CycleReport& cycle) {
                           std::uint64_t queued = 0;
                           std::map<std::string, std::uint64_t> bySink;
-                          if (health) {  // counting the outbox costs a query: only when served
-                              std::vector<std::string> ids;
-                              std::map<std::string, std::string> sinkOf;
-                              for (const auto& r : config.routes) {
-                                  ids.push_back(r.id);
-                                  sinkOf[r.id] = r.sink;
-                              }
-                              for (const auto& s : pipeline->store().summarize(ids)) {
+                          const HealthReport now = pipeline->engine().health();
+                          if (health) {  // reading the state costs queries: only when served
+                              StatusReport status =
+                                  buildStatusReport(config, pipeline->store(), now,
+                                                    app.clock.now(), ::getpid());
+                              for (const auto& s : status.sinks) {
                                   queued += s.queued;
-                                  bySink[sinkOf[s.route]] += s.queued;
+                                  bySink[s.health.name] = s.queued;
                               }
+                              board.publish(std::move(status));
                           }
                           metrics.recordCycle(cycle, queued, app.clock.now());
-                          metrics.recordHealth(pipeline->engine().health(), bySink);
+                          metrics.recordHealth(now, bySink);
                       });
         std::mutex mutex;
         std::condition_variable finished;

@@ -72,6 +72,9 @@ struct Config {
     std::uint64_t logMaxBytes = 5 * 1024 * 1024;
     unsigned logKeep = 2;
     std::string logLevel = "info";
+    /// The status page's token (`listen_token`, PIXSYNC_LISTEN_TOKEN); needed for a --listen
+    /// address other than loopback. Empty: none.
+    std::string listenToken;
 
     /// Values that must never be logged (keys, passwords, tokens).
     std::vector<std::string> secrets;

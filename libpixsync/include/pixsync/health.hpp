@@ -12,6 +12,7 @@
 #include "pixsync/clock.hpp"
 #include "pixsync/health_model.hpp"
 #include "pixsync/runner.hpp"
+#include "pixsync/status_report.hpp"
 
 namespace pixsync {
 
@@ -44,11 +45,37 @@ private:
     std::map<std::string, std::uint64_t> queuedBySink_;
 };
 
+/// The latest status report, published by the daemon after each cycle (on its own thread,
+/// which owns the state) and read by the server's threads. Thread-safe.
+class StatusBoard {
+public:
+    void publish(StatusReport report);
+    /// The report last published; null before the first.
+    std::shared_ptr<const StatusReport> latest() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const StatusReport> latest_;
+};
+
+/// What the --listen port serves besides /healthz and /metrics.
+struct StatusPageSettings {
+    /// The status page (GET /) and GET /api/status draw from it; null: neither is served.
+    const StatusBoard* board = nullptr;
+    /// Required (Bearer, or HTTP Basic's password) on every path but /healthz; empty: none.
+    /// An address other than loopback is refused without one.
+    std::string token;
+    std::optional<Duration> pollInterval;  ///< shown on the page; none: not polling
+};
+
 /// An HTTP server on `listen` ("127.0.0.1:9464"; port 0 picks a free one) answering
-/// GET /healthz (200 "ok" or 503 with the reason) and GET /metrics. Stops on destruction.
+/// GET /healthz (200 "ok" or 503 with the reason), GET /metrics and, with a board, the status
+/// page (GET /) and GET /api/status (`pixsync status --json`). GET and HEAD only. Stops on
+/// destruction. Throws Error(Config) naming --listen when the address cannot be used, or is
+/// not loopback and `page.token` is empty.
 class HealthServer {
 public:
-    HealthServer(const std::string& listen, const Metrics& metrics);
+    HealthServer(const std::string& listen, const Metrics& metrics, StatusPageSettings page = {});
     ~HealthServer();
     HealthServer(const HealthServer&) = delete;
     HealthServer& operator=(const HealthServer&) = delete;

@@ -59,6 +59,9 @@ constexpr OptionDeclaration kTopLevel[] = {
     {.name = "log",
      .type = T::Object,
      .description = "{\"file\", \"level\", \"max_mb\", \"keep\"}"},
+    {.name = "listen_token",
+     .type = T::String,
+     .description = "the status page's token; needed for a --listen address other than loopback"},
 };
 
 constexpr OptionDeclaration kInstance[] = {
@@ -179,6 +182,9 @@ constexpr OptionDeclaration kEnvironment[] = {
      .min = 1,
      .max = 100,
      .description = "rotated files kept"},
+    {.name = "pixsync_listen_token",
+     .type = T::String,
+     .description = "the status page's token; needed for a --listen address other than loopback"},
     {.name = "pixsync_plugin_path",
      .type = T::String,
      .description = "extra plugin folders, :-separated"},

@@ -177,6 +177,8 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.logLevel = log.string("level", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(log.integer("max_mb", 5, 1, 1024)) << 20;
     config.logKeep = static_cast<unsigned>(log.integer("keep", 2, 1, 100));
+    config.listenToken = root.string("listen_token", "");
+    if (!config.listenToken.empty()) config.secrets.push_back(config.listenToken);
     return config;
 }
 

@@ -243,7 +243,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
                                                      envOrigin, config.baseDir));
     config.sinks.push_back(instanceFromEnvironment(kSinkName, env, fromFile, {"SMTP_", "PIXSTAR_"},
                                                    envOrigin, config.baseDir));
-    for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD"})
+    config.listenToken = get(env, "PIXSYNC_LISTEN_TOKEN");
+    for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD", "PIXSYNC_LISTEN_TOKEN"})
         if (auto v = get(env, key); !v.empty()) config.secrets.push_back(v);
     collectSecrets(config, config.sinks.back().options);
 

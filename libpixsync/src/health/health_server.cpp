@@ -1,4 +1,4 @@
-// /healthz and /metrics over Poco's HTTP server connections, behind a request gate that
+// /healthz, /metrics, the status page and /api/status over Poco's HTTP server connections, behind a request gate that
 // bounds how long and how much a client may take to send its request (request_gate.hpp).
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -15,56 +15,102 @@
 #include "pixsync/error.hpp"
 #include "pixsync/health.hpp"
 #include "pixsync/strings.hpp"
+#include "listen_access.hpp"
 #include "request_gate.hpp"
+#include "status_page.hpp"
 
 namespace pixsync {
 
 namespace {
 
+using Poco::Net::HTTPResponse;
+
+/// What every answer of the port may carry: the page shows e-mail addresses and family photos.
+void secureHeaders(Poco::Net::HTTPServerResponse& response, bool page) {
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Referrer-Policy", "no-referrer");
+    if (page) {
+        response.set("Content-Security-Policy",
+                     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+        response.set("Cache-Control", "no-store");
+    }
+}
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
 public:
-    explicit Handler(const Metrics& m) : metrics_(m) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-        using Poco::Net::HTTPResponse;
+    Handler(const Metrics& m, const StatusPageSettings& page) : metrics_(m), page_(page) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
         std::string body;
-        if (request.getMethod() != "GET") {
+        std::string type = "text/plain; charset=utf-8";
+        bool page = false;
+        const std::string& uri = request.getURI();
+        const bool allowed = carriesToken(request, page_.token);
+        if (request.getMethod() != "GET" && request.getMethod() != "HEAD") {
+            // Read-only: nothing on this port changes anything.
             response.setStatus(HTTPResponse::HTTP_METHOD_NOT_ALLOWED);
-            body = "only GET\n";
-        } else if (request.getURI() == "/healthz") {
-            bool ok = metrics_.healthy();
+            response.set("Allow", "GET, HEAD");
+            body = "only GET and HEAD\n";
+        } else if (uri == "/healthz") {
+            const bool ok = metrics_.healthy();
             response.setStatus(ok ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
-            body = metrics_.healthText() + "\n";
-        } else if (request.getURI() == "/metrics") {
-            response.setContentType("text/plain; version=0.0.4");
+            // Without the token, the state only: the reasons name addresses and servers.
+            body = (allowed ? metrics_.healthText() : std::string(ok ? "ok" : "failing")) + "\n";
+        } else if (!allowed) {
+            response.setStatus(HTTPResponse::HTTP_UNAUTHORIZED);
+            response.set("WWW-Authenticate", "Basic realm=\"pixsync\", charset=\"UTF-8\"");
+            body = "this needs the listen token: Authorization: Bearer <token>, or HTTP Basic "
+                   "with the token as password\n";
+        } else if (uri == "/metrics") {
+            type = "text/plain; version=0.0.4";
             body = metrics_.prometheus();
+        } else if (page_.board && (uri == "/" || uri == "/api/status")) {
+            page = true;
+            auto report = page_.board->latest();
+            if (!report) {
+                response.setStatus(HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+                response.set("Retry-After", "5");
+                body = "starting: the first status is not ready yet\n";
+            } else if (uri == "/") {
+                type = "text/html; charset=utf-8";
+                body = renderStatusPage(*report, StatusPageInfo{page_.pollInterval, {}});
+            } else {
+                type = "application/json";
+                body = statusJson(*report) + "\n";
+            }
         } else {
             response.setStatus(HTTPResponse::HTTP_NOT_FOUND);
-            body = "try /healthz or /metrics\n";
+            body = page_.board ? "try /, /api/status, /healthz or /metrics\n"
+                               : "try /healthz or /metrics\n";
         }
-        if (response.getContentType() == "text/html" || response.getContentType().empty())
-            response.setContentType("text/plain");
+        secureHeaders(response, page);
+        response.setContentType(type);
         response.setContentLength(static_cast<std::streamsize>(body.size()));
         response.send() << body;
     }
 
 private:
     const Metrics& metrics_;
+    const StatusPageSettings& page_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit Factory(const Metrics& m) : metrics_(m) {}
+    Factory(const Metrics& m, const StatusPageSettings& page) : metrics_(m), page_(page) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(metrics_);
+        return new Handler(metrics_, page_);
     }
 
 private:
     const Metrics& metrics_;
+    const StatusPageSettings& page_;
 };
 
 }  // namespace
 
 struct HealthServer::Impl {
+    StatusPageSettings page;  // before the workers that read it, so it outlives them
     Poco::Net::ServerSocket socket;
     // Workers answer requests whose head is complete, so each needs a few milliseconds; the
     // pool and its queue are small and bounded. The per-read/write timeout only covers a
@@ -83,10 +129,25 @@ struct HealthServer::Impl {
     }
 };
 
-HealthServer::HealthServer(const std::string& listen, const Metrics& metrics)
+HealthServer::HealthServer(const std::string& listen, const Metrics& metrics,
+                           StatusPageSettings page)
     : impl_(std::make_unique<Impl>()) {
+    impl_->page = std::move(page);
+    Poco::Net::SocketAddress address;
     try {
-        impl_->socket.bind(Poco::Net::SocketAddress(listen), true);
+        address = Poco::Net::SocketAddress(listen);
+    } catch (const Poco::Exception& e) {
+        throw configError(cat("--listen ", listen, ": ", e.displayText(),
+                              " (use HOST:PORT, e.g. 127.0.0.1:9464, with a free port)"));
+    }
+    if (!address.host().isLoopback() && impl_->page.token.empty())
+        throw configError(cat("--listen ", listen,
+                              " is reachable from other machines, and the status page shows "
+                              "e-mail addresses and family photos: set PIXSYNC_LISTEN_TOKEN in "
+                              ".env (listen_token in a native configuration), or listen on "
+                              "127.0.0.1"));
+    try {
+        impl_->socket.bind(address, true);
         impl_->socket.listen(128);
     } catch (const Poco::Exception& e) {
         throw configError(cat("--listen ", listen, ": ", e.displayText(),
@@ -98,7 +159,7 @@ HealthServer::HealthServer(const std::string& listen, const Metrics& metrics)
     params->setKeepAlive(false);
     params->setTimeout(Poco::Timespan(5, 0));
     impl_->dispatcher = new Poco::Net::TCPServerDispatcher(
-        new Poco::Net::HTTPServerConnectionFactory(params, new Factory(metrics)), impl_->workers,
+        new Poco::Net::HTTPServerConnectionFactory(params, new Factory(metrics, impl_->page)), impl_->workers,
         params);
     Poco::Net::TCPServerDispatcher* dispatcher = impl_->dispatcher;
     impl_->gate = std::make_unique<RequestGate>(

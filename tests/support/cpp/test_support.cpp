@@ -174,7 +174,7 @@ int BackgroundProcess::wait(std::chrono::milliseconds timeout) {
 }
 
 int servedPort(const std::string& logText) {
-    static const std::string kLine = "serving /healthz and /metrics on port ";
+    static const std::string kLine = "/healthz and /metrics on port ";
     const auto at = logText.rfind(kLine);  // the newest daemon's
     if (at == std::string::npos) return 0;
     return std::atoi(logText.c_str() + at + kLine.size());
