@@ -141,7 +141,7 @@ struct RecentDelivery {
     AssetKind kind = AssetKind::Other;
     std::string sink;    ///< sink instance name
     TimePoint at{};      ///< when the outcome was recorded
-    std::string detail;  ///< the failure's reason; empty for Delivered
+    std::string detail;  ///< the failure's reason; for Delivered, what the sink reported (if anything)
 };
 
 /// How a store is opened.

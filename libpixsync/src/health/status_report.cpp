@@ -31,7 +31,7 @@ SinkStatus sinkStatus(const PluginInstance& sink, StateStore& store,
         v.health.until.reset();
         v.health.reason.clear();
     }
-    if (!isFailing(v.health.state))
+    if (v.queued > 0 && !isFailing(v.health.state))
         v.emptiesAt =
             queueEmptiesAt(v.health, v.queued, std::max(now, v.health.until.value_or(now)));
     // The same windows as the engine's rate limits.
