@@ -25,6 +25,7 @@
 #include "pixsync/strings.hpp"
 #include "poll_interval.hpp"
 #include "state_files.hpp"
+#include "thumbnails.hpp"
 
 namespace pixsync::cli {
 
@@ -133,6 +134,7 @@ int runDaemon(App& app, const RunOptions& options) {
         daemonize(&reportFd);
         app.log.clearOutputs();
     }
+    std::unique_ptr<Thumbnails> thumbnails;  // before the pipeline: its sinks hold it
     std::unique_ptr<Pipeline> pipeline;
     std::unique_ptr<PidFile> pidFile;
     std::unique_ptr<PidFile> daemonMarkerFile;  // tells `pixsync resend` a daemon takes requests
@@ -140,7 +142,9 @@ int runDaemon(App& app, const RunOptions& options) {
     try {
         app.openLogFile(config);
         testInterval = testPollInterval(app.environment, app.log);
-        pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+        if (!options.listen.empty()) thumbnails = openThumbnails(config, app.log);
+        pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
+                                              OpenMode::ReadWrite, thumbnails.get());
         pidFile = std::make_unique<PidFile>(options.pidFile);
         daemonMarkerFile = std::make_unique<PidFile>(daemonMarker(statePath(config)).string());
     } catch (const Error& e) {
@@ -156,7 +160,7 @@ int runDaemon(App& app, const RunOptions& options) {
             health = std::make_unique<HealthServer>(
                 options.listen, metrics,
                 StatusPageSettings{&board, config.listenToken,
-                                   testInterval.value_or(config.pollInterval)});
+                                   testInterval.value_or(config.pollInterval), thumbnails.get()});
         } catch (const Error& e) {
             app.log.error(e.what());
             report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
@@ -250,7 +254,8 @@ int runDaemon(App& app, const RunOptions& options) {
             { Pipeline probe(fresh, app.registry, Logger{}, app.clock, std::nullopt); }
             pipeline.reset();  // releases the state lock for the new pipeline
             config = fresh;
-            pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+            pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
+                                                  OpenMode::ReadWrite, thumbnails.get());
             app.log.info("configuration reloaded");
         } catch (const Error& e) {
             app.log.error(cat("the new configuration is invalid, keeping the old one: ", e.what()));

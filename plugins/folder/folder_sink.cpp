@@ -36,6 +36,7 @@ FolderSink::FolderSink(FolderSettings settings, const PluginContext& context)
       log_(context.log),
       clock_(context.clock),
       tempDir_(context.tempDir),
+      pictures_(context.pictures),
       lastIndexSave_(context.clock.now()) {
     setMediaLog(log_);
 }
@@ -97,6 +98,7 @@ std::vector<Outcome> FolderSink::deliver(const DeliveryRequest& request,
                              prepareForFrame(request.media, profileFor(d.profile), tempDir_));
 
     std::vector<Outcome> outcomes;
+    bool pictureKept = false;
     for (const auto& destination : destinations) {
         const FrameMedia& media = prepared.at(destination.profile);
         const fs::path folder = folderFor(destination);
@@ -116,6 +118,10 @@ std::vector<Outcome> FolderSink::deliver(const DeliveryRequest& request,
             index.set(request.asset.id, fileName, request.route);
             outcomes.push_back(
                 Outcome::delivered(media.size, cat("written to ", (folder / fileName).string())));
+            if (pictures_ && !media.passedThrough && !pictureKept) {
+                pictures_->keep(request.asset.id, media.path);  // for the status page
+                pictureKept = true;
+            }
         } catch (const std::system_error& e) {
             const int error = e.code().value();
             if (isOutage(error) && outcomes.empty()) throw unavailableError(e.what());

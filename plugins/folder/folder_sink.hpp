@@ -59,6 +59,7 @@ class FolderSink final : public Sink {
     Logger log_;
     const Clock& clock_;
     std::filesystem::path tempDir_;
+    DeliveredPictures* pictures_;  ///< the host's thumbnails; may be null
     std::map<std::filesystem::path, FolderIndex> indexes_;
     TimePoint lastIndexSave_;
 };

@@ -20,6 +20,7 @@ PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
       log_(context.log),
       clock_(context.clock),
       tempDir_(context.tempDir),
+      pictures_(context.pictures),
       client_(settings_.smtp, context.log) {
     log_.addSecret(settings_.smtp.password);
     setMediaLog(log_);
@@ -79,6 +80,14 @@ std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,
     std::vector<Outcome> result;
     for (auto& o : outcomes)
         result.push_back(o ? std::move(*o) : Outcome::retryLater("not attempted"));
+    // The status page shows what a frame received: one picture per photo.
+    for (std::size_t i = 0; pictures_ && i < result.size(); ++i) {
+        const FrameMedia& media = prepared.at(destinations[i].profile).media;
+        if (result[i].kind == Outcome::Kind::Delivered && !media.passedThrough) {
+            pictures_->keep(request.asset.id, media.path);
+            break;
+        }
+    }
     return result;
 }
 

@@ -38,6 +38,7 @@ class PixstarSink final : public Sink {
     Logger log_;
     const Clock& clock_;
     std::filesystem::path tempDir_;
+    DeliveredPictures* pictures_;  ///< the host's thumbnails; may be null
     SmtpClient client_;
     TimePoint pausedUntil_{};
     std::string pauseReason_;

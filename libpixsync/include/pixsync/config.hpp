@@ -75,6 +75,9 @@ struct Config {
     /// The status page's token (`listen_token`, PIXSYNC_LISTEN_TOKEN); needed for a --listen
     /// address other than loopback. Empty: none.
     std::string listenToken;
+    /// Bytes of thumbnails kept for the status page (`thumbnails_mb`, PIXSYNC_THUMBNAILS_MB);
+    /// 0: none.
+    std::uint64_t thumbnailBytes = 20 * 1024 * 1024;
 
     /// Values that must never be logged (keys, passwords, tokens).
     std::vector<std::string> secrets;

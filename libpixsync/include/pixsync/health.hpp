@@ -13,6 +13,7 @@
 #include "pixsync/health_model.hpp"
 #include "pixsync/runner.hpp"
 #include "pixsync/status_report.hpp"
+#include "pixsync/thumbnails.hpp"
 
 namespace pixsync {
 
@@ -66,6 +67,8 @@ struct StatusPageSettings {
     /// An address other than loopback is refused without one.
     std::string token;
     std::optional<Duration> pollInterval;  ///< shown on the page; none: not polling
+    /// GET /thumb/<asset id> and the page's pictures; null: none shown.
+    const Thumbnails* thumbnails = nullptr;
 };
 
 /// An HTTP server on `listen` ("127.0.0.1:9464"; port 0 picks a free one) answering

@@ -29,9 +29,11 @@ class Pipeline {
 public:
     /// Creates every instance and validates every destination with its sink, before anything
     /// is contacted, then opens the state store in `stateMode` (none: no store and no engine,
-    /// for `pixsync check`). Throws Error(Config/Plugin/State/Locked).
+    /// for `pixsync check`). Sinks get `pictures` (PluginContext::pictures), which must
+    /// outlive the pipeline. Throws Error(Config/Plugin/State/Locked).
     Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,
-             std::optional<OpenMode> stateMode = OpenMode::ReadWrite);
+             std::optional<OpenMode> stateMode = OpenMode::ReadWrite,
+             DeliveredPictures* pictures = nullptr);
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "pixsync/clock.hpp"
+#include "pixsync/delivered_pictures.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/option_declaration.hpp"
 #include "pixsync/options.hpp"
@@ -30,7 +31,7 @@ namespace pixsync {
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
 inline constexpr std::uint32_t kPluginAbiMinor = 3;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
-// Outcome::Kind::Held; 3 appended StateStore::recentDeliveries.
+// Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures.
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };
@@ -44,6 +45,10 @@ struct PluginContext {
     Logger log;                ///< tagged with the instance name
     const Clock& clock;
     std::filesystem::path tempDir;  ///< where to put temporary files (media downloads)
+    // --- ABI 2.3 ---
+    /// Where a sink hands each picture it delivered (the status page's thumbnails); null when
+    /// the host keeps none. Hosts build the context, so older plugins simply never read it.
+    DeliveredPictures* pictures = nullptr;
 };
 
 /// Factories. Options are the instance's (for a source: the source's options merged with the

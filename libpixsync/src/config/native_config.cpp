@@ -178,6 +178,7 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.logMaxBytes = static_cast<std::uint64_t>(log.integer("max_mb", 5, 1, 1024)) << 20;
     config.logKeep = static_cast<unsigned>(log.integer("keep", 2, 1, 100));
     config.listenToken = root.string("listen_token", "");
+    config.thumbnailBytes = static_cast<std::uint64_t>(root.integer("thumbnails_mb", 20, 0, 1024)) << 20;
     if (!config.listenToken.empty()) config.secrets.push_back(config.listenToken);
     return config;
 }

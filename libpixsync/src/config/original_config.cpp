@@ -274,6 +274,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     config.logLevel = get(env, "LOG_LEVEL", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;
     config.logKeep = static_cast<unsigned>(envInteger(env, "LOG_KEEP", 2, 1, 100, envOrigin));
+    config.thumbnailBytes =
+        static_cast<std::uint64_t>(envInteger(env, "PIXSYNC_THUMBNAILS_MB", 20, 0, 1024, envOrigin)) << 20;
     if (auto dirs = get(env, "PIXSYNC_PLUGIN_PATH"); !dirs.empty())
         for (const auto& d : split(dirs, ':'))
             if (!d.empty()) config.pluginDirs.push_back(resolve(config.baseDir, d));

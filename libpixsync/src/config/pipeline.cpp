@@ -92,8 +92,9 @@ void checkAllDeclared(const Config& config, PluginRegistry& registry, const Logg
     }
 }
 
-PluginContext contextFor(const std::string& name, const Logger& log, const Clock& clock) {
-    return PluginContext{name, log.tagged(name), clock, {}};
+PluginContext contextFor(const std::string& name, const Logger& log, const Clock& clock,
+                         DeliveredPictures* pictures = nullptr) {
+    return PluginContext{name, log.tagged(name), clock, {}, pictures};
 }
 
 }  // namespace
@@ -118,7 +119,7 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
 }
 
 Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,
-                   std::optional<OpenMode> stateMode)
+                   std::optional<OpenMode> stateMode, DeliveredPictures* pictures)
     : config_(config) {
     for (const auto& s : config_.secrets) log.addSecret(s);
     // Unknown keys, wrong values and missing required ones stop here, before any plugin
@@ -130,7 +131,10 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
             const auto& plugin = registry.find(s.plugin, PluginKind::Sink);
             auto sink = guardPluginCall(
                 cat(plugin.file.string(), ": creating the sink"),
-                [&] { return plugin.descriptor->createSink(s.options, contextFor(s.name, log, clock)); },
+                [&] {
+                    return plugin.descriptor->createSink(s.options,
+                                                         contextFor(s.name, log, clock, pictures));
+                },
                 ErrorKind::Plugin);
             if (!sink) throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
             sinks_.emplace_back(s.name, std::move(sink));

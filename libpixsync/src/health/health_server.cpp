@@ -11,6 +11,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
 
 #include "pixsync/error.hpp"
 #include "pixsync/health.hpp"
@@ -74,10 +75,31 @@ public:
                 body = "starting: the first status is not ready yet\n";
             } else if (uri == "/") {
                 type = "text/html; charset=utf-8";
-                body = renderStatusPage(*report, StatusPageInfo{page_.pollInterval, {}});
+                const Thumbnails* thumbnails = page_.thumbnails;
+                body = renderStatusPage(
+                    *report, StatusPageInfo{page_.pollInterval, [thumbnails](const std::string& id) {
+                                                return thumbnails && thumbnails->has(id);
+                                            }});
             } else {
                 type = "application/json";
                 body = statusJson(*report) + "\n";
+            }
+        } else if (uri.starts_with("/thumb/")) {
+            std::string id;
+            std::optional<std::string> picture;
+            try {
+                Poco::URI::decode(uri.substr(7), id);
+                if (page_.thumbnails) picture = page_.thumbnails->read(id);
+            } catch (const Poco::Exception&) {
+                // a malformed escape names no thumbnail
+            }
+            if (picture) {
+                type = "image/jpeg";
+                response.set("Cache-Control", "private, max-age=3600");
+                body = std::move(*picture);
+            } else {
+                response.setStatus(HTTPResponse::HTTP_NOT_FOUND);
+                body = "no such thumbnail\n";
             }
         } else {
             response.setStatus(HTTPResponse::HTTP_NOT_FOUND);

@@ -28,6 +28,32 @@ struct Answer {
     }
 };
 
+/// Width and height of a baseline or progressive JPEG; {0, 0} when it is none.
+std::pair<int, int> jpegSize(const std::string& jpeg) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(jpeg[i]); };
+    if (jpeg.size() < 4 || byte(0) != 0xFF || byte(1) != 0xD8) return {0, 0};
+    for (std::size_t i = 2; i + 9 < jpeg.size();) {
+        if (byte(i) != 0xFF) return {0, 0};
+        const unsigned marker = byte(i + 1);
+        const std::size_t length = byte(i + 2) << 8 | byte(i + 3);
+        if (marker == 0xC0 || marker == 0xC2)
+            return {byte(i + 7) << 8 | byte(i + 8), byte(i + 5) << 8 | byte(i + 6)};
+        i += 2 + length;
+    }
+    return {0, 0};
+}
+
+/// Every `src="/thumb/..."` of a page.
+std::vector<std::string> thumbnailSources(const std::string& page) {
+    std::vector<std::string> sources;
+    const std::string start = "src=\"/thumb/";
+    for (auto at = page.find(start); at != std::string::npos; at = page.find(start, at + 1)) {
+        const auto end = page.find('"', at + 5);
+        sources.push_back(page.substr(at + 5, end - at - 5));
+    }
+    return sources;
+}
+
 class StatusPageTest : public DaemonTest {
   protected:
     int listenPort = 0;
@@ -65,7 +91,8 @@ class StatusPageTest : public DaemonTest {
                                 "print(r.status)\n"
                                 "for k, v in r.getheaders(): print(k.lower() + ': ' + v)\n"
                                 "print()\n"
-                                "sys.stdout.write(r.read().decode())\n"});
+                                "sys.stdout.flush()\n"
+                                "sys.stdout.buffer.write(r.read())\n"});
         Answer a;
         std::istringstream in(r.out);
         std::string line;
@@ -124,6 +151,19 @@ TEST_F(StatusPageTest, ShowsRoutesFramesRecentDeliveriesAndFailuresEscaped) {
     EXPECT_THAT(page.body, HasSubstr(fileName(1)));
     EXPECT_THAT(page.body, HasSubstr("550"));  // the frame's refusal, as the reason
     EXPECT_THAT(page.body, HasSubstr("pixsync resend --user john@example.com"));
+    // A picture of the photo in each of the six recent deliveries, each a small JPEG.
+    const auto sources = thumbnailSources(page.body);
+    EXPECT_EQ(sources.size(), 6u) << page.body;
+    for (const auto& src : sources) {
+        const Answer thumb = request("GET", src);
+        EXPECT_EQ(thumb.status, 200) << src;
+        EXPECT_EQ(thumb.header("content-type"), "image/jpeg") << src;
+        const auto [w, h] = jpegSize(thumb.body);
+        EXPECT_GT(w, 0) << src;
+        EXPECT_LE(std::max(w, h), 256) << src;
+    }
+    EXPECT_EQ(request("GET", "/thumb/00000000-0000-4000-8000-999999999999").status, 404);
+    EXPECT_EQ(request("GET", "/thumb/%zz").status, 404);
     // The hostile name is text, never markup.
     EXPECT_THAT(page.body, Not(HasSubstr("<img src=x")));
     EXPECT_THAT(page.body,
@@ -170,8 +210,12 @@ TEST_F(StatusPageTest, ReadingThePageNeverReachesImmich) {
     daemon = startListeningOnAnyPort(listenPort);
     ASSERT_TRUE(waitFor([&] { return request("GET", "/").status == 200; }, std::chrono::seconds(30)));
     const std::size_t before = immichRequests();
-    for (int i = 0; i < 5; ++i) {
-        EXPECT_EQ(request("GET", "/").status, 200);
+    for (int i = 0; i < 3; ++i) {
+        const Answer page = request("GET", "/");
+        EXPECT_EQ(page.status, 200);
+        const auto sources = thumbnailSources(page.body);
+        EXPECT_EQ(sources.size(), 6u) << "thumbnails are kept across restarts:\n" << page.body;
+        for (const auto& src : sources) EXPECT_EQ(request("GET", src).status, 200) << src;
         EXPECT_EQ(request("GET", "/api/status").status, 200);
     }
     EXPECT_EQ(immichRequests(), before);

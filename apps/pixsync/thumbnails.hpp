@@ -1,0 +1,20 @@
+#pragma once
+// The status page's thumbnails for the daemon: kept beside the state, made by pixsync::media,
+// which is loaded only when a page is served (it brings libvips).
+
+#include <memory>
+
+#include "pixsync/config.hpp"
+#include "pixsync/log.hpp"
+#include "pixsync/thumbnails.hpp"
+
+namespace pixsync::cli {
+
+/// The folder thumbnails are kept in: `pixsync-thumbnails` beside the state.
+std::filesystem::path thumbnailFolder(const Config& config);
+
+/// The thumbnails of config.thumbnailBytes in thumbnailFolder(); null when that is 0.
+/// Throws Error(Config) naming the folder when it cannot be used.
+std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& log);
+
+}  // namespace pixsync::cli

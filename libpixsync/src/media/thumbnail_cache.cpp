@@ -1,0 +1,179 @@
+#include "pixsync/thumbnail_cache.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <vector>
+#include <vips/vips8>
+
+#include "media/vips_runtime.hpp"
+#include "pixsync/error.hpp"
+#include "pixsync/strings.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pixsync {
+
+namespace {
+
+constexpr std::size_t kMaxIdBytes = 128;               // ids longer than this get no thumbnail
+constexpr std::uintmax_t kMaxThumbnailBytes = 256 * 1024;  // a 256 px JPEG is ~10-30 kB
+constexpr const char* kSuffix = ".jpg";
+
+/// The id's bytes in hex: any id from the source is a safe file name of bounded length.
+std::string hexOf(const std::string& id) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : id) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    return out;
+}
+
+std::optional<std::string> idOfHex(const std::string& hex) {
+    if (hex.empty() || hex.size() % 2 || hex.size() > 2 * kMaxIdBytes) return std::nullopt;
+    std::string id;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int value = 0;
+        for (char c : hex.substr(i, 2)) {
+            value <<= 4;
+            if (c >= '0' && c <= '9') value |= c - '0';
+            else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
+            else return std::nullopt;
+        }
+        id += static_cast<char>(value);
+    }
+    return id;
+}
+
+}  // namespace
+
+ThumbnailCache::ThumbnailCache(fs::path folder, std::uint64_t maxBytes, Logger log)
+    : folder_(std::move(folder)), maxBytes_(maxBytes), log_(std::move(log)) {
+    std::error_code ec;
+    fs::create_directories(folder_, ec);
+    if (!ec) ::chmod(folder_.c_str(), 0700);  // family photos
+    if (ec || !fs::is_directory(folder_))
+        throw configError(cat("cannot use ", folder_.string(), " for the status page's thumbnails: ",
+                              ec ? ec.message() : "not a folder",
+                              " (make it writable, or set the thumbnail size to 0)"));
+    // Take over what an earlier run kept, oldest first by time of writing.
+    struct Found {
+        std::string id;
+        std::uint64_t size;
+        fs::file_time_type written;
+    };
+    std::vector<Found> found;
+    for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+        const fs::path& p = entry.path();
+        std::error_code e;
+        if (p.extension() != kSuffix || !entry.is_regular_file(e)) {
+            // Half-written leftovers of a crash.
+            if (p.filename().string().starts_with(".tmp-")) fs::remove(p, e);
+            continue;
+        }
+        auto id = idOfHex(p.stem().string());
+        const auto size = entry.file_size(e);
+        if (!id || e) continue;
+        found.push_back({*id, size, entry.last_write_time(e)});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Found& a, const Found& b) { return a.written < b.written; });
+    for (const auto& f : found) {
+        entries_[f.id] = Entry{f.size, nextAge_++};
+        total_ += f.size;
+    }
+    dropOldestOverBound();
+}
+
+fs::path ThumbnailCache::fileOf(const std::string& assetId) const {
+    return folder_ / (hexOf(assetId) + kSuffix);
+}
+
+void ThumbnailCache::keep(const std::string& assetId, const fs::path& frameReady) noexcept {
+    if (maxBytes_ == 0 || assetId.empty() || assetId.size() > kMaxIdBytes) return;
+    const fs::path target = fileOf(assetId);
+    const fs::path temporary = folder_ / cat(".tmp-", ::getpid(), "-", hexOf(assetId));
+    try {
+        media::ensureVipsStarted();
+        // The frame-ready JPEG is small already; shrink-on-load makes this a fraction of its
+        // decode.
+        vips::VImage thumb = vips::VImage::thumbnail(
+            frameReady.c_str(), kLongestSide,
+            vips::VImage::option()->set("height", kLongestSide)->set("size", VIPS_SIZE_DOWN));
+        thumb.jpegsave(temporary.c_str(),
+                       vips::VImage::option()->set("Q", 75)->set("strip", true));
+        std::error_code ec;
+        const auto size = fs::file_size(temporary, ec);
+        if (ec || size > kMaxThumbnailBytes || size > maxBytes_) {
+            fs::remove(temporary, ec);
+            return;
+        }
+        fs::rename(temporary, target);
+        std::lock_guard lock(mutex_);
+        if (auto old = entries_.find(assetId); old != entries_.end()) total_ -= old->second.size;
+        entries_[assetId] = Entry{size, nextAge_++};
+        total_ += size;
+        dropOldestOverBound();
+    } catch (const std::exception& e) {
+        vips_error_clear();
+        std::error_code ec;
+        fs::remove(temporary, ec);
+        log_.debug(cat("no thumbnail for ", escapeControl(assetId), ": ", e.what()));
+    }
+}
+
+void ThumbnailCache::dropOldestOverBound() {
+    while (total_ > maxBytes_ && !entries_.empty()) {
+        auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+            return a.second.age < b.second.age;
+        });
+        std::error_code ec;
+        fs::remove(fileOf(oldest->first), ec);
+        total_ -= oldest->second.size;
+        entries_.erase(oldest);
+    }
+}
+
+bool ThumbnailCache::has(const std::string& assetId) const {
+    std::lock_guard lock(mutex_);
+    return entries_.contains(assetId);
+}
+
+std::optional<std::string> ThumbnailCache::read(const std::string& assetId) const {
+    {
+        std::lock_guard lock(mutex_);
+        if (!entries_.contains(assetId)) return std::nullopt;
+    }
+    std::ifstream in(fileOf(assetId), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string bytes(kMaxThumbnailBytes + 1, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > kMaxThumbnailBytes) return std::nullopt;  // not one of ours
+    return bytes;
+}
+
+std::uint64_t ThumbnailCache::bytes() const {
+    std::lock_guard lock(mutex_);
+    return total_;
+}
+
+}  // namespace pixsync
+
+extern "C" __attribute__((visibility("default"))) pixsync::Thumbnails* pixsync_media_open_thumbnails(
+    const char* folder, std::uint64_t maxBytes, const pixsync::Logger* log, char* error,
+    unsigned long errorSize) {
+    try {
+        return new pixsync::ThumbnailCache(folder, maxBytes, log ? *log : pixsync::Logger{});
+    } catch (const std::exception& e) {
+        if (error && errorSize) {
+            std::snprintf(error, errorSize, "%s", e.what());
+        }
+        return nullptr;
+    }
+}
