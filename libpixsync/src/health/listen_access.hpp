@@ -1,10 +1,12 @@
 #pragma once
 // Who may read the --listen port: anyone on loopback, or whoever shows the token.
 
-#include <Poco/Net/HTTPServerRequest.h>
-
 #include <string>
 #include <string_view>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+}
 
 namespace pixsync {
 

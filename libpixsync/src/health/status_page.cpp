@@ -162,7 +162,7 @@ void recentList(std::string& out, const StatusReport& r, const StatusPageInfo& i
             out += "<div class=\"thumb\">&#8212;</div>";
         out += cat("<div><div class=\"file\">",
                    text(d.fileName.empty() ? d.key.assetId : d.fileName), "</div><div class=\"muted\">",
-                   d.status == DeliveryStatus::Delivered ? "delivered" : "<b>failed</b>", " to ",
+                   d.status == DeliveryStatus::Delivered ? "delivered" : "<strong class=\"failed\">failed</strong>", " to ",
                    text(d.key.destination), " &middot; ", when(d.at));
         if (!d.detail.empty()) out += cat("<br>", text(d.detail));
         out += "</div></div></li>";

@@ -1,0 +1,80 @@
+// The thumbnail cache with real pictures through libvips: small JPEGs, a size bound that holds
+// with the oldest dropped first, ids that are hostile file names, and a restart that keeps them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "pixsync/test_picture.hpp"
+#include "pixsync/thumbnail_cache.hpp"
+#include "test_support.hpp"
+
+using namespace pixsync;
+
+namespace {
+
+std::filesystem::path picture(const std::filesystem::path& dir, const std::string& name, int w, int h) {
+    const auto path = dir / name;
+    char error[256] = {};
+    EXPECT_EQ(pixsync_media_write_test_picture(path.c_str(), w, h, error, sizeof error), 0) << error;
+    return path;
+}
+
+std::uint64_t folderBytes(const std::filesystem::path& dir) {
+    std::uint64_t total = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) total += e.file_size();
+    return total;
+}
+
+TEST(ThumbnailCache, KeepsASmallJpegOfEachPicture) {
+    test::TempDir dir;
+    ThumbnailCache cache(dir / "thumbs", 1 << 20, Logger{});
+    cache.keep("a", picture(dir.path(), "a.jpg", 1024, 768));
+    ASSERT_TRUE(cache.has("a"));
+    const auto jpeg = cache.read("a");
+    ASSERT_TRUE(jpeg);
+    EXPECT_EQ(jpeg->substr(0, 2), "\xFF\xD8");
+    EXPECT_LT(jpeg->size(), 64u * 1024);
+    EXPECT_FALSE(cache.has("b"));
+    EXPECT_FALSE(cache.read("b"));
+}
+
+TEST(ThumbnailCache, StaysUnderItsBoundDroppingTheOldestFirst) {
+    test::TempDir dir;
+    const auto source = picture(dir.path(), "p.jpg", 1024, 768);
+    const std::uint64_t bound = 40 * 1024;
+    ThumbnailCache cache(dir / "thumbs", bound, Logger{});
+    for (int i = 0; i < 30; ++i) cache.keep("id-" + std::to_string(i), source);
+    EXPECT_LE(cache.bytes(), bound);
+    EXPECT_LE(folderBytes(dir / "thumbs"), bound);
+    EXPECT_TRUE(cache.has("id-29"));  // the newest stays
+    EXPECT_FALSE(cache.has("id-0"));  // the oldest went first
+    // Kept across a restart, and a smaller bound drops the oldest of them.
+    ThumbnailCache reopened(dir / "thumbs", bound / 2, Logger{});
+    EXPECT_LE(folderBytes(dir / "thumbs"), bound / 2);
+    EXPECT_TRUE(reopened.has("id-29"));
+}
+
+TEST(ThumbnailCache, HostileIdsStayInsideTheFolderAndBrokenPicturesAreSkipped) {
+    test::TempDir dir;
+    const auto source = picture(dir.path(), "p.jpg", 640, 480);
+    ThumbnailCache cache(dir / "thumbs", 1 << 20, Logger{});
+    cache.keep("../../escape", source);
+    cache.keep(std::string(200, 'x'), source);  // too long to be an id: none kept
+    EXPECT_TRUE(cache.has("../../escape"));
+    EXPECT_FALSE(cache.has(std::string(200, 'x')));
+    EXPECT_FALSE(std::filesystem::exists(dir / "escape.jpg"));
+    test::writeFile(dir / "broken.jpg", "\xFF\xD8 not really");
+    cache.keep("broken", dir / "broken.jpg");
+    EXPECT_FALSE(cache.has("broken"));
+    for (const auto& e : std::filesystem::directory_iterator(dir / "thumbs"))
+        EXPECT_EQ(e.path().filename().string().rfind(".tmp-", 0), std::string::npos)
+            << "a half-written file was left: " << e.path();
+}
+
+TEST(ThumbnailCache, ZeroKeepsNothing) {
+    test::TempDir dir;
+    ThumbnailCache cache(dir / "thumbs", 0, Logger{});
+    cache.keep("a", picture(dir.path(), "a.jpg", 320, 240));
+    EXPECT_FALSE(cache.has("a"));
+}
+
+}  // namespace
