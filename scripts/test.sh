@@ -12,13 +12,16 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 scripts/install-deps.sh
 
+# Each phase line carries the seconds since the start, so the slow parts show in any log.
+say() { echo "== $* (at ${SECONDS} s)"; }
+
 build_and_test() {
   local dir=$1; shift
-  echo "== $dir: configure"
+  say "$dir: configure"
   cmake -S . -B "$dir" -G Ninja -DPIXSYNC_WERROR=ON "$@" >/dev/null
-  echo "== $dir: build"
+  say "$dir: build"
   cmake --build "$dir" -j "$jobs"
-  echo "== $dir: test"
+  say "$dir: test"
   find "$dir" -name '*.gcda' -delete  # coverage counts this run only
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600
 }
@@ -32,7 +35,7 @@ if [ $quick -eq 0 ]; then
   # below tests/coverage-minimums.txt.
   build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPIXSYNC_SANITIZE=ON -DPIXSYNC_BUILD_BENCH=OFF \
     -DPIXSYNC_COVERAGE=ON
-  echo "== coverage"
+  say "coverage"
   scripts/coverage.sh --report build-sanitize
 fi
 if [ $quick -eq 0 ]; then
@@ -40,6 +43,7 @@ if [ $quick -eq 0 ]; then
   # tests/fuzz with a seed corpus in tests/fuzz/corpus/<name> (dashes may be underscores)
   # runs for an equal share of FUZZ_SECONDS (63 by default: 7 s each). A crash fails the script and
   # leaves the input in build-fuzz/artifacts/.
+  say "fuzz: build"
   cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
   cmake --build build-fuzz -j "$jobs"
   targets=()
@@ -57,7 +61,7 @@ if [ $quick -eq 0 ]; then
   for target in "${targets[@]}"; do
     name=${target%%:*}
     seeds=${target#*:}
-    echo "== fuzz: $name, $seconds s"
+    say "fuzz: $name, $seconds s"
     mkdir -p "build-fuzz/corpus/${name//-/_}"
     if ! build-fuzz/pixsync-fuzz-"$name" -max_total_time="$seconds" -rss_limit_mb=2048 \
         -artifact_prefix="build-fuzz/artifacts/$name-" "build-fuzz/corpus/${name//-/_}" "$seeds" \
@@ -69,4 +73,4 @@ if [ $quick -eq 0 ]; then
     grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs)' "build-fuzz/$name.log" | tail -n 2
   done
 fi
-echo "== all tests passed"
+say "all tests passed"
