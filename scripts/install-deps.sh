@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3 python3-aiosmtpd openssl
   clang libclang-rt-14-dev gcovr
+  chromium fonts-dejavu-core
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
 #include "progress.hpp"
+#include "thumbnails.hpp"
 
 namespace pixsync::cli {
 
@@ -14,8 +15,10 @@ int runOnce(App& app, bool dryRun) {
     app.loadPlugins(config.pluginDirs);
     if (!dryRun) app.openLogFile(config);
     // A dry run reads the state without locking or writing it.
+    // What is delivered now shows on a daemon's status page later.
+    const auto thumbnails = dryRun ? nullptr : openThumbnails(config, app.log);
     Pipeline pipeline(config, app.registry, app.log, app.clock,
-                      dryRun ? OpenMode::ReadOnly : OpenMode::ReadWrite);
+                      dryRun ? OpenMode::ReadOnly : OpenMode::ReadWrite, thumbnails.get());
     Engine& engine = pipeline.engine();
     bool unavailable = false;
     std::uint64_t planned = 0;

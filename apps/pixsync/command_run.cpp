@@ -142,7 +142,7 @@ int runDaemon(App& app, const RunOptions& options) {
     try {
         app.openLogFile(config);
         testInterval = testPollInterval(app.environment, app.log);
-        if (!options.listen.empty()) thumbnails = openThumbnails(config, app.log);
+        thumbnails = openThumbnails(config, app.log);
         pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
                                               OpenMode::ReadWrite, thumbnails.get());
         pidFile = std::make_unique<PidFile>(options.pidFile);
@@ -260,7 +260,8 @@ int runDaemon(App& app, const RunOptions& options) {
         } catch (const Error& e) {
             app.log.error(cat("the new configuration is invalid, keeping the old one: ", e.what()));
             if (!pipeline)
-                pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock);
+                pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
+                                                  OpenMode::ReadWrite, thumbnails.get());
         }
     }
     pipeline.reset();
