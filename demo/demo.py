@@ -58,6 +58,10 @@ def main():
     p.add_argument("--pixsync", required=True)
     p.add_argument("--source-dir", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--serve", action="store_true",
+                   help="then run the daemon and serve its status page until Ctrl-C")
+    p.add_argument("--listen", default="127.0.0.1:0",
+                   help="with --serve: the page's address (default: a free port on loopback)")
     args = p.parse_args()
     # SIGTERM ends the demo like Ctrl-C does: the servers are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -121,6 +125,12 @@ def main():
         print(f"\nThe frame-ready files are in {os.path.join(args.out, 'frames')}, "
               f"the messages (.eml) in {h.maildir}, pixsync's log in "
               f"{os.path.join(h.config_dir, 'immich-pixstar.log')}.")
+        if args.serve:
+            daemon = h.start_daemon(listen=args.listen)
+            host = args.listen.rsplit(":", 1)[0]
+            print(f"\nStatus page: http://{host}:{h.served_port()}/  (pixsync run; Ctrl-C stops)",
+                  flush=True)
+            daemon.wait()
     return 0
 
 

@@ -6,6 +6,8 @@
 # contact sheet per frame.
 #
 #   scripts/demo.sh            # PIXSYNC_BUILD_DIR picks the build folder (default: build)
+#   scripts/demo.sh --serve    # then runs the daemon and serves its status page until Ctrl-C
+#                              # (--listen HOST:PORT picks the address; loopback by default)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +36,6 @@ trap 'exit 130' INT TERM
 
 # The demo's Python stops the servers it started on every way out; the trap covers this
 # script being interrupted or killed.
-"$python" "$root/demo/demo.py" --pixsync "$build/bin/pixsync" --source-dir "$root" --out "$out" &
+"$python" "$root/demo/demo.py" --pixsync "$build/bin/pixsync" --source-dir "$root" --out "$out" "$@" &
 demo_pid=$!
 wait "$demo_pid"

@@ -453,16 +453,18 @@ class Harness:
                                f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
         return r
 
-    def start_daemon(self, poll_interval_ms=None):
+    def start_daemon(self, poll_interval_ms=None, listen=None):
         """`pixsync run` in the configuration folder; its output goes to daemon.log. With
         `poll_interval_ms`, it polls that often instead of every POLL_INTERVAL_SECONDS (a test
-        build's PIXSYNC_TEST_POLL_INTERVAL_MS; the 10 s floor does not apply)."""
+        build's PIXSYNC_TEST_POLL_INTERVAL_MS; the 10 s floor does not apply). With `listen`
+        ("127.0.0.1:0" picks a free port), it serves the status page: see served_port()."""
         env = dict(os.environ)
         env.pop("PIXSYNC_CONFIG", None)
         if poll_interval_ms is not None:
             env["PIXSYNC_TEST_POLL_INTERVAL_MS"] = str(poll_interval_ms)
         out = open(os.path.join(self.work, "daemon.log"), "wb")
-        proc = subprocess.Popen([self.pixsync_path, "run"], cwd=self.config_dir, env=env,
+        argv = [self.pixsync_path, "run"] + (["--listen", listen] if listen else [])
+        proc = subprocess.Popen(argv, cwd=self.config_dir, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
         self.procs.append(("pixsync run", proc))
@@ -479,6 +481,20 @@ class Harness:
                     return
             time.sleep(0.2)
         raise HarnessError(f"the log never said {text!r} within {timeout} s")
+
+    def served_port(self, timeout=30):
+        """The port a daemon started with `listen` serves its status page on (from its log)."""
+        marker = "/healthz and /metrics on port "
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name in os.listdir(self.config_dir):
+                if name.endswith(".log"):
+                    text = open(os.path.join(self.config_dir, name), errors="replace").read()
+                    at = text.rfind(marker)
+                    if at >= 0:
+                        return int(text[at + len(marker):].split()[0])
+            time.sleep(0.2)
+        raise HarnessError(f"the daemon never said which port it serves within {timeout} s")
 
     def status(self):
         return json.loads(self.pixsync("status", "--json", expect=None).stdout)

@@ -164,7 +164,8 @@ void recentList(std::string& out, const StatusReport& r, const StatusPageInfo& i
                    text(d.fileName.empty() ? d.key.assetId : d.fileName), "</div><div class=\"muted\">",
                    d.status == DeliveryStatus::Delivered ? "delivered" : "<strong class=\"failed\">failed</strong>", " to ",
                    text(d.key.destination), " &middot; ", when(d.at));
-        if (!d.detail.empty()) out += cat("<br>", text(d.detail));
+        if (d.status == DeliveryStatus::Failed && !d.detail.empty())
+            out += cat("<br>", text(d.detail));
         out += "</div></div></li>";
     }
     out += "</ul>";

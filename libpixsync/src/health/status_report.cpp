@@ -108,6 +108,13 @@ StatusReport buildStatusReport(const Config& config, StateStore& store,
         report.routes.push_back(std::move(v));
     }
     report.recent = store.recentDeliveries(recentLimit);
+    // A sink's last delivery, when the health record has none yet (a daemon started after
+    // `once` delivered): the newest one the state lists.
+    for (auto& s : report.sinks)
+        for (const auto& d : report.recent)
+            if (!s.health.lastSuccess && d.sink == s.health.name &&
+                d.status == DeliveryStatus::Delivered)
+                s.health.lastSuccess = d.at;
     return report;
 }
 
