@@ -170,6 +170,40 @@ TEST_F(StatusPageTest, ShowsRoutesFramesRecentDeliveriesAndFailuresEscaped) {
                 HasSubstr("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;.jpg"));
 }
 
+TEST_F(StatusPageTest, ARealBrowserShowsEveryPartAndEveryPictureAndRunsNoHostileScript) {
+    const std::string chromium = "/usr/bin/chromium";  // scripts/install-deps.sh installs it
+    ASSERT_TRUE(std::filesystem::exists(chromium)) << "run scripts/install-deps.sh";
+    auto daemon = startAndSettle();
+    ASSERT_TRUE(waitFor([&] {
+        return request("GET", "/").body.find("class=\"failure\"") != std::string::npos;
+    }, std::chrono::seconds(30)));
+    // The DOM as the browser built it after loading the page and its pictures.
+    const auto browser = run({chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                              "--virtual-time-budget=5000", "--dump-dom",
+                              cat("http://127.0.0.1:", listenPort, "/")},
+                             {{"HOME", dir.path().string()}}, dir.path(), 90);
+    ASSERT_EQ(browser.exitCode, 0) << browser.err;
+    const std::string& dom = browser.out;
+    EXPECT_THAT(dom, HasSubstr("<title>pixsync</title>")) << "a script ran and changed the title";
+    EXPECT_THAT(dom, Not(HasSubstr("pwned</title>")));
+    EXPECT_THAT(dom, HasSubstr("john@example.com"));
+    for (const auto& frame : kJohnFrames) EXPECT_THAT(dom, HasSubstr(frame));
+    EXPECT_THAT(dom, HasSubstr(fileName(0)));
+    EXPECT_THAT(dom, HasSubstr(fileName(1)));
+    EXPECT_THAT(dom, HasSubstr("Recipient address rejected"));  // the failure's reason
+    // The hostile name is a text node: serialized escaped, never an element.
+    EXPECT_THAT(dom, HasSubstr("&lt;img src=x onerror=\"document.title='pwned'\"&gt;.jpg"));
+    EXPECT_THAT(dom, Not(HasSubstr("<img src=\"x\"")));
+    // Every picture the browser was given loads: each answers a small JPEG.
+    const auto sources = thumbnailSources(dom);
+    EXPECT_EQ(sources.size(), 6u) << dom;
+    for (const auto& src : sources) {
+        const Answer thumb = request("GET", src);
+        EXPECT_EQ(thumb.status, 200) << src;
+        EXPECT_GT(jpegSize(thumb.body).first, 0) << src;
+    }
+}
+
 TEST_F(StatusPageTest, ApiStatusIsTheStatusCommandsJson) {
     auto daemon = startAndSettle();
     auto parse = [](const std::string& text) {
