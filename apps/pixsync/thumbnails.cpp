@@ -14,6 +14,14 @@ std::filesystem::path thumbnailFolder(const Config& config) {
 
 std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& log) {
     if (config.thumbnailBytes == 0) return nullptr;
+    std::filesystem::path folder;
+    try {
+        folder = thumbnailFolder(config);
+    } catch (const Error&) {
+        // A state without a path: the pipeline, checked next, names that mistake with the
+        // others of its configuration; no thumbnails meanwhile.
+        return nullptr;
+    }
     // Loaded only here, as for the test picture: linked into the command it would cost every
     // start about 0.1 s and 20 MB.
     void* media = ::dlopen(PIXSYNC_MEDIA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
@@ -29,7 +37,7 @@ std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& l
         throw Error(ErrorKind::Internal, cat(PIXSYNC_MEDIA_LIBRARY, " has no thumbnail cache"));
     char error[512] = {};
     const Logger tagged = log.tagged("thumbnails");
-    Thumbnails* thumbnails = open(thumbnailFolder(config).c_str(), config.thumbnailBytes, &tagged,
+    Thumbnails* thumbnails = open(folder.c_str(), config.thumbnailBytes, &tagged,
                                   error, sizeof error);
     if (!thumbnails) throw configError(error);
     return std::unique_ptr<Thumbnails>(thumbnails);
