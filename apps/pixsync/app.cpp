@@ -31,6 +31,9 @@ void App::loadPlugins(const std::vector<std::filesystem::path>& configDirs) {
     auto it = environment.find("PIXSYNC_PLUGIN_PATH");
     auto path = pluginSearchPath(dirs, it == environment.end() ? nullptr : it->second.c_str());
     registry.setSearchPath(path);
+    std::vector<std::string> shown;
+    for (const auto& d : path) shown.push_back(d.string());
+    log.debug(cat("plugin search path: ", shown.empty() ? std::string("(none)") : join(shown, ":")));
 }
 
 void App::loadAllPlugins(const std::vector<std::filesystem::path>& configDirs) {

@@ -48,7 +48,13 @@ int main(int argc, char** argv) {
                    "the original service's .env file (default ./.env)");
     cli.add_option("--plugin-dir", global.pluginDirs,
                    "extra folder to load plugins from (repeatable)");
-    cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
+    auto* logLevel = cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
+    // The usual short forms of --log-level: only what needs attention, or everything.
+    bool quiet = false, verbose = false;
+    auto* quietFlag = cli.add_flag("-q,--quiet", quiet, "warnings and errors only (--log-level warning)");
+    auto* verboseFlag = cli.add_flag("-v,--verbose", verbose, "everything (--log-level debug)");
+    quietFlag->excludes(verboseFlag);
+    logLevel->excludes(quietFlag)->excludes(verboseFlag);
 
     // The original service's flags: --resend-all with --user EMAIL or --all-users.
     bool resendAll = false, allUsers = false;
@@ -113,6 +119,8 @@ int main(int argc, char** argv) {
         int code = cli.exit(e);
         return code == 0 ? 0 : kExitConfig;
     }
+    if (quiet) global.logLevel = "warning";
+    if (verbose) global.logLevel = "debug";
 
     // The App (and with it the plugins) outlives the handlers below, so an error raised
     // inside a plugin is still readable when it is reported.

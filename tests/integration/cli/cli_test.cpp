@@ -32,6 +32,25 @@ TEST_F(CliTest, UsageNamesTheProgramAndEveryErrorStartsWithIt) {
     EXPECT_EQ(missing.err.rfind("pixsync: ", 0), 0u) << missing.err;
 }
 
+TEST_F(CliTest, QuietAndVerboseSetTheLogLevel) {
+    favorite("a");
+    const auto verbose = pixsync({"-v", "once", "--dry-run"});
+    EXPECT_EQ(verbose.exitCode, 0) << verbose.err;
+    EXPECT_THAT(verbose.err, HasSubstr(" DEBUG ")) << verbose.err;
+    const auto normal = pixsync({"once", "--dry-run"});
+    EXPECT_THAT(normal.err, ::testing::Not(HasSubstr(" DEBUG "))) << normal.err;
+    EXPECT_THAT(normal.err, HasSubstr(" INFO ")) << normal.err;
+    const auto quiet = pixsync({"once", "--dry-run", "--quiet"});
+    EXPECT_EQ(quiet.exitCode, 0) << quiet.err;
+    EXPECT_THAT(quiet.err, ::testing::Not(HasSubstr(" INFO "))) << quiet.err;
+    for (auto both : {std::vector<std::string>{"-q", "-v", "status"},
+                      std::vector<std::string>{"--log-level", "info", "-q", "status"}}) {
+        const auto r = pixsync(both);
+        EXPECT_EQ(r.exitCode, 2) << r.err;
+        EXPECT_THAT(r.err, HasSubstr("excludes")) << r.err;
+    }
+}
+
 TEST_F(CliTest, PluginsListsOneLinePerPluginWithPluginDirBeforeOrAfter) {
     const std::string good = (testPluginsDir() / "good").string();
     for (auto args :
