@@ -25,6 +25,7 @@
 #include "pixsync/strings.hpp"
 #include "poll_interval.hpp"
 #include "state_files.hpp"
+#include "systemd_notify.hpp"
 #include "thumbnails.hpp"
 
 namespace pixsync::cli {
@@ -154,6 +155,7 @@ int runDaemon(App& app, const RunOptions& options) {
     }
     Metrics metrics;
     StatusBoard board;
+    const SystemdNotifier systemd(app.environment);
     std::unique_ptr<HealthServer> health;
     if (!options.listen.empty()) {
         try {
@@ -171,6 +173,8 @@ int runDaemon(App& app, const RunOptions& options) {
     }
     report(reportFd, "ok");
     app.log.info(cat("pixsync started (pid ", ::getpid(), "), configuration ", config.origin));
+    systemd.ready("started, first poll under way");
+    const WatchdogPings watchdog(systemd);
 
     while (true) {
         Runner runner(pipeline->engine(), app.log.tagged("daemon"),
@@ -178,7 +182,8 @@ int runDaemon(App& app, const RunOptions& options) {
                           std::uint64_t queued = 0;
                           std::map<std::string, std::uint64_t> bySink;
                           const HealthReport now = pipeline->engine().health();
-                          if (health) {  // reading the state costs queries: only when served
+                          // Reading the state costs queries: only when someone looks.
+                          if (health || systemd.enabled()) {
                               StatusReport status =
                                   buildStatusReport(config, pipeline->store(), now,
                                                     app.clock.now(), ::getpid());
@@ -188,6 +193,8 @@ int runDaemon(App& app, const RunOptions& options) {
                               }
                               board.publish(std::move(status));
                           }
+                          systemd.status(cat(counted(queued, "delivery", "deliveries"),
+                                             " queued; last poll ", isoUtc(app.clock.now())));
                           metrics.recordCycle(cycle, queued, app.clock.now());
                           metrics.recordHealth(now, bySink);
                       });
@@ -208,10 +215,12 @@ int runDaemon(App& app, const RunOptions& options) {
             if (releasing) return;
             if (sig == SIGHUP) {
                 reload = true;
+                systemd.reloading();
                 app.log.info("SIGHUP: reloading the configuration");
                 runner.stop();
                 return;
             }
+            systemd.stopping();
             app.log.info(cat("received ", sig == SIGTERM ? "SIGTERM" : "SIGINT", ", stopping"));
             runner.stop();
             // A poll or a send can be slow to give up; don't let it hold up a stop.
@@ -257,8 +266,10 @@ int runDaemon(App& app, const RunOptions& options) {
             pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
                                                   OpenMode::ReadWrite, thumbnails.get());
             app.log.info("configuration reloaded");
+            systemd.ready("configuration reloaded");
         } catch (const Error& e) {
             app.log.error(cat("the new configuration is invalid, keeping the old one: ", e.what()));
+            systemd.ready("the new configuration is invalid; running with the old one");
             if (!pipeline)
                 pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
                                                   OpenMode::ReadWrite, thumbnails.get());
