@@ -6,6 +6,9 @@
 namespace pixsync::cli {
 
 App::App(GlobalOptions o) : options(std::move(o)) {
+    const auto stream = environment.find("JOURNAL_STREAM");
+    journal = stream != environment.end() && stderrIsJournal(stream->second);
+    if (journal) terminal->useJournalFormat();
     log.addOutput(terminal);
     log.setLevel(options.logLevel.empty() ? LogLevel::Info : logLevelFromString(options.logLevel));
 }
@@ -49,6 +52,8 @@ void App::loadAllPlugins(const std::vector<std::filesystem::path>& configDirs) {
 
 void App::openLogFile(const Config& config) {
     if (config.logFile.empty()) return;
+    // Under systemd the journal keeps the log; a file too only when asked for by name.
+    if (journal && config.logFileIsDefault) return;
     log.addOutput(makeRotatingFileOutput(config.logFile, config.logMaxBytes, config.logKeep));
 }
 

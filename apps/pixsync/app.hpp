@@ -29,6 +29,8 @@ struct App {
     Environment environment = processEnvironment();
     /// Standard error: the log's first output, and where progress bars are drawn.
     std::shared_ptr<Terminal> terminal = std::make_shared<Terminal>();
+    /// Standard error goes to systemd's journal (JOURNAL_STREAM).
+    bool journal = false;
     Logger log;
     SystemClock clock;
     PluginRegistry registry;

@@ -18,6 +18,9 @@ class Terminal final : public LogOutput {
 
     /// True when standard error is a terminal (only then is a status line drawn).
     bool interactive() const noexcept { return interactive_; }
+    /// Lines for systemd's journal: a `<N>` syslog priority instead of the time and level
+    /// columns (the journal records both itself).
+    void useJournalFormat() { journal_ = true; }
     /// Writes one log line above the status line.
     void write(LogLevel level, std::string_view line) override;
     /// Shows `text` as the status line, replacing the previous one (terminals only).
@@ -28,7 +31,16 @@ class Terminal final : public LogOutput {
   private:
     std::mutex mutex_;
     bool interactive_;
+    bool journal_ = false;
     std::string status_;
 };
+
+/// True when systemd connected standard error to the journal: JOURNAL_STREAM ("dev:inode")
+/// names the file standard error is.
+bool stderrIsJournal(const std::string& journalStream);
+
+/// `line` as Logger formats it ("<time> <LEVEL>   [tag] message"), for the journal:
+/// "<3>[tag] message" for an error, <4> a warning, <6> info, <7> debug.
+std::string journalLine(LogLevel level, std::string_view line);
 
 }  // namespace pixsync::cli

@@ -69,6 +69,7 @@ struct Config {
     EngineSettings engine;
     Duration pollInterval = std::chrono::seconds(300);
     std::filesystem::path logFile;       ///< empty: no log file
+    bool logFileIsDefault = false;       ///< logFile is the .env default, not set by the user
     std::uint64_t logMaxBytes = 5 * 1024 * 1024;
     unsigned logKeep = 2;
     std::string logLevel = "info";

@@ -271,6 +271,7 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     config.engine.backoffBase =
         std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 60, 1, 24 * 3600, envOrigin));
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));
+    config.logFileIsDefault = get(env, "LOG_FILE").empty();
     config.logLevel = get(env, "LOG_LEVEL", "info");
     config.logMaxBytes = static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;
     config.logKeep = static_cast<unsigned>(envInteger(env, "LOG_KEEP", 2, 1, 100, envOrigin));

@@ -2,6 +2,7 @@
 // NOTIFY_SOCKET and receives what `Type=notify` and `WatchdogSec=` rely on, in order.
 #include <gmock/gmock.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -114,6 +115,46 @@ TEST_F(SystemdTest, AWatchdogMeantForAnotherProcessIsNotAnswered) {
     daemon->signal(SIGTERM);
     EXPECT_EQ(daemon->wait(10s), 0);
     for (const auto& m : socket.messages()) EXPECT_NE(m, "WATCHDOG=1");
+}
+
+TEST_F(SystemdTest, UnderTheJournalLinesCarryPrioritiesNoTimestampsAndNoFileIsWritten) {
+    startImmich(1);
+    startSmtp();
+    writeConfig();  // no LOG_FILE: the .env default, which the journal replaces
+    // The daemon's standard error is daemon.out: JOURNAL_STREAM names that file, as systemd
+    // names the journal's socket.
+    writeFile(dir / "daemon.out", "");
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
+    daemonEnvironment["JOURNAL_STREAM"] = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    auto daemon = startDaemon();
+    ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
+        << daemonOutput();
+    daemon->signal(SIGTERM);
+    EXPECT_EQ(daemon->wait(10s), 0);
+    const std::string out = daemonOutput();
+    EXPECT_THAT(out, HasSubstr("\n<6>pixsync started (pid ")) << out;
+    EXPECT_THAT(out, HasSubstr("<6>[engine] ")) << out;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("Z INFO"))) << "no timestamp or level column:\n" << out;
+    EXPECT_FALSE(std::filesystem::exists(dir / "immich-pixstar.log"))
+        << "the journal keeps the log: no second copy unless LOG_FILE asks for one";
+}
+
+TEST_F(SystemdTest, UnderTheJournalANamedLogFileIsStillWritten) {
+    startImmich(1);
+    startSmtp();
+    writeConfig({{"LOG_FILE", "named.log"}});
+    writeFile(dir / "daemon.out", "");
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
+    daemonEnvironment["JOURNAL_STREAM"] = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    auto daemon = startDaemon();
+    ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
+        << daemonOutput();
+    daemon->signal(SIGTERM);
+    EXPECT_EQ(daemon->wait(10s), 0);
+    ASSERT_TRUE(std::filesystem::exists(dir / "named.log"));
+    EXPECT_THAT(readFile(dir / "named.log"), HasSubstr("Z INFO    pixsync started"));
 }
 
 }  // namespace
