@@ -4,7 +4,8 @@
 //   - making a delivered photo's thumbnail from its frame-ready JPEG, as a ratio to the
 //     transform that made that JPEG from a 12 MP original.
 //
-//   pixsync-bench-status [RUNS]     prints one line per figure (medians of RUNS, default 9)
+//   pixsync-bench-status [RUNS] [PHOTO]   one line per figure (medians of RUNS, default 9);
+//                                         PHOTO: a 12 MP JPEG (default: a synthetic one)
 
 #include <sys/resource.h>
 
@@ -91,8 +92,11 @@ int main(int argc, char** argv) {
     const fs::path dir = fs::temp_directory_path() / cat("pixsync-bench-status-", ::getpid());
     fs::create_directories(dir);
     char error[256] = {};
-    const fs::path original = dir / "original.jpg";
-    if (pixsync_media_write_test_picture(original.c_str(), 4000, 3000, error, sizeof error) != 0) {
+    fs::path original = dir / "original.jpg";
+    if (argc > 2) {
+        original = argv[2];
+    } else if (pixsync_media_write_test_picture(original.c_str(), 4000, 3000, error,
+                                                sizeof error) != 0) {
         std::fprintf(stderr, "cannot make the 12 MP picture: %s\n", error);
         return 1;
     }
@@ -124,8 +128,9 @@ int main(int argc, char** argv) {
         }
         std::printf("thumbnail, the same frame-ready file again and again: %.1f ms CPU\n", median(alone));
     }
-    std::printf("thumbnail of a delivered 12 MP photo: %.1f ms CPU vs %.1f ms for its transform "
+    std::printf("thumbnail of a delivered photo (%s): %.1f ms CPU vs %.1f ms for its transform "
                 "(%.1f %%)\n",
+                argc > 2 ? argv[2] : "synthetic 12 MP",
                 median(thumbnail), median(transform), 100 * median(thumbnail) / median(transform));
     fs::remove_all(dir);
     return 0;

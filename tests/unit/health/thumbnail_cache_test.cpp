@@ -35,6 +35,10 @@ TEST(ThumbnailCache, KeepsASmallJpegOfEachPicture) {
     EXPECT_LT(jpeg->size(), 64u * 1024);
     EXPECT_FALSE(cache.has("b"));
     EXPECT_FALSE(cache.read("b"));
+    // A sink may hand over another format: it takes libvips' general path.
+    cache.keep("png", picture(dir.path(), "p.png", 800, 600));
+    ASSERT_TRUE(cache.read("png"));
+    EXPECT_EQ(cache.read("png")->substr(0, 2), "\xFF\xD8");
 }
 
 TEST(ThumbnailCache, StaysUnderItsBoundDroppingTheOldestFirst) {
