@@ -1,10 +1,9 @@
 #include "send_test.hpp"
 
-#include <dlfcn.h>
-
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 #include "pixsync/temp_file.hpp"
+#include "media_library.hpp"
 
 namespace pixsync::cli {
 
@@ -13,20 +12,11 @@ namespace {
 constexpr const char* kSubject = "send test";
 constexpr int kWidth = 1600, kHeight = 1200;  // larger than frames: the sink fits it
 
-/// The test picture, made by pixsync::media. That library (and libvips with it) is loaded
-/// only here: linked into the command it would cost every start about 0.1 s and 20 MB.
+/// The test picture, made by pixsync::media (media_library.hpp).
 MediaFile testPicture() {
-    void* media = ::dlopen(PIXSYNC_MEDIA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!media) {
-        const char* why = ::dlerror();
-        throw Error(ErrorKind::Internal,
-                    cat("cannot load ", PIXSYNC_MEDIA_LIBRARY, " to make the test picture (",
-                        why ? why : "unknown reason", "); is pixsync installed completely?"));
-    }
     using Write = int (*)(const char*, int, int, char*, unsigned long);
-    auto write = reinterpret_cast<Write>(::dlsym(media, "pixsync_media_write_test_picture"));
-    if (!write)
-        throw Error(ErrorKind::Internal, cat(PIXSYNC_MEDIA_LIBRARY, " has no test picture writer"));
+    auto write = reinterpret_cast<Write>(
+        mediaSymbol("pixsync_media_write_test_picture", "to make the test picture"));
     MediaFile picture;
     picture.file = TempFile::create({}, ".jpg");
     char error[512] = {};
