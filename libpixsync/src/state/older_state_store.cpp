@@ -4,45 +4,63 @@ namespace pixsync {
 
 namespace {
 
+// The stored object was built against an older definition of StateStore: its dynamic type
+// is not one this build knows, which is the point of this class, so UBSan's check of the
+// object's type (vptr) does not apply to the calls forwarded to it.
+#define PIXSYNC_FORWARD_TO_OLDER __attribute__((no_sanitize("vptr")))
+
 /// Forwards every call of ABI 2.0–2.2 and answers the later ones with their defaults.
 class OlderStateStore final : public StateStore {
-public:
+  public:
     explicit OlderStateStore(std::unique_ptr<StateStore> store) : store_(std::move(store)) {}
+    PIXSYNC_FORWARD_TO_OLDER ~OlderStateStore() override { delete store_.release(); }
 
-    std::optional<RouteCursor> cursor(const std::string& route) override {
+    PIXSYNC_FORWARD_TO_OLDER std::optional<RouteCursor> cursor(const std::string& route) override {
         return store_->cursor(route);
     }
-    std::optional<DeliveryStatus> status(const DeliveryKey& key) override {
+    PIXSYNC_FORWARD_TO_OLDER std::optional<DeliveryStatus> status(const DeliveryKey& key) override {
         return store_->status(key);
     }
-    std::optional<DeliveryKey> findByChecksum(const std::string& destination,
-                                              const std::string& checksum) override {
+    PIXSYNC_FORWARD_TO_OLDER std::optional<DeliveryKey> findByChecksum(
+        const std::string& destination, const std::string& checksum) override {
         return store_->findByChecksum(destination, checksum);
     }
-    void commit(const Plan& plan) override { store_->commit(plan); }
-    std::vector<QueuedDelivery> due(TimePoint now, std::size_t limit) override {
+    PIXSYNC_FORWARD_TO_OLDER void commit(const Plan& plan) override { store_->commit(plan); }
+    PIXSYNC_FORWARD_TO_OLDER std::vector<QueuedDelivery> due(TimePoint now,
+                                                             std::size_t limit) override {
         return store_->due(now, limit);
     }
-    std::optional<TimePoint> nextDue() override { return store_->nextDue(); }
-    void record(const DeliveryRecord& record) override { store_->record(record); }
-    void requeue(const std::vector<QueuedDelivery>& deliveries) override {
+    PIXSYNC_FORWARD_TO_OLDER std::optional<TimePoint> nextDue() override {
+        return store_->nextDue();
+    }
+    PIXSYNC_FORWARD_TO_OLDER void record(const DeliveryRecord& record) override {
+        store_->record(record);
+    }
+    PIXSYNC_FORWARD_TO_OLDER void requeue(const std::vector<QueuedDelivery>& deliveries) override {
         store_->requeue(deliveries);
     }
-    std::uint64_t countDelivered(const std::string& sink, TimePoint since) override {
+    PIXSYNC_FORWARD_TO_OLDER std::uint64_t countDelivered(const std::string& sink,
+                                                          TimePoint since) override {
         return store_->countDelivered(sink, since);
     }
-    void recordPass(const PassRecord& pass) override { store_->recordPass(pass); }
-    std::vector<RouteSummary> summarize(const std::vector<std::string>& routes) override {
+    PIXSYNC_FORWARD_TO_OLDER void recordPass(const PassRecord& pass) override {
+        store_->recordPass(pass);
+    }
+    PIXSYNC_FORWARD_TO_OLDER std::vector<RouteSummary> summarize(
+        const std::vector<std::string>& routes) override {
         return store_->summarize(routes);
     }
-    std::optional<std::string> meta(const std::string& key) override { return store_->meta(key); }
-    void setMeta(const std::string& key, const std::string& value) override {
+    PIXSYNC_FORWARD_TO_OLDER std::optional<std::string> meta(const std::string& key) override {
+        return store_->meta(key);
+    }
+    PIXSYNC_FORWARD_TO_OLDER void setMeta(const std::string& key,
+                                          const std::string& value) override {
         store_->setMeta(key, value);
     }
-    void flush() override { store_->flush(); }
+    PIXSYNC_FORWARD_TO_OLDER void flush() override { store_->flush(); }
     // recentDeliveries(): the default, an empty listing.
 
-private:
+  private:
     std::unique_ptr<StateStore> store_;
 };
 
