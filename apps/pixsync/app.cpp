@@ -36,7 +36,8 @@ void App::loadPlugins(const std::vector<std::filesystem::path>& configDirs) {
     registry.setSearchPath(path);
     std::vector<std::string> shown;
     for (const auto& d : path) shown.push_back(d.string());
-    log.debug(cat("plugin search path: ", shown.empty() ? std::string("(none)") : join(shown, ":")));
+    log.debug(
+        cat("plugin search path: ", shown.empty() ? std::string("(none)") : join(shown, ":")));
 }
 
 void App::loadAllPlugins(const std::vector<std::filesystem::path>& configDirs) {

@@ -184,9 +184,8 @@ int runDaemon(App& app, const RunOptions& options) {
                           const HealthReport now = pipeline->engine().health();
                           // Reading the state costs queries: only when someone looks.
                           if (health || systemd.enabled()) {
-                              StatusReport status =
-                                  buildStatusReport(config, pipeline->store(), now,
-                                                    app.clock.now(), ::getpid());
+                              StatusReport status = buildStatusReport(
+                                  config, pipeline->store(), now, app.clock.now(), ::getpid());
                               for (const auto& s : status.sinks) {
                                   queued += s.queued;
                                   bySink[s.health.name] = s.queued;
@@ -272,7 +271,7 @@ int runDaemon(App& app, const RunOptions& options) {
             systemd.ready("the new configuration is invalid; running with the old one");
             if (!pipeline)
                 pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
-                                                  OpenMode::ReadWrite, thumbnails.get());
+                                                      OpenMode::ReadWrite, thumbnails.get());
         }
     }
     pipeline.reset();

@@ -19,9 +19,9 @@ void printText(const StatusReport& report) {
     if (report.daemonPid)
         std::printf("daemon: running (pid %ld)\n", *report.daemonPid);
     else
-        std::printf("daemon: not running%s\n",
-                    report.healthAt ? cat(" (health as of ", isoUtc(*report.healthAt), ")").c_str()
-                                    : "");
+        std::printf(
+            "daemon: not running%s\n",
+            report.healthAt ? cat(" (health as of ", isoUtc(*report.healthAt), ")").c_str() : "");
     for (const auto& v : report.sinks) {
         std::string line =
             cat("sink ", v.health.name, ": ", describe(v.health), "; ", v.queued, " queued");
@@ -62,9 +62,8 @@ int runStatus(App& app, bool json) {
     Config config = app.loadConfig();
     app.loadPlugins(config.pluginDirs);
     auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
-    const StatusReport report = buildStatusReport(config, *store, loadHealth(*store),
-                                                  app.clock.now(),
-                                                  runningDaemon(statePath(config)));
+    const StatusReport report = buildStatusReport(
+        config, *store, loadHealth(*store), app.clock.now(), runningDaemon(statePath(config)));
     if (json)
         std::printf("%s\n", statusJson(report).c_str());
     else

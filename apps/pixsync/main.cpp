@@ -48,10 +48,12 @@ int main(int argc, char** argv) {
                    "the original service's .env file (default ./.env)");
     cli.add_option("--plugin-dir", global.pluginDirs,
                    "extra folder to load plugins from (repeatable)");
-    auto* logLevel = cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
+    auto* logLevel =
+        cli.add_option("--log-level", global.logLevel, "debug, info, warning or error");
     // The usual short forms of --log-level: only what needs attention, or everything.
     bool quiet = false, verbose = false;
-    auto* quietFlag = cli.add_flag("-q,--quiet", quiet, "warnings and errors only (--log-level warning)");
+    auto* quietFlag =
+        cli.add_flag("-q,--quiet", quiet, "warnings and errors only (--log-level warning)");
     auto* verboseFlag = cli.add_flag("-v,--verbose", verbose, "everything (--log-level debug)");
     quietFlag->excludes(verboseFlag);
     logLevel->excludes(quietFlag)->excludes(verboseFlag);

@@ -28,7 +28,8 @@ void* mediaSymbol(const char* name, const std::string& purpose) {
     static void* const media = load(purpose);  // never closed: what it made may outlive us
     void* symbol = ::dlsym(media, name);
     if (!symbol)
-        throw Error(ErrorKind::Internal, cat(PIXSYNC_MEDIA_LIBRARY, " has no ", name, " (", purpose, ")"));
+        throw Error(ErrorKind::Internal,
+                    cat(PIXSYNC_MEDIA_LIBRARY, " has no ", name, " (", purpose, ")"));
     return symbol;
 }
 

@@ -1,9 +1,9 @@
 #include "send_test.hpp"
 
+#include "media_library.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 #include "pixsync/temp_file.hpp"
-#include "media_library.hpp"
 
 namespace pixsync::cli {
 

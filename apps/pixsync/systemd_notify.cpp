@@ -43,8 +43,7 @@ void SystemdNotifier::send(std::string_view message) const {
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, socket_.data(), socket_.size());
     if (socket_[0] == '@') address.sun_path[0] = '\0';  // the abstract namespace
-    const auto length =
-        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_.size());
+    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_.size());
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return;
     (void)::sendto(fd, message.data(), message.size(), MSG_NOSIGNAL,

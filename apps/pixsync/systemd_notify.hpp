@@ -7,16 +7,16 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "pixsync/config.hpp"
 
 namespace pixsync::cli {
 
 class SystemdNotifier {
-public:
+  public:
     /// True when started by systemd with a notify socket.
     bool enabled() const { return !socket_.empty(); }
 
@@ -38,7 +38,7 @@ public:
     /// How often to send WATCHDOG=1 (half of WATCHDOG_USEC), when systemd watches this process.
     std::optional<std::chrono::microseconds> watchdogEvery() const { return watchdogEvery_; }
 
-private:
+  private:
     std::string socket_;
     std::optional<std::chrono::microseconds> watchdogEvery_;
 };
@@ -47,13 +47,13 @@ private:
 /// the process is alive and scheduled. (Each call a pass makes has its own time bound, so a
 /// pass cannot hang without this process noticing.)
 class WatchdogPings {
-public:
+  public:
     explicit WatchdogPings(const SystemdNotifier& notifier);
     ~WatchdogPings();
     WatchdogPings(const WatchdogPings&) = delete;
     WatchdogPings& operator=(const WatchdogPings&) = delete;
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;

@@ -1,7 +1,6 @@
 #include "terminal.hpp"
 
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,7 +17,7 @@ constexpr const char* kClearLine = "\r\033[K";
 Terminal::Terminal() : interactive_(::isatty(STDERR_FILENO) == 1) {}
 
 bool stderrIsJournal(const std::string& journalStream) {
-    struct stat st{};
+    struct stat st {};
     if (journalStream.empty() || ::fstat(2, &st) != 0) return false;
     return journalStream == cat(static_cast<unsigned long long>(st.st_dev), ":",
                                 static_cast<unsigned long long>(st.st_ino));
@@ -27,10 +26,18 @@ bool stderrIsJournal(const std::string& journalStream) {
 std::string journalLine(LogLevel level, std::string_view line) {
     const char* priority = "<6>";
     switch (level) {
-        case LogLevel::Error: priority = "<3>"; break;
-        case LogLevel::Warning: priority = "<4>"; break;
-        case LogLevel::Info: priority = "<6>"; break;
-        case LogLevel::Debug: priority = "<7>"; break;
+        case LogLevel::Error:
+            priority = "<3>";
+            break;
+        case LogLevel::Warning:
+            priority = "<4>";
+            break;
+        case LogLevel::Info:
+            priority = "<6>";
+            break;
+        case LogLevel::Debug:
+            priority = "<7>";
+            break;
     }
     // The time ends at the first space; the level column is 8 wide after it.
     const auto space = line.find(' ');

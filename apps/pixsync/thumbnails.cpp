@@ -1,8 +1,8 @@
 #include "thumbnails.hpp"
 
+#include "media_library.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
-#include "media_library.hpp"
 #include "state_files.hpp"
 
 namespace pixsync::cli {
@@ -26,8 +26,8 @@ std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& l
         mediaSymbol("pixsync_media_open_thumbnails", "for the status page's thumbnails"));
     char error[512] = {};
     const Logger tagged = log.tagged("thumbnails");
-    Thumbnails* thumbnails = open(folder.c_str(), config.thumbnailBytes, &tagged,
-                                  error, sizeof error);
+    Thumbnails* thumbnails =
+        open(folder.c_str(), config.thumbnailBytes, &tagged, error, sizeof error);
     if (!thumbnails) throw configError(error);
     return std::unique_ptr<Thumbnails>(thumbnails);
 }

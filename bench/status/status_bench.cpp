@@ -56,18 +56,23 @@ StatusReport tenRoutes() {
         route.summary.delivered = 800;
         route.summary.lastPass = PassRecord{};
         for (int f = 0; f < 2; ++f)
-            route.summary.recentFailures.push_back(FailureRecord{
-                {route.summary.route, cat("asset-", i, "-", f), route.frames[0]},
-                cat("IMG_", i, f, ".HEIC"), "552 5.3.4 message too big", r.at});
+            route.summary.recentFailures.push_back(
+                FailureRecord{{route.summary.route, cat("asset-", i, "-", f), route.frames[0]},
+                              cat("IMG_", i, f, ".HEIC"),
+                              "552 5.3.4 message too big",
+                              r.at});
         r.routes.push_back(route);
     }
     for (int i = 0; i < 50; ++i)
-        r.recent.push_back(RecentDelivery{{cat("user", i % 10, "@example.com"),
-                                           cat("00000000-0000-4000-8000-0000000000", i),
-                                           "family@mypixstar.com"},
-                                          i % 7 ? DeliveryStatus::Delivered : DeliveryStatus::Failed,
-                                          cat("IMG_", 1000 + i, ".jpg"), AssetKind::Image, "pixstar",
-                                          r.at, i % 7 ? "" : "550 5.1.1 user unknown"});
+        r.recent.push_back(
+            RecentDelivery{{cat("user", i % 10, "@example.com"),
+                            cat("00000000-0000-4000-8000-0000000000", i), "family@mypixstar.com"},
+                           i % 7 ? DeliveryStatus::Delivered : DeliveryStatus::Failed,
+                           cat("IMG_", 1000 + i, ".jpg"),
+                           AssetKind::Image,
+                           "pixstar",
+                           r.at,
+                           i % 7 ? "" : "550 5.1.1 user unknown"});
     return r;
 }
 
@@ -126,12 +131,14 @@ int main(int argc, char** argv) {
             cache.keep(cat("again-", r), ready.path);
             alone.push_back(cpuMs() - start);
         }
-        std::printf("thumbnail, the same frame-ready file again and again: %.1f ms CPU\n", median(alone));
+        std::printf("thumbnail, the same frame-ready file again and again: %.1f ms CPU\n",
+                    median(alone));
     }
-    std::printf("thumbnail of a delivered photo (%s): %.1f ms CPU vs %.1f ms for its transform "
-                "(%.1f %%)\n",
-                argc > 2 ? argv[2] : "synthetic 12 MP",
-                median(thumbnail), median(transform), 100 * median(thumbnail) / median(transform));
+    std::printf(
+        "thumbnail of a delivered photo (%s): %.1f ms CPU vs %.1f ms for its transform "
+        "(%.1f %%)\n",
+        argc > 2 ? argv[2] : "synthetic 12 MP", median(thumbnail), median(transform),
+        100 * median(thumbnail) / median(transform));
     fs::remove_all(dir);
     return 0;
 }

@@ -357,11 +357,12 @@ std::vector<RecentDelivery> JsonStateStore::recentDeliveries(std::size_t limit) 
     result.reserve(newest.size());
     for (const Entry& it : newest) {
         const Delivery& d = it->second;
-        RecentDelivery r{it->first, d.status, "", AssetKind::Other, d.sink,
-                         fromUnixMillis(d.updated), d.detail};
+        RecentDelivery r{
+            it->first, d.status, "", AssetKind::Other, d.sink, fromUnixMillis(d.updated), d.detail};
         const Asset* asset = d.asset.get();
         if (!asset)  // a Delivered record keeps no asset: the route's favorite still names it
-            if (auto known = model_.favorites.find(it->first.route); known != model_.favorites.end())
+            if (auto known = model_.favorites.find(it->first.route);
+                known != model_.favorites.end())
                 if (auto fav = known->second.find(it->first.assetId); fav != known->second.end())
                     asset = &fav->second.asset;
         if (asset) {

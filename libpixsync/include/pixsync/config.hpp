@@ -49,7 +49,7 @@ struct RouteConfig {
     Options sourceOptions;  ///< merged over the source instance's options for this route
     std::string sink;       ///< name of a sink instance
     std::vector<Destination> destinations;
-    std::string where;      ///< "file: routes[2]" or "pixstar_mapping.json: accounts[2] (jane@…)"
+    std::string where;  ///< "file: routes[2]" or "pixstar_mapping.json: accounts[2] (jane@…)"
 };
 
 /// Everything pixsync needs to run.
@@ -57,8 +57,8 @@ struct Config {
     /// What the configuration was read from, for messages ("/srv/pixsync/pixsync.json" or
     /// "/opt/sync/.env + /opt/sync/pixstar_mapping.json").
     std::string origin;
-    bool originalFormat = false;     ///< read from the original service's files
-    std::filesystem::path baseDir;   ///< folder relative paths resolve against
+    bool originalFormat = false;    ///< read from the original service's files
+    std::filesystem::path baseDir;  ///< folder relative paths resolve against
 
     PluginInstance state;
     std::vector<PluginInstance> sources;
@@ -68,8 +68,8 @@ struct Config {
 
     EngineSettings engine;
     Duration pollInterval = std::chrono::seconds(300);
-    std::filesystem::path logFile;       ///< empty: no log file
-    bool logFileIsDefault = false;       ///< logFile is the .env default, not set by the user
+    std::filesystem::path logFile;  ///< empty: no log file
+    bool logFileIsDefault = false;  ///< logFile is the .env default, not set by the user
     std::uint64_t logMaxBytes = 5 * 1024 * 1024;
     unsigned logKeep = 2;
     std::string logLevel = "info";

@@ -10,12 +10,13 @@
 namespace pixsync {
 
 class DeliveredPictures {
-public:
+  public:
     virtual ~DeliveredPictures();
     /// `frameReady` is the image as delivered (a JPEG the sink made); it may be removed as
     /// soon as this returns. Call it after a delivery of the asset succeeded, for images only.
     /// Never throws: a picture that cannot be kept is only missing from the page.
-    virtual void keep(const std::string& assetId, const std::filesystem::path& frameReady) noexcept = 0;
+    virtual void keep(const std::string& assetId,
+                      const std::filesystem::path& frameReady) noexcept = 0;
 };
 
 }  // namespace pixsync

@@ -19,7 +19,7 @@ namespace pixsync {
 
 /// Counters and gauges of a running daemon. Thread-safe: the runner records, the HTTP server reads.
 class Metrics {
-public:
+  public:
     /// Adds one runner cycle; `queueDepth` is the number of queued deliveries after it.
     void recordCycle(const CycleReport& cycle, std::uint64_t queueDepth, TimePoint now);
     /// Replaces the health of sinks and routes (Engine::health()); `queuedBySink` is the
@@ -34,13 +34,13 @@ public:
     /// "ok", or one line per failing sink and route naming it and the reason.
     std::string healthText() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::uint64_t polls_ = 0, pollFailures_ = 0;
     std::uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, paused_ = 0, held_ = 0, bytes_ = 0;
     std::uint64_t queueDepth_ = 0;
-    std::optional<TimePoint> lastSuccess_;  ///< last cycle in which every poll worked
-    std::map<std::string, bool> routeOk_;   ///< the last poll of each route worked
+    std::optional<TimePoint> lastSuccess_;          ///< last cycle in which every poll worked
+    std::map<std::string, bool> routeOk_;           ///< the last poll of each route worked
     std::map<std::string, Duration> pollDuration_;  ///< how long each route's last poll took
     HealthReport health_;
     std::map<std::string, std::uint64_t> queuedBySink_;
@@ -49,12 +49,12 @@ private:
 /// The latest status report, published by the daemon after each cycle (on its own thread,
 /// which owns the state) and read by the server's threads. Thread-safe.
 class StatusBoard {
-public:
+  public:
     void publish(StatusReport report);
     /// The report last published; null before the first.
     std::shared_ptr<const StatusReport> latest() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::shared_ptr<const StatusReport> latest_;
 };
@@ -77,7 +77,7 @@ struct StatusPageSettings {
 /// destruction. Throws Error(Config) naming --listen when the address cannot be used, or is
 /// not loopback and `page.token` is empty.
 class HealthServer {
-public:
+  public:
     HealthServer(const std::string& listen, const Metrics& metrics, StatusPageSettings page = {});
     ~HealthServer();
     HealthServer(const HealthServer&) = delete;
@@ -85,7 +85,7 @@ public:
     /// The port actually listened on.
     int port() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -26,7 +26,7 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
 /// Sources, sinks, store and engine made from a Config. Owns every plugin instance; the
 /// registry must outlive it.
 class Pipeline {
-public:
+  public:
     /// Creates every instance and validates every destination with its sink, before anything
     /// is contacted, then opens the state store in `stateMode` (none: no store and no engine,
     /// for `pixsync check`). Sinks get `pictures` (PluginContext::pictures), which must
@@ -50,7 +50,7 @@ public:
     /// The sink instance of that name, or null.
     Sink* sink(const std::string& name);
 
-private:
+  private:
     Config config_;
     std::unique_ptr<StateStore> store_;
     std::vector<std::pair<std::string, std::unique_ptr<Sink>>> sinks_;

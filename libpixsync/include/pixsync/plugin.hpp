@@ -87,25 +87,32 @@ std::span<const OptionDeclaration> declaredOptions(const PluginDescriptor& descr
 /// The symbol the loader looks for.
 #define PIXSYNC_PLUGIN_ENTRY_SYMBOL "pixsync_plugin_descriptor"
 
-#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE, ...)        \
-    extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*      \
-    pixsync_plugin_descriptor(void) {                                                          \
-        static const ::pixsync::PluginDescriptor descriptor{                                   \
-            ::pixsync::kPluginAbiMajor, ::pixsync::kPluginAbiMinor, KIND, NAME, VERSION,        \
-            DESCRIPTION, SRC, SNK, STATE, ::pixsync::optionList(__VA_ARGS__)};                  \
-        return &descriptor;                                                                    \
+#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE, ...)           \
+    extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*         \
+    pixsync_plugin_descriptor(void) {                                                            \
+        static const ::pixsync::PluginDescriptor descriptor{::pixsync::kPluginAbiMajor,          \
+                                                            ::pixsync::kPluginAbiMinor,          \
+                                                            KIND,                                \
+                                                            NAME,                                \
+                                                            VERSION,                             \
+                                                            DESCRIPTION,                         \
+                                                            SRC,                                 \
+                                                            SNK,                                 \
+                                                            STATE,                               \
+                                                            ::pixsync::optionList(__VA_ARGS__)}; \
+        return &descriptor;                                                                      \
     }
 
 /// Declares a source plugin, optionally with its option declarations (a static array):
 ///   PIXSYNC_SOURCE_PLUGIN("immich", "1.0.0", "Immich favorites", make, kOptions);
-#define PIXSYNC_SOURCE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                       \
+#define PIXSYNC_SOURCE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                        \
     PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Source, NAME, VERSION, DESCRIPTION, FACTORY, \
                            nullptr, nullptr, __VA_ARGS__)
 /// Declares a sink plugin (see PIXSYNC_SOURCE_PLUGIN).
-#define PIXSYNC_SINK_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                         \
-    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Sink, NAME, VERSION, DESCRIPTION, nullptr,   \
+#define PIXSYNC_SINK_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                        \
+    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::Sink, NAME, VERSION, DESCRIPTION, nullptr, \
                            FACTORY, nullptr, __VA_ARGS__)
 /// Declares a state store plugin (see PIXSYNC_SOURCE_PLUGIN).
 #define PIXSYNC_STATE_PLUGIN(NAME, VERSION, DESCRIPTION, FACTORY, ...)                        \
-    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::State, NAME, VERSION, DESCRIPTION, nullptr,  \
+    PIXSYNC_DEFINE_PLUGIN_(::pixsync::PluginKind::State, NAME, VERSION, DESCRIPTION, nullptr, \
                            nullptr, FACTORY, __VA_ARGS__)

@@ -53,10 +53,10 @@ struct DeliveryKey {
 /// A delivery in the outbox.
 struct QueuedDelivery {
     DeliveryKey key;
-    Asset asset;               ///< everything needed to fetch the media again after a restart
-    int attempts = 0;          ///< failed attempts so far (quota pauses do not count)
-    TimePoint nextAttempt{};   ///< not before this time
-    std::string lastError;     ///< reason of the last failed attempt
+    Asset asset;              ///< everything needed to fetch the media again after a restart
+    int attempts = 0;         ///< failed attempts so far (quota pauses do not count)
+    TimePoint nextAttempt{};  ///< not before this time
+    std::string lastError;    ///< reason of the last failed attempt
 };
 
 /// A delivery the engine decided not to make, with the reason.
@@ -68,8 +68,8 @@ struct SkippedDelivery {
 
 /// A route's listing position.
 struct RouteCursor {
-    std::string value;             ///< the source's opaque cursor; empty = none yet
-    TimePoint lastFullListing{};   ///< when the last full listing was committed
+    std::string value;            ///< the source's opaque cursor; empty = none yet
+    TimePoint lastFullListing{};  ///< when the last full listing was committed
 };
 
 /// Everything one poll of one route decided, committed in a single transaction so that a
@@ -90,13 +90,13 @@ struct Plan {
 struct DeliveryRecord {
     DeliveryKey key;
     DeliveryStatus status = DeliveryStatus::Delivered;  ///< Queued means "will retry"
-    std::string checksum;       ///< of the asset, for the cross-route duplicate check
-    std::string sink;           ///< sink instance name, for rate-limit counting
-    int attempts = 0;           ///< attempts so far, including this one
-    TimePoint at{};             ///< when the attempt finished
-    TimePoint nextAttempt{};    ///< for Queued
-    std::string detail;         ///< failure or retry reason; empty for Delivered
-    std::uint64_t bytes = 0;    ///< bytes sent, for Delivered
+    std::string checksum;     ///< of the asset, for the cross-route duplicate check
+    std::string sink;         ///< sink instance name, for rate-limit counting
+    int attempts = 0;         ///< attempts so far, including this one
+    TimePoint at{};           ///< when the attempt finished
+    TimePoint nextAttempt{};  ///< for Queued
+    std::string detail;       ///< failure or retry reason; empty for Delivered
+    std::uint64_t bytes = 0;  ///< bytes sent, for Delivered
 };
 
 /// One pass over one route, for `pixsync status`.
@@ -123,12 +123,13 @@ struct FailureRecord {
 /// Counts for one route, for `pixsync status`.
 struct RouteSummary {
     std::string route;
-    std::uint64_t favorites = 0;  ///< known assets still current (seen in the last full listing or since)
+    std::uint64_t favorites =
+        0;  ///< known assets still current (seen in the last full listing or since)
     std::uint64_t delivered = 0;  ///< delivery records, one per (asset, destination)
     std::uint64_t queued = 0;
     std::uint64_t failed = 0;
     std::uint64_t skipped = 0;
-    std::optional<TimePoint> nextAttempt;  ///< earliest queued attempt
+    std::optional<TimePoint> nextAttempt;       ///< earliest queued attempt
     std::vector<FailureRecord> recentFailures;  ///< newest first, at most 20
     std::optional<PassRecord> lastPass;
 };
@@ -139,9 +140,10 @@ struct RecentDelivery {
     DeliveryStatus status = DeliveryStatus::Delivered;  ///< Delivered or Failed
     std::string fileName;  ///< the photo's file name, as the source named it (may be empty)
     AssetKind kind = AssetKind::Other;
-    std::string sink;    ///< sink instance name
-    TimePoint at{};      ///< when the outcome was recorded
-    std::string detail;  ///< the failure's reason; for Delivered, what the sink reported (if anything)
+    std::string sink;  ///< sink instance name
+    TimePoint at{};    ///< when the outcome was recorded
+    std::string
+        detail;  ///< the failure's reason; for Delivered, what the sink reported (if anything)
 };
 
 /// How a store is opened.
@@ -152,7 +154,7 @@ enum class OpenMode {
 
 /// Durable state. See the file comment for the contract.
 class StateStore {
-public:
+  public:
     virtual ~StateStore() = default;
 
     /// The route's cursor, if it ever had one.
@@ -201,8 +203,8 @@ public:
 
     // --- ABI 2.3 ---
     /// The newest Delivered and Failed outcomes of every route, newest first (outcomes recorded in
-    /// the same millisecond in any order), at most `limit`. Records imported from the original service
-    /// (destination kAllDestinations) are not outcomes and are left out. Works read-only.
+    /// the same millisecond in any order), at most `limit`. Records imported from the original
+    /// service (destination kAllDestinations) are not outcomes and are left out. Works read-only.
     /// A store that keeps no such history may return nothing (the default); the host never
     /// calls this on a store built before ABI 2.3.
     virtual std::vector<RecentDelivery> recentDeliveries(std::size_t limit);

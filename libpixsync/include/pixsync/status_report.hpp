@@ -21,7 +21,8 @@ namespace pixsync {
 struct SinkStatus {
     ComponentHealth health;
     std::uint64_t queued = 0;
-    std::optional<TimePoint> emptiesAt;  ///< when the queue is sent at the limits; none: no limits or failing
+    std::optional<TimePoint>
+        emptiesAt;  ///< when the queue is sent at the limits; none: no limits or failing
     std::uint64_t sentLastMinute = 0, sentLastDay = 0;  ///< deliveries, as the limits count them
 };
 
@@ -38,11 +39,11 @@ struct RouteStatus {
 /// The model behind every status output.
 struct StatusReport {
     TimePoint at{};
-    std::optional<long> daemonPid;        ///< the running daemon, if any
-    std::optional<TimePoint> healthAt;    ///< when the engine last recorded the health
-    std::vector<SinkStatus> sinks;        ///< in configuration order
-    std::vector<RouteStatus> routes;      ///< in configuration order
-    std::vector<RecentDelivery> recent;   ///< newest first
+    std::optional<long> daemonPid;       ///< the running daemon, if any
+    std::optional<TimePoint> healthAt;   ///< when the engine last recorded the health
+    std::vector<SinkStatus> sinks;       ///< in configuration order
+    std::vector<RouteStatus> routes;     ///< in configuration order
+    std::vector<RecentDelivery> recent;  ///< newest first
 
     /// False when a sink or route is failing or held.
     bool ok() const;

@@ -11,13 +11,13 @@
 #include <optional>
 #include <string>
 
-#include "pixsync/thumbnails.hpp"
 #include "pixsync/log.hpp"
+#include "pixsync/thumbnails.hpp"
 
 namespace pixsync {
 
 class ThumbnailCache final : public Thumbnails {
-public:
+  public:
     /// Longest side of a thumbnail, in pixels.
     static constexpr int kLongestSide = 256;
 
@@ -27,14 +27,15 @@ public:
     ThumbnailCache(std::filesystem::path folder, std::uint64_t maxBytes, Logger log);
 
     /// Makes and stores the thumbnail of `assetId` (replacing an older one).
-    void keep(const std::string& assetId, const std::filesystem::path& frameReady) noexcept override;
+    void keep(const std::string& assetId,
+              const std::filesystem::path& frameReady) noexcept override;
 
     bool has(const std::string& assetId) const override;
     std::optional<std::string> read(const std::string& assetId) const override;
     /// Bytes kept in all.
     std::uint64_t bytes() const;
 
-private:
+  private:
     struct Entry {
         std::uint64_t size = 0;
         std::uint64_t age = 0;  ///< order of arrival: lower is older
@@ -55,7 +56,6 @@ private:
 /// For a program that loads pixsync::media with dlopen (the pixsync command): a new
 /// ThumbnailCache, or null with the reason in `error`. Delete it through the pointer.
 extern "C" pixsync::Thumbnails* pixsync_media_open_thumbnails(const char* folder,
-                                                               std::uint64_t maxBytes,
-                                                               const pixsync::Logger* log,
-                                                               char* error,
-                                                               unsigned long errorSize);
+                                                              std::uint64_t maxBytes,
+                                                              const pixsync::Logger* log,
+                                                              char* error, unsigned long errorSize);

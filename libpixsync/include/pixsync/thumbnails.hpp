@@ -12,7 +12,7 @@
 namespace pixsync {
 
 class Thumbnails : public DeliveredPictures {
-public:
+  public:
     ~Thumbnails() override;
     /// True when a thumbnail of `assetId` is kept.
     virtual bool has(const std::string& assetId) const = 0;

@@ -53,15 +53,27 @@ std::string substitute(const std::string& text, const Environment& env, const st
         else if (hasFallback)
             value = fallback;
         else
-            throw configError(cat(file, ": line ", line, ": ${", name, "} is not set in the environment "
-                                  "(export it, or write ${", name, ":-default})"));
+            throw configError(cat(file, ": line ", line, ": ${", name,
+                                  "} is not set in the environment "
+                                  "(export it, or write ${",
+                                  name, ":-default})"));
         for (char v : value) {
             switch (v) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
                 default:
                     if (static_cast<unsigned char>(v) < 0x20) continue;
                     out += v;
@@ -119,12 +131,15 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     checkKeys(root, core_options::topLevel(), "a native config");
 
     if (!root.has("state"))
-        throw configError(file.string() + ": \"state\" is missing: add e.g. "
-                                          "\"state\": {\"plugin\": \"sqlite\", \"options\": {\"path\": \"pixsync_state.db\"}}");
+        throw configError(
+            file.string() +
+            ": \"state\" is missing: add e.g. "
+            "\"state\": {\"plugin\": \"sqlite\", \"options\": {\"path\": \"pixsync_state.db\"}}");
     config.state = readInstance(root.object("state"), "state");
     config.sources = readInstances(root, "sources");
     config.sinks = readInstances(root, "sinks");
-    if (config.sources.empty()) throw configError(file.string() + ": \"sources\" is missing or empty");
+    if (config.sources.empty())
+        throw configError(file.string() + ": \"sources\" is missing or empty");
     if (config.sinks.empty()) throw configError(file.string() + ": \"sinks\" is missing or empty");
 
     auto routes = root.objectList("routes");
@@ -139,23 +154,27 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
             throw configError(cat(r.where("id"), ": the route id '", route.id, "' is used twice"));
         route.label = r.string("label", route.id);
         route.source = r.string("source", config.sources.size() == 1 ? config.sources[0].name : "");
-        if (route.source.empty()) throw configError(r.where("source") + " is missing: name one of the sources");
+        if (route.source.empty())
+            throw configError(r.where("source") + " is missing: name one of the sources");
         if (!config.findSource(route.source))
             throw configError(cat(r.where("source"), ": no source is named '", route.source, "'"));
         route.sink = r.string("sink", config.sinks.size() == 1 ? config.sinks[0].name : "");
-        if (route.sink.empty()) throw configError(r.where("sink") + " is missing: name one of the sinks");
+        if (route.sink.empty())
+            throw configError(r.where("sink") + " is missing: name one of the sinks");
         if (!config.findSink(route.sink))
             throw configError(cat(r.where("sink"), ": no sink is named '", route.sink, "'"));
         route.sourceOptions = r.object("source_options");
         // Destinations are strings, or objects {"address": ..., "profile": ...}.
         if (!r.has("destinations"))
-            throw configError(r.where("destinations") + " is missing: list the frames this route feeds");
+            throw configError(r.where("destinations") +
+                              " is missing: list the frames this route feeds");
         for (const auto& d : r.objectList("destinations", "address")) {
             checkKeys(d, core_options::destination(), "a destination");
             route.destinations.push_back({trim(d.string("address")), d.string("profile", "")});
         }
         if (route.destinations.empty())
-            throw configError(r.where("destinations") + " is empty: list the frames this route feeds");
+            throw configError(r.where("destinations") +
+                              " is empty: list the frames this route feeds");
         collectSecrets(config, route.sourceOptions);
         config.routes.push_back(std::move(route));
     }
@@ -166,11 +185,14 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
 
     for (const auto& d : root.stringList("plugin_dirs"))
         config.pluginDirs.push_back(fs::path(d).is_relative() ? config.baseDir / d : fs::path(d));
-    config.pollInterval = std::chrono::seconds(root.integer("poll_interval_seconds", 300, 10, 7 * 24 * 3600));
-    config.engine.reconcileInterval = std::chrono::hours(root.integer("reconcile_hours", 24, 1, 24 * 365));
+    config.pollInterval =
+        std::chrono::seconds(root.integer("poll_interval_seconds", 300, 10, 7 * 24 * 3600));
+    config.engine.reconcileInterval =
+        std::chrono::hours(root.integer("reconcile_hours", 24, 1, 24 * 365));
     config.engine.maxAttempts = static_cast<int>(root.integer("max_attempts", 10, 1, 1000));
     config.engine.startFromNow = root.boolean("start_from_now", false);
-    config.engine.backoffBase = std::chrono::seconds(root.integer("retry_base_seconds", 60, 1, 24 * 3600));
+    config.engine.backoffBase =
+        std::chrono::seconds(root.integer("retry_base_seconds", 60, 1, 24 * 3600));
     Options log = root.object("log");
     checkKeys(log, core_options::log(), "the log settings");
     config.logFile = log.path("file", "");
@@ -178,7 +200,8 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.logMaxBytes = static_cast<std::uint64_t>(log.integer("max_mb", 5, 1, 1024)) << 20;
     config.logKeep = static_cast<unsigned>(log.integer("keep", 2, 1, 100));
     config.listenToken = root.string("listen_token", "");
-    config.thumbnailBytes = static_cast<std::uint64_t>(root.integer("thumbnails_mb", 20, 0, 1024)) << 20;
+    config.thumbnailBytes = static_cast<std::uint64_t>(root.integer("thumbnails_mb", 20, 0, 1024))
+                            << 20;
     if (!config.listenToken.empty()) config.secrets.push_back(config.listenToken);
     return config;
 }

@@ -108,7 +108,8 @@ std::int64_t envInteger(const Environment& env, const std::string& key, std::int
     return o.integer(toLower(key), fallback, min, max);
 }
 
-bool envBoolean(const Environment& env, const std::string& key, bool fallback, const std::string& origin) {
+bool envBoolean(const Environment& env, const std::string& key, bool fallback,
+                const std::string& origin) {
     Options o;
     if (auto v = get(env, key); !v.empty()) o.set(toLower(key), v);
     o.describe(origin, KeyStyle::Env, {});
@@ -134,8 +135,9 @@ void readMapping(Config& config, const fs::path& mappingPath) {
             throw configError(cat(file, ": defaultPixstarEmails[", i, "] '", defaults[i],
                                   "' is not an e-mail address (expected name@mypixstar.com)"));
     if (!mapping.has("accounts"))
-        throw configError(file + ": \"accounts\" is missing: list each Immich user with immichUser, "
-                                 "immichApiKey and pixstarEmails");
+        throw configError(file +
+                          ": \"accounts\" is missing: list each Immich user with immichUser, "
+                          "immichApiKey and pixstarEmails");
     auto accounts = mapping.objectList("accounts");
     if (accounts.empty())
         throw configError(file + ": \"accounts\" is empty: add at least one Immich user");
@@ -170,13 +172,15 @@ void readMapping(Config& config, const fs::path& mappingPath) {
             throw configError(account + ": this immichUser appears twice; merge the two entries");
         auto key = a.optionalString("immichApiKey");
         if (!key || trim(*key).empty())
-            throw configError(account + ": immichApiKey is missing: create an API key in Immich "
-                                        "(Account Settings > API Keys) while logged in as this user");
+            throw configError(account +
+                              ": immichApiKey is missing: create an API key in Immich "
+                              "(Account Settings > API Keys) while logged in as this user");
         std::vector<std::string> frames = a.stringList("pixstarEmails");
         if (frames.empty()) frames = defaults;
         if (frames.empty())
-            throw configError(account + ": has no pixstarEmails and defaultPixstarEmails is empty: "
-                                        "add this user's frame address(es)");
+            throw configError(account +
+                              ": has no pixstarEmails and defaultPixstarEmails is empty: "
+                              "add this user's frame address(es)");
         RouteConfig route;
         route.id = trim(*user);
         route.label = route.id;
@@ -220,9 +224,10 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     const std::string envOrigin = haveFile ? envFile.string() : std::string("the environment");
     if (get(env, "IMMICH_BASE_URL").empty()) {
         if (!haveFile)
-            throw configError(cat("no configuration found: ", envFile.string(),
-                                  " does not exist. Run pixsync in the folder holding your .env and "
-                                  "pixstar_mapping.json, or pass --env-file FILE or --config FILE"));
+            throw configError(
+                cat("no configuration found: ", envFile.string(),
+                    " does not exist. Run pixsync in the folder holding your .env and "
+                    "pixstar_mapping.json, or pass --env-file FILE or --config FILE"));
         throw configError(envOrigin + ": IMMICH_BASE_URL is missing" +
                           nearMiss(fromFile, "IMMICH_BASE_URL") +
                           ": set it to your Immich server's API address, e.g. "
@@ -233,7 +238,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
 
     const fs::path mappingPath =
         resolve(config.baseDir, get(env, "PIXSTAR_MAPPING_PATH", "pixstar_mapping.json"));
-    const fs::path statePath = resolve(config.baseDir, get(env, "STATE_PATH", "pixstar_sync_state.json"));
+    const fs::path statePath =
+        resolve(config.baseDir, get(env, "STATE_PATH", "pixstar_sync_state.json"));
     config.origin = cat(envOrigin, " + ", mappingPath.string());
 
     readMapping(config, mappingPath);
@@ -258,7 +264,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
             .set("import_original", statePath.string());
         config.state = {"state", "sqlite", state};
     } else {
-        throw configError(envOrigin + ": STATE_BACKEND is '" + backend + "': use sqlite (the default) or json");
+        throw configError(envOrigin + ": STATE_BACKEND is '" + backend +
+                          "': use sqlite (the default) or json");
     }
     config.state.options.describe(envOrigin, KeyStyle::Env, config.baseDir);
 
@@ -266,17 +273,20 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
         envInteger(env, "POLL_INTERVAL_SECONDS", 300, 10, 7 * 24 * 3600, envOrigin));
     config.engine.reconcileInterval =
         std::chrono::hours(envInteger(env, "RECONCILE_HOURS", 24, 1, 24 * 365, envOrigin));
-    config.engine.maxAttempts = static_cast<int>(envInteger(env, "MAX_ATTEMPTS", 10, 1, 1000, envOrigin));
+    config.engine.maxAttempts =
+        static_cast<int>(envInteger(env, "MAX_ATTEMPTS", 10, 1, 1000, envOrigin));
     config.engine.startFromNow = envBoolean(env, "START_FROM_NOW", false, envOrigin);
     config.engine.backoffBase =
         std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 60, 1, 24 * 3600, envOrigin));
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));
     config.logFileIsDefault = get(env, "LOG_FILE").empty();
     config.logLevel = get(env, "LOG_LEVEL", "info");
-    config.logMaxBytes = static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;
+    config.logMaxBytes =
+        static_cast<std::uint64_t>(envInteger(env, "LOG_MAX_MB", 5, 1, 1024, envOrigin)) << 20;
     config.logKeep = static_cast<unsigned>(envInteger(env, "LOG_KEEP", 2, 1, 100, envOrigin));
     config.thumbnailBytes =
-        static_cast<std::uint64_t>(envInteger(env, "PIXSYNC_THUMBNAILS_MB", 20, 0, 1024, envOrigin)) << 20;
+        static_cast<std::uint64_t>(envInteger(env, "PIXSYNC_THUMBNAILS_MB", 20, 0, 1024, envOrigin))
+        << 20;
     if (auto dirs = get(env, "PIXSYNC_PLUGIN_PATH"); !dirs.empty())
         for (const auto& d : split(dirs, ':'))
             if (!d.empty()) config.pluginDirs.push_back(resolve(config.baseDir, d));

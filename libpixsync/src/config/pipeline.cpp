@@ -1,9 +1,9 @@
 #include "pixsync/pipeline.hpp"
 
+#include "engine/plugin_call.hpp"
 #include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
-#include "engine/plugin_call.hpp"
 #include "state/older_state_store.hpp"
 
 namespace pixsync {
@@ -136,7 +136,8 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                                                          contextFor(s.name, log, clock, pictures));
                 },
                 ErrorKind::Plugin);
-            if (!sink) throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
+            if (!sink)
+                throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
             sinks_.emplace_back(s.name, std::move(sink));
         } catch (const Error& e) {
             rethrowWithPlace(e, cat(config_.origin, ": sink '", s.name, "'"), config_.origin);
@@ -155,7 +156,8 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                         options, contextFor(cat(source->name, ":", r.id), log, clock));
                 },
                 ErrorKind::Plugin);
-            if (!src) throw pluginError(plugin.file.string() + ": the source factory returned nothing");
+            if (!src)
+                throw pluginError(plugin.file.string() + ": the source factory returned nothing");
             sources_.push_back(std::move(src));
         } catch (const Error& e) {
             rethrowWithPlace(e, r.where, config_.origin);

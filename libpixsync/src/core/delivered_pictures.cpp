@@ -1,4 +1,5 @@
 #include "pixsync/delivered_pictures.hpp"
+
 #include "pixsync/thumbnails.hpp"
 
 namespace pixsync {

@@ -1,5 +1,6 @@
-// /healthz, /metrics, the status page and /api/status over Poco's HTTP server connections, behind a request gate that
-// bounds how long and how much a client may take to send its request (request_gate.hpp).
+// /healthz, /metrics, the status page and /api/status over Poco's HTTP server connections, behind a
+// request gate that bounds how long and how much a client may take to send its request
+// (request_gate.hpp).
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerConnectionFactory.h>
@@ -13,10 +14,10 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include "listen_access.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/health.hpp"
 #include "pixsync/strings.hpp"
-#include "listen_access.hpp"
 #include "request_gate.hpp"
 #include "status_page.hpp"
 
@@ -38,7 +39,7 @@ void secureHeaders(Poco::Net::HTTPServerResponse& response, bool page) {
 }
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
-public:
+  public:
     Handler(const Metrics& m, const StatusPageSettings& page) : metrics_(m), page_(page) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -61,8 +62,9 @@ public:
         } else if (!allowed) {
             response.setStatus(HTTPResponse::HTTP_UNAUTHORIZED);
             response.set("WWW-Authenticate", "Basic realm=\"pixsync\", charset=\"UTF-8\"");
-            body = "this needs the listen token: Authorization: Bearer <token>, or HTTP Basic "
-                   "with the token as password\n";
+            body =
+                "this needs the listen token: Authorization: Bearer <token>, or HTTP Basic "
+                "with the token as password\n";
         } else if (uri == "/metrics") {
             type = "text/plain; version=0.0.4";
             body = metrics_.prometheus();
@@ -77,9 +79,10 @@ public:
                 type = "text/html; charset=utf-8";
                 const Thumbnails* thumbnails = page_.thumbnails;
                 body = renderStatusPage(
-                    *report, StatusPageInfo{page_.pollInterval, [thumbnails](const std::string& id) {
-                                                return thumbnails && thumbnails->has(id);
-                                            }});
+                    *report,
+                    StatusPageInfo{page_.pollInterval, [thumbnails](const std::string& id) {
+                                       return thumbnails && thumbnails->has(id);
+                                   }});
             } else {
                 type = "application/json";
                 body = statusJson(*report) + "\n";
@@ -112,19 +115,20 @@ public:
         response.send() << body;
     }
 
-private:
+  private:
     const Metrics& metrics_;
     const StatusPageSettings& page_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
-public:
+  public:
     Factory(const Metrics& m, const StatusPageSettings& page) : metrics_(m), page_(page) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
         return new Handler(metrics_, page_);
     }
 
-private:
+  private:
     const Metrics& metrics_;
     const StatusPageSettings& page_;
 };
@@ -181,8 +185,8 @@ HealthServer::HealthServer(const std::string& listen, const Metrics& metrics,
     params->setKeepAlive(false);
     params->setTimeout(Poco::Timespan(5, 0));
     impl_->dispatcher = new Poco::Net::TCPServerDispatcher(
-        new Poco::Net::HTTPServerConnectionFactory(params, new Factory(metrics, impl_->page)), impl_->workers,
-        params);
+        new Poco::Net::HTTPServerConnectionFactory(params, new Factory(metrics, impl_->page)),
+        impl_->workers, params);
     Poco::Net::TCPServerDispatcher* dispatcher = impl_->dispatcher;
     impl_->gate = std::make_unique<RequestGate>(
         impl_->socket, RequestGateLimits{},

@@ -10,7 +10,7 @@ namespace pixsync {
 namespace {
 
 class StatusWriter {
-public:
+  public:
     std::string write(const StatusReport& report) {
         w_.StartObject();
         key("version");
@@ -44,7 +44,7 @@ public:
         return std::string(buffer_.GetString(), buffer_.GetSize());
     }
 
-private:
+  private:
     void key(const char* k) { w_.Key(k); }
     void str(const std::string& v) {
         w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));

@@ -87,14 +87,13 @@ void banner(std::string& out, const StatusReport& r, const StatusPageInfo& info)
     if (problems.empty()) {
         out += "ok";
     } else {
-        for (std::size_t i = 0; i < problems.size(); ++i)
-            out += (i ? "<br>" : "") + problems[i];
+        for (std::size_t i = 0; i < problems.size(); ++i) out += (i ? "<br>" : "") + problems[i];
     }
     out += "</div><p class=\"muted\" id=\"polling\">";
     if (info.pollInterval)
-        out += cat("polling every ",
-                   std::chrono::duration_cast<std::chrono::seconds>(*info.pollInterval).count(),
-                   " s");
+        out +=
+            cat("polling every ",
+                std::chrono::duration_cast<std::chrono::seconds>(*info.pollInterval).count(), " s");
     else
         out += "not polling";
     out += cat(" &middot; as of ", when(r.at), "</p>");
@@ -105,11 +104,11 @@ void sinkCards(std::string& out, const StatusReport& r) {
     for (const auto& s : r.sinks) {
         const ComponentHealth& h = s.health;
         out += cat("<div class=\"card sink\"><h3>", text(h.name), "</h3><div class=\"",
-                   toneOf(h.state), "\">", describeHtml(h), "</div><div class=\"muted\">",
-                   s.queued, " queued", "<br>sent in the last minute ", s.sentLastMinute,
+                   toneOf(h.state), "\">", describeHtml(h), "</div><div class=\"muted\">", s.queued,
+                   " queued", "<br>sent in the last minute ", s.sentLastMinute,
                    h.perMinute ? cat(" of ", h.perMinute) : "", ", last 24 h ", s.sentLastDay,
-                   h.perDay ? cat(" of ", h.perDay) : "",
-                   "<br>last delivery ", when(h.lastSuccess, "none yet"), "</div></div>");
+                   h.perDay ? cat(" of ", h.perDay) : "", "<br>last delivery ",
+                   when(h.lastSuccess, "none yet"), "</div></div>");
     }
     out += "</div>";
 }
@@ -160,10 +159,12 @@ void recentList(std::string& out, const StatusReport& r, const StatusPageInfo& i
                        escape(html::urlSegment(d.key.assetId)), "\">");
         else
             out += "<div class=\"thumb\">&#8212;</div>";
-        out += cat("<div><div class=\"file\">",
-                   text(d.fileName.empty() ? d.key.assetId : d.fileName), "</div><div class=\"muted\">",
-                   d.status == DeliveryStatus::Delivered ? "delivered" : "<strong class=\"failed\">failed</strong>", " to ",
-                   text(d.key.destination), " &middot; ", when(d.at));
+        out +=
+            cat("<div><div class=\"file\">", text(d.fileName.empty() ? d.key.assetId : d.fileName),
+                "</div><div class=\"muted\">",
+                d.status == DeliveryStatus::Delivered ? "delivered"
+                                                      : "<strong class=\"failed\">failed</strong>",
+                " to ", text(d.key.destination), " &middot; ", when(d.at));
         if (d.status == DeliveryStatus::Failed && !d.detail.empty())
             out += cat("<br>", text(d.detail));
         out += "</div></div></li>";
@@ -181,9 +182,10 @@ void failures(std::string& out, const StatusReport& r) {
         if (s.recentFailures.empty()) continue;
         out += cat("<div class=\"card failures\"><h3>", text(s.route), "</h3><ul>");
         for (const auto& f : s.recentFailures)
-            out += cat("<li class=\"failure\"><bdi>", escape(f.fileName.empty() ? f.key.assetId : f.fileName),
-                       "</bdi> to ", text(f.key.destination), ": <span class=\"reason\">",
-                       text(f.reason), "</span></li>");
+            out += cat("<li class=\"failure\"><bdi>",
+                       escape(f.fileName.empty() ? f.key.assetId : f.fileName), "</bdi> to ",
+                       text(f.key.destination), ": <span class=\"reason\">", text(f.reason),
+                       "</span></li>");
         // resend takes whole routes: it queues every current favorite of this one again.
         out += cat("</ul><div class=\"muted\">to send this route's favorites again: <code>",
                    "pixsync resend --user ", escape(shellQuote(s.route)), "</code></div></div>");
@@ -195,9 +197,10 @@ void failures(std::string& out, const StatusReport& r) {
 std::string renderStatusPage(const StatusReport& report, const StatusPageInfo& info) {
     std::string out;
     out.reserve(16 * 1024);
-    out += "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-           "<meta http-equiv=\"refresh\" content=\"30\"><title>pixsync</title><style>";
+    out +=
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        "<meta http-equiv=\"refresh\" content=\"30\"><title>pixsync</title><style>";
     out += kStyle;
     out += "</style></head><body><h1>pixsync</h1>";
     banner(out, report, info);

@@ -96,7 +96,8 @@ StatusReport buildStatusReport(const Config& config, StateStore& store,
         for (const auto& d : r.destinations) v.frames.push_back(d.address);
         v.health = healthOf(health, false, r.id);
         // A failed last poll is a failing route, even before any health was recorded.
-        if (v.summary.lastPass && !v.summary.lastPass->error.empty() && !isFailing(v.health.state)) {
+        if (v.summary.lastPass && !v.summary.lastPass->error.empty() &&
+            !isFailing(v.health.state)) {
             v.health.state = HealthState::Failing;
             v.health.reason = v.summary.lastPass->error;
             v.health.since = v.summary.lastPass->finished;

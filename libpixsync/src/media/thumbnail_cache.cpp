@@ -19,7 +19,7 @@ namespace pixsync {
 
 namespace {
 
-constexpr std::size_t kMaxIdBytes = 128;               // ids longer than this get no thumbnail
+constexpr std::size_t kMaxIdBytes = 128;                   // ids longer than this get no thumbnail
 constexpr std::uintmax_t kMaxThumbnailBytes = 256 * 1024;  // a 256 px JPEG is ~10-30 kB
 constexpr const char* kSuffix = ".jpg";
 
@@ -41,9 +41,12 @@ std::optional<std::string> idOfHex(const std::string& hex) {
         int value = 0;
         for (char c : hex.substr(i, 2)) {
             value <<= 4;
-            if (c >= '0' && c <= '9') value |= c - '0';
-            else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
-            else return std::nullopt;
+            if (c >= '0' && c <= '9')
+                value |= c - '0';
+            else if (c >= 'a' && c <= 'f')
+                value |= c - 'a' + 10;
+            else
+                return std::nullopt;
         }
         id += static_cast<char>(value);
     }
@@ -64,16 +67,18 @@ vips::VImage thumbnailOf(const fs::path& picture) {
     using vips::VImage;
     constexpr int kSide = ThumbnailCache::kLongestSide;
     if (!isJpeg(picture))
-        return VImage::thumbnail(picture.c_str(), kSide,
-                                 VImage::option()->set("height", kSide)->set("size", VIPS_SIZE_DOWN));
+        return VImage::thumbnail(
+            picture.c_str(), kSide,
+            VImage::option()->set("height", kSide)->set("size", VIPS_SIZE_DOWN));
     const VImage header = VImage::new_from_file(picture.c_str());
     const int longest = std::max(header.width(), header.height());
     int shrink = 1;
     while (shrink < 8 && longest / (shrink * 2) >= kSide) shrink *= 2;
-    VImage image = VImage::new_from_file(
-        picture.c_str(),
-        VImage::option()->set("shrink", shrink)->set("access", VIPS_ACCESS_SEQUENTIAL)->set(
-            "fail_on", VIPS_FAIL_ON_ERROR));
+    VImage image =
+        VImage::new_from_file(picture.c_str(), VImage::option()
+                                                   ->set("shrink", shrink)
+                                                   ->set("access", VIPS_ACCESS_SEQUENTIAL)
+                                                   ->set("fail_on", VIPS_FAIL_ON_ERROR));
     const int side = std::max(image.width(), image.height());
     if (side > kSide) image = image.resize(static_cast<double>(kSide) / side);
     return image;
@@ -87,9 +92,10 @@ ThumbnailCache::ThumbnailCache(fs::path folder, std::uint64_t maxBytes, Logger l
     fs::create_directories(folder_, ec);
     if (!ec) ::chmod(folder_.c_str(), 0700);  // family photos
     if (ec || !fs::is_directory(folder_))
-        throw configError(cat("cannot use ", folder_.string(), " for the status page's thumbnails: ",
-                              ec ? ec.message() : "not a folder",
-                              " (make it writable, or set the thumbnail size to 0)"));
+        throw configError(
+            cat("cannot use ", folder_.string(),
+                " for the status page's thumbnails: ", ec ? ec.message() : "not a folder",
+                " (make it writable, or set the thumbnail size to 0)"));
     // Take over what an earlier run kept, oldest first by time of writing.
     struct Found {
         std::string id;
@@ -129,8 +135,8 @@ void ThumbnailCache::keep(const std::string& assetId, const fs::path& frameReady
     const fs::path temporary = folder_ / cat(".tmp-", ::getpid(), "-", hexOf(assetId));
     try {
         media::ensureVipsStarted();
-        thumbnailOf(frameReady).jpegsave(temporary.c_str(),
-                                         vips::VImage::option()->set("Q", 75)->set("strip", true));
+        thumbnailOf(frameReady)
+            .jpegsave(temporary.c_str(), vips::VImage::option()->set("Q", 75)->set("strip", true));
         std::error_code ec;
         const auto size = fs::file_size(temporary, ec);
         if (ec || size > kMaxThumbnailBytes || size > maxBytes_) {
@@ -153,9 +159,9 @@ void ThumbnailCache::keep(const std::string& assetId, const fs::path& frameReady
 
 void ThumbnailCache::dropOldestOverBound() {
     while (total_ > maxBytes_ && !entries_.empty()) {
-        auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-            return a.second.age < b.second.age;
-        });
+        auto oldest = std::min_element(
+            entries_.begin(), entries_.end(),
+            [](const auto& a, const auto& b) { return a.second.age < b.second.age; });
         std::error_code ec;
         fs::remove(fileOf(oldest->first), ec);
         total_ -= oldest->second.size;
@@ -189,9 +195,9 @@ std::uint64_t ThumbnailCache::bytes() const {
 
 }  // namespace pixsync
 
-extern "C" __attribute__((visibility("default"))) pixsync::Thumbnails* pixsync_media_open_thumbnails(
-    const char* folder, std::uint64_t maxBytes, const pixsync::Logger* log, char* error,
-    unsigned long errorSize) {
+extern "C" __attribute__((visibility("default"))) pixsync::Thumbnails*
+pixsync_media_open_thumbnails(const char* folder, std::uint64_t maxBytes,
+                              const pixsync::Logger* log, char* error, unsigned long errorSize) {
     try {
         return new pixsync::ThumbnailCache(folder, maxBytes, log ? *log : pixsync::Logger{});
     } catch (const std::exception& e) {

@@ -259,8 +259,10 @@ TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFa
 
     // Still running two polls later, and `status` says the same.
     const long polls = metricValue(get("/metrics"), "pixsync_polls_total");
-    ASSERT_TRUE(waitFor([&] { return metricValue(get("/metrics"), "pixsync_polls_total") >= polls + 2; }, 30s))
-        << "two more polls within 30 s (" << polls << " before):\n" << log();
+    ASSERT_TRUE(waitFor(
+        [&] { return metricValue(get("/metrics"), "pixsync_polls_total") >= polls + 2; }, 30s))
+        << "two more polls within 30 s (" << polls << " before):\n"
+        << log();
     EXPECT_EQ(::kill(daemon.pid(), 0), 0) << log();
     auto status = pixsync({"status"});
     EXPECT_EQ(status.exitCode, 1) << status.out;

@@ -50,7 +50,7 @@ inline bool waitFor(const std::function<bool()>& condition, std::chrono::seconds
 
 /// `pixsync` in the background, its output appended to a file.
 class PixsyncProcess : public BackgroundProcess {
-public:
+  public:
     PixsyncProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                    const std::filesystem::path& output,
                    const std::map<std::string, std::string>& env = {})

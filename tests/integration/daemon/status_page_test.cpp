@@ -61,10 +61,11 @@ class StatusPageTest : public DaemonTest {
     void SetUp() override {
         startImmich(2);
         // A hostile file name, and a frame that refuses everything (a failure with a reason).
-        immich->admin("POST", "/assets",
-                      R"({"id": "00000000-0000-4000-8000-00000000beef", "owner": "john@example.com", "file": ")" +
-                          (mediaFixtures() / "orientation-1.jpg").string() +
-                          R"(", "originalFileName": "<img src=x onerror=\"document.title='pwned'\">.jpg", "checksum": "ZZZZZZZZZZZZZZZZZZZZZZZZZZA="})");
+        immich->admin(
+            "POST", "/assets",
+            R"({"id": "00000000-0000-4000-8000-00000000beef", "owner": "john@example.com", "file": ")" +
+                (mediaFixtures() / "orientation-1.jpg").string() +
+                R"(", "originalFileName": "<img src=x onerror=\"document.title='pwned'\">.jpg", "checksum": "ZZZZZZZZZZZZZZZZZZZZZZZZZZA="})");
         SmtpServerOptions o;
         o.authUser = kSmtpUser;
         o.authPassword = kSmtpPassword;
@@ -100,7 +101,8 @@ class StatusPageTest : public DaemonTest {
         a.status = std::atoi(line.c_str());
         while (std::getline(in, line) && !line.empty()) {
             const auto colon = line.find(": ");
-            if (colon != std::string::npos) a.headers[line.substr(0, colon)] = line.substr(colon + 2);
+            if (colon != std::string::npos)
+                a.headers[line.substr(0, colon)] = line.substr(colon + 2);
         }
         a.body.assign(std::istreambuf_iterator<char>(in), {});
         if (a.status == 0) ADD_FAILURE() << "no answer: " << r.out << r.err;
@@ -110,21 +112,24 @@ class StatusPageTest : public DaemonTest {
     std::size_t immichRequests() {
         const std::string log = immich->admin("GET", "/requests");
         std::size_t n = 0;
-        for (auto at = log.find("\"path\""); at != std::string::npos; at = log.find("\"path\"", at + 1))
+        for (auto at = log.find("\"path\""); at != std::string::npos;
+             at = log.find("\"path\"", at + 1))
             ++n;
         return n;
     }
 
     /// The daemon, polling every second, after its first pass has delivered what it can.
-    std::unique_ptr<PixsyncProcess> startAndSettle(const std::map<std::string, std::string>& env = {}) {
+    std::unique_ptr<PixsyncProcess> startAndSettle(
+        const std::map<std::string, std::string>& env = {}) {
         writeConfig(env);
         daemonEnvironment["PIXSYNC_TEST_POLL_INTERVAL_MS"] = "1000";
         auto daemon = startListeningOnAnyPort(listenPort);
         // 3 photos to the frame that accepts; the other frame refuses all 3 for good.
         EXPECT_TRUE(waitFor([&] { return smtp->messages().size() == 3; }, std::chrono::seconds(60)))
             << logText();
-        EXPECT_TRUE(waitFor([&] { return pixsync({"status"}).out.find("failed 3") != std::string::npos; },
-                            std::chrono::seconds(60)))
+        EXPECT_TRUE(
+            waitFor([&] { return pixsync({"status"}).out.find("failed 3") != std::string::npos; },
+                    std::chrono::seconds(60)))
             << pixsync({"status"}).out;
         return daemon;
     }
@@ -134,10 +139,13 @@ TEST_F(StatusPageTest, ShowsRoutesFramesRecentDeliveriesAndFailuresEscaped) {
     auto daemon = startAndSettle();
     // The page reflects a cycle after the failures were recorded.
     Answer page;
-    ASSERT_TRUE(waitFor([&] {
-        page = request("GET", "/");
-        return page.status == 200 && page.body.find("class=\"failure\"") != std::string::npos;
-    }, std::chrono::seconds(30))) << page.status << page.body;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            page = request("GET", "/");
+            return page.status == 200 && page.body.find("class=\"failure\"") != std::string::npos;
+        },
+        std::chrono::seconds(30)))
+        << page.status << page.body;
     EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
     EXPECT_EQ(page.header("content-security-policy"),
               "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
@@ -166,22 +174,23 @@ TEST_F(StatusPageTest, ShowsRoutesFramesRecentDeliveriesAndFailuresEscaped) {
     EXPECT_EQ(request("GET", "/thumb/%zz").status, 404);
     // The hostile name is text, never markup.
     EXPECT_THAT(page.body, Not(HasSubstr("<img src=x")));
-    EXPECT_THAT(page.body,
-                HasSubstr("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;.jpg"));
+    EXPECT_THAT(
+        page.body,
+        HasSubstr("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;.jpg"));
 }
 
 TEST_F(StatusPageTest, ARealBrowserShowsEveryPartAndEveryPictureAndRunsNoHostileScript) {
     const std::string chromium = "/usr/bin/chromium";  // scripts/install-deps.sh installs it
     ASSERT_TRUE(std::filesystem::exists(chromium)) << "run scripts/install-deps.sh";
     auto daemon = startAndSettle();
-    ASSERT_TRUE(waitFor([&] {
-        return request("GET", "/").body.find("class=\"failure\"") != std::string::npos;
-    }, std::chrono::seconds(30)));
+    ASSERT_TRUE(waitFor(
+        [&] { return request("GET", "/").body.find("class=\"failure\"") != std::string::npos; },
+        std::chrono::seconds(30)));
     // The DOM as the browser built it after loading the page and its pictures.
-    const auto browser = run({chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                              "--virtual-time-budget=5000", "--dump-dom",
-                              cat("http://127.0.0.1:", listenPort, "/")},
-                             {{"HOME", dir.path().string()}}, dir.path(), 90);
+    const auto browser =
+        run({chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+             "--dump-dom", cat("http://127.0.0.1:", listenPort, "/")},
+            {{"HOME", dir.path().string()}}, dir.path(), 90);
     ASSERT_EQ(browser.exitCode, 0) << browser.err;
     const std::string& dom = browser.out;
     EXPECT_THAT(dom, HasSubstr("<title>pixsync</title>")) << "a script ran and changed the title";
@@ -242,7 +251,8 @@ TEST_F(StatusPageTest, ReadingThePageNeverReachesImmich) {
     daemon.reset();  // no more polls: every request Immich sees from now on is the page's
     daemonEnvironment.erase("PIXSYNC_TEST_POLL_INTERVAL_MS");
     daemon = startListeningOnAnyPort(listenPort);
-    ASSERT_TRUE(waitFor([&] { return request("GET", "/").status == 200; }, std::chrono::seconds(30)));
+    ASSERT_TRUE(
+        waitFor([&] { return request("GET", "/").status == 200; }, std::chrono::seconds(30)));
     const std::size_t before = immichRequests();
     for (int i = 0; i < 3; ++i) {
         const Answer page = request("GET", "/");
@@ -277,8 +287,9 @@ TEST_F(StatusPageTest, ATokenGuardsEverythingButTheBareHealthCheck) {
     }
     EXPECT_EQ(request("GET", "/", {{"Authorization", "Bearer " + kToken}}).status, 200);
     // HTTP Basic, any user, the token as password: "any:s3cret-listen-token".
-    EXPECT_EQ(request("GET", "/", {{"Authorization", "Basic YW55OnMzY3JldC1saXN0ZW4tdG9rZW4="}}).status,
-              200);
+    EXPECT_EQ(
+        request("GET", "/", {{"Authorization", "Basic YW55OnMzY3JldC1saXN0ZW4tdG9rZW4="}}).status,
+        200);
     EXPECT_EQ(request("GET", "/", {{"Authorization", "Basic YW55Ondyb25n"}}).status, 401);
     // /healthz answers anyone, with its status and one word: the reasons name servers.
     EXPECT_EQ(request("GET", "/healthz").body, "ok\n");
@@ -298,7 +309,8 @@ TEST_F(StatusPageTest, AnAddressBeyondLoopbackWithoutATokenIsRefusedBeforeAnythi
     writeConfig();
     const auto r = pixsync({"run", "--listen", "0.0.0.0:0"});
     EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
-    EXPECT_THAT(logText() + r.err, HasSubstr("--listen 0.0.0.0:0 is reachable from other machines"));
+    EXPECT_THAT(logText() + r.err,
+                HasSubstr("--listen 0.0.0.0:0 is reachable from other machines"));
     EXPECT_THAT(logText() + r.err, HasSubstr("PIXSYNC_LISTEN_TOKEN"));
     EXPECT_TRUE(smtp->messages().empty());
 }

@@ -19,7 +19,7 @@ namespace {
 
 /// A bound datagram socket that keeps every message it receives, on a thread of its own.
 class NotifySocket {
-public:
+  public:
     explicit NotifySocket(const std::filesystem::path& path) : path_(path) {
         fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         sockaddr_un address{};
@@ -56,7 +56,7 @@ public:
         return -1;
     }
 
-private:
+  private:
     std::filesystem::path path_;
     int fd_ = -1;
     std::atomic<bool> stop_{false};
@@ -79,14 +79,17 @@ TEST_F(SystemdTest, ReadyStatusReloadingStoppingAndWatchdogArriveInOrder) {
     int ready = -1, status = -1;
     ASSERT_TRUE(waitFor([&] { return (ready = socket.find("READY=1")) >= 0; }, 30s))
         << logText() << daemonOutput();
-    ASSERT_TRUE(waitFor([&] { return (status = socket.find("queued; last poll ", ready)) >= 0; }, 30s))
+    ASSERT_TRUE(
+        waitFor([&] { return (status = socket.find("queued; last poll ", ready)) >= 0; }, 30s))
         << logText();
     EXPECT_THAT(socket.messages()[static_cast<std::size_t>(ready)], HasSubstr("STATUS="));
 
     daemon->signal(SIGHUP);
     int reloading = -1, readyAgain = -1;
-    ASSERT_TRUE(waitFor([&] { return (reloading = socket.find("RELOADING=1", status)) >= 0; }, 30s));
-    EXPECT_THAT(socket.messages()[static_cast<std::size_t>(reloading)], HasSubstr("\nMONOTONIC_USEC="));
+    ASSERT_TRUE(
+        waitFor([&] { return (reloading = socket.find("RELOADING=1", status)) >= 0; }, 30s));
+    EXPECT_THAT(socket.messages()[static_cast<std::size_t>(reloading)],
+                HasSubstr("\nMONOTONIC_USEC="));
     ASSERT_TRUE(waitFor([&] { return (readyAgain = socket.find("READY=1", reloading)) >= 0; }, 30s))
         << logText();
 
@@ -126,7 +129,8 @@ TEST_F(SystemdTest, UnderTheJournalLinesCarryPrioritiesNoTimestampsAndNoFileIsWr
     writeFile(dir / "daemon.out", "");
     struct stat st {};
     ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
-    daemonEnvironment["JOURNAL_STREAM"] = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    daemonEnvironment["JOURNAL_STREAM"] =
+        std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
     auto daemon = startDaemon();
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
         << daemonOutput();
@@ -135,7 +139,8 @@ TEST_F(SystemdTest, UnderTheJournalLinesCarryPrioritiesNoTimestampsAndNoFileIsWr
     const std::string out = daemonOutput();
     EXPECT_THAT(out, HasSubstr("\n<6>pixsync started (pid ")) << out;
     EXPECT_THAT(out, HasSubstr("<6>[engine] ")) << out;
-    EXPECT_THAT(out, ::testing::Not(HasSubstr("Z INFO"))) << "no timestamp or level column:\n" << out;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("Z INFO"))) << "no timestamp or level column:\n"
+                                                          << out;
     EXPECT_FALSE(std::filesystem::exists(dir / "immich-pixstar.log"))
         << "the journal keeps the log: no second copy unless LOG_FILE asks for one";
 }
@@ -147,7 +152,8 @@ TEST_F(SystemdTest, UnderTheJournalANamedLogFileIsStillWritten) {
     writeFile(dir / "daemon.out", "");
     struct stat st {};
     ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
-    daemonEnvironment["JOURNAL_STREAM"] = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    daemonEnvironment["JOURNAL_STREAM"] =
+        std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
     auto daemon = startDaemon();
     ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
         << daemonOutput();

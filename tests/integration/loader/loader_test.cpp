@@ -44,14 +44,16 @@ TEST(Loader, RefusesAnotherMajorAbiNamingFoundAndExpected) {
     auto file = testPlugin("wrong-abi", "pixsync-test-wrong-abi.so");
     auto msg = refusal(registry, file);
     EXPECT_THAT(msg, AllOf(HasSubstr(file.string()),
-                           HasSubstr("plugin ABI version " + std::to_string(kPluginAbiMajor + 1) + ".0 found"),
+                           HasSubstr("plugin ABI version " + std::to_string(kPluginAbiMajor + 1) +
+                                     ".0 found"),
                            HasSubstr("expected " + std::to_string(kPluginAbiMajor) + ".x")));
 }
 
 TEST(Loader, RefusesANewerMinorAbi) {
     PluginRegistry registry;
     auto msg = refusal(registry, testPlugin("newer-minor", "pixsync-test-newer-minor.so"));
-    EXPECT_THAT(msg, HasSubstr(std::to_string(kPluginAbiMajor) + "." + std::to_string(kPluginAbiMinor + 1) + " found"));
+    EXPECT_THAT(msg, HasSubstr(std::to_string(kPluginAbiMajor) + "." +
+                               std::to_string(kPluginAbiMinor + 1) + " found"));
 }
 
 TEST(Loader, LoadsAPluginBuiltBeforeDeclaredOptionsAndLeavesItsOptionsUnchecked) {
@@ -103,14 +105,16 @@ TEST(Loader, RefusesAFileThatIsNotAPlugin) {
     PluginRegistry registry;
     auto file = testPlugin("not-a-plugin", "not-a-plugin.so");
     EXPECT_THAT(refusal(registry, file),
-                AllOf(HasSubstr(file.string()), HasSubstr("not a pixsync plugin (no pixsync_plugin_descriptor symbol)")));
+                AllOf(HasSubstr(file.string()),
+                      HasSubstr("not a pixsync plugin (no pixsync_plugin_descriptor symbol)")));
 }
 
 TEST(Loader, ReportsDlopenErrors) {
     test::TempDir dir;
     auto bogus = test::writeFile(dir / "garbage.so", "this is not an ELF file");
     PluginRegistry registry;
-    EXPECT_THAT(refusal(registry, bogus), AllOf(HasSubstr(bogus.string()), HasSubstr("cannot load")));
+    EXPECT_THAT(refusal(registry, bogus),
+                AllOf(HasSubstr(bogus.string()), HasSubstr("cannot load")));
     EXPECT_THAT(refusal(registry, dir / "missing.so"), HasSubstr("cannot load"));
 }
 
@@ -119,7 +123,8 @@ TEST(Loader, RefusesADuplicateName) {
     auto first = testPlugin("good", "pixsync-test-recorder.so");
     registry.load(first);
     auto msg = refusal(registry, testPlugin("duplicate", "pixsync-test-duplicate.so"));
-    EXPECT_THAT(msg, AllOf(HasSubstr("duplicate plugin name 'test-recorder'"), HasSubstr(first.string())));
+    EXPECT_THAT(
+        msg, AllOf(HasSubstr("duplicate plugin name 'test-recorder'"), HasSubstr(first.string())));
 }
 
 TEST(Loader, RefusesADescriptorWithoutItsFactory) {

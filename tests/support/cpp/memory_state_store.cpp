@@ -73,7 +73,8 @@ std::vector<QueuedDelivery> MemoryStateStore::due(TimePoint now, std::size_t lim
 std::optional<TimePoint> MemoryStateStore::nextDue() {
     std::optional<TimePoint> next;
     for (const auto& [k, r] : records)
-        if (r.status == DeliveryStatus::Queued && (!next || r.nextAttempt < *next)) next = r.nextAttempt;
+        if (r.status == DeliveryStatus::Queued && (!next || r.nextAttempt < *next))
+            next = r.nextAttempt;
     return next;
 }
 
@@ -117,7 +118,8 @@ std::vector<RecentDelivery> MemoryStateStore::recentDeliveries(std::size_t limit
     for (const auto& [k, r] : records)
         if ((r.status == DeliveryStatus::Delivered || r.status == DeliveryStatus::Failed) &&
             k.destination != kAllDestinations)
-            out.push_back({k, r.status, r.asset.fileName, r.asset.kind, r.sink, r.updated, r.detail});
+            out.push_back(
+                {k, r.status, r.asset.fileName, r.asset.kind, r.sink, r.updated, r.detail});
     std::stable_sort(out.begin(), out.end(),
                      [](const RecentDelivery& a, const RecentDelivery& b) { return a.at > b.at; });
     if (out.size() > limit) out.resize(limit);
@@ -133,16 +135,21 @@ std::vector<RouteSummary> MemoryStateStore::summarize(const std::vector<std::str
         for (const auto& [k, r] : records) {
             if (k.route != route) continue;
             switch (r.status) {
-                case DeliveryStatus::Delivered: ++s.delivered; break;
+                case DeliveryStatus::Delivered:
+                    ++s.delivered;
+                    break;
                 case DeliveryStatus::Queued:
                     ++s.queued;
-                    if (!s.nextAttempt || r.nextAttempt < *s.nextAttempt) s.nextAttempt = r.nextAttempt;
+                    if (!s.nextAttempt || r.nextAttempt < *s.nextAttempt)
+                        s.nextAttempt = r.nextAttempt;
                     break;
                 case DeliveryStatus::Failed:
                     ++s.failed;
                     s.recentFailures.push_back({k, r.asset.fileName, r.detail, r.updated});
                     break;
-                case DeliveryStatus::Skipped: ++s.skipped; break;
+                case DeliveryStatus::Skipped:
+                    ++s.skipped;
+                    break;
             }
         }
         for (auto it = passes.rbegin(); it != passes.rend(); ++it)
@@ -161,6 +168,8 @@ std::optional<std::string> MemoryStateStore::meta(const std::string& key) {
     return it->second;
 }
 
-void MemoryStateStore::setMeta(const std::string& key, const std::string& value) { metas[key] = value; }
+void MemoryStateStore::setMeta(const std::string& key, const std::string& value) {
+    metas[key] = value;
+}
 
 }  // namespace pixsync::test

@@ -9,7 +9,7 @@
 namespace pixsync::test {
 
 class MemoryStateStore : public StateStore {
-public:
+  public:
     struct Record {
         DeliveryStatus status = DeliveryStatus::Queued;
         Asset asset;
@@ -43,7 +43,7 @@ public:
     std::vector<PassRecord> passes;
     std::map<std::string, std::string> metas;
 
-private:
+  private:
     std::uint64_t counter_ = 0;
 };
 

@@ -32,8 +32,8 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
     std::error_code ec;
     // Restore permissions a test may have removed so the folder can be deleted.
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
+    for (auto it = fs::recursive_directory_iterator(path_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
         fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
     fs::remove_all(path_, ec);
 }
@@ -60,8 +60,9 @@ std::string readFile(const fs::path& p) {
     return buf.str();
 }
 
-CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                  const fs::path& cwd, int timeoutSeconds) {
+CommandResult run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env, const fs::path& cwd,
+                  int timeoutSeconds) {
     int outPipe[2], errPipe[2];
     if (::pipe(outPipe) != 0 || ::pipe(errPipe) != 0) throw std::runtime_error("pipe failed");
     pid_t pid = ::fork();

@@ -13,19 +13,19 @@ namespace pixsync::test {
 
 /// A clock the test moves by hand.
 class FakeClock final : public Clock {
-public:
+  public:
     explicit FakeClock(TimePoint start = fromUnixMillis(1'760'000'000'000)) : now_(start) {}
     TimePoint now() const override { return now_; }
     void advance(Duration d) { now_ += d; }
     void set(TimePoint t) { now_ = t; }
 
-private:
+  private:
     TimePoint now_;
 };
 
 /// A fresh, empty folder removed at destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -33,7 +33,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -68,7 +68,7 @@ CommandResult run(const std::vector<std::string>& argv,
 /// A program started in the background (a daemon under test); killed if still running when
 /// the object goes away.
 class BackgroundProcess {
-public:
+  public:
     /// Starts `argv` in `cwd` with `env` added to the environment; with `output`, stdout and
     /// stderr are appended to that file.
     BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
@@ -83,7 +83,7 @@ public:
     /// The exit code (128 + signal when killed), or -1 if it did not exit within `timeout`.
     int wait(std::chrono::milliseconds timeout);
 
-private:
+  private:
     int pid_ = -1;
 };
 
@@ -98,14 +98,14 @@ long metricValue(const std::string& metrics, const std::string& name);
 /// A TCP port on 127.0.0.1 that refuses every connection for as long as this object lives:
 /// it is bound (so no other test can take it) but never listens.
 class ClosedPort {
-public:
+  public:
     ClosedPort();
     ~ClosedPort();
     ClosedPort(const ClosedPort&) = delete;
     ClosedPort& operator=(const ClosedPort&) = delete;
     int port() const { return port_; }
 
-private:
+  private:
     int fd_ = -1;
     int port_ = 0;
 };

@@ -68,10 +68,17 @@ std::unique_ptr<StateStore> make(const Options&, const PluginContext&, OpenMode)
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const PluginDescriptor* pixsync_plugin_descriptor() {
-    static const PluginDescriptor d{2,       2,    PluginKind::State,
+extern "C" __attribute__((visibility("default"))) const PluginDescriptor*
+pixsync_plugin_descriptor() {
+    static const PluginDescriptor d{2,
+                                    2,
+                                    PluginKind::State,
                                     "test-state-abi-2-2",
-                                    "0.0.1", "a state store built before recent deliveries",
-                                    nullptr, nullptr, make, {}};
+                                    "0.0.1",
+                                    "a state store built before recent deliveries",
+                                    nullptr,
+                                    nullptr,
+                                    make,
+                                    {}};
     return &d;
 }

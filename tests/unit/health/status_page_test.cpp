@@ -1,11 +1,12 @@
 // The status page rendered from a hand-made status model: every hostile value is text in its
 // context, and what the page promises (routes, frames, recent deliveries, failures) is there.
+#include "status_page.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "html.hpp"
 #include "listen_access.hpp"
-#include "status_page.hpp"
 
 using namespace pixsync;
 using ::testing::HasSubstr;
@@ -21,7 +22,9 @@ TEST(HtmlEscape, TextAndAttributesCannotBeLeft) {
     EXPECT_EQ(html::escape(kHostile),
               "&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;"
               "\xEF\xBF\xBD\xEF\xBF\xBD.jpg");
-    EXPECT_EQ(html::escape(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(html::escape(std::string("a\0b", 3)),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(html::escape("Ünïcödé stays"), "Ünïcödé stays");
 }
 
@@ -61,33 +64,47 @@ StatusReport hostileReport() {
     route.summary.queued = 4;
     route.summary.failed = 1;
     route.summary.recentFailures.push_back(
-        FailureRecord{{"grandma@example.com", "asset-1", "gigi-frame@mypixstar.com"}, kHostile,
-                      "552 too big <b>", r.at});
+        FailureRecord{{"grandma@example.com", "asset-1", "gigi-frame@mypixstar.com"},
+                      kHostile,
+                      "552 too big <b>",
+                      r.at});
     r.routes.push_back(route);
     RecentDelivery image{{"grandma@example.com", "asset\"2", "gigi-frame@mypixstar.com"},
-                         DeliveryStatus::Delivered, kRightToLeft, AssetKind::Image, "pixstar",
-                         r.at, ""};
+                         DeliveryStatus::Delivered,
+                         kRightToLeft,
+                         AssetKind::Image,
+                         "pixstar",
+                         r.at,
+                         ""};
     RecentDelivery video{{"grandma@example.com", "asset-3", "gigi-frame@mypixstar.com"},
-                         DeliveryStatus::Delivered, "clip.mp4", AssetKind::Video, "pixstar",
-                         r.at, ""};
+                         DeliveryStatus::Delivered,
+                         "clip.mp4",
+                         AssetKind::Video,
+                         "pixstar",
+                         r.at,
+                         ""};
     RecentDelivery failed{{"grandma@example.com", "asset-1", "gigi-frame@mypixstar.com"},
-                          DeliveryStatus::Failed, kHostile, AssetKind::Image, "pixstar", r.at,
+                          DeliveryStatus::Failed,
+                          kHostile,
+                          AssetKind::Image,
+                          "pixstar",
+                          r.at,
                           "552 too big <b>"};
     r.recent = {image, video, failed};
     return r;
 }
 
 TEST(StatusPage, ShowsEveryPartWithHostileValuesAsText) {
-    const std::string page =
-        renderStatusPage(hostileReport(), StatusPageInfo{std::chrono::seconds(300), [](const std::string& id) {
-                                                             return id == "asset\"2";
-                                                         }});
+    const std::string page = renderStatusPage(
+        hostileReport(), StatusPageInfo{std::chrono::seconds(300),
+                                        [](const std::string& id) { return id == "asset\"2"; }});
     // No markup from any value: only the page's own tags.
     EXPECT_THAT(page, Not(HasSubstr("<img src=x")));
     EXPECT_THAT(page, Not(HasSubstr("<script>")));
     EXPECT_THAT(page, Not(HasSubstr("<b>")));
     EXPECT_THAT(page, Not(HasSubstr("\r")));
-    EXPECT_THAT(page, HasSubstr("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;"));
+    EXPECT_THAT(page,
+                HasSubstr("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;"));
     EXPECT_THAT(page, HasSubstr("535 refused &lt;script&gt;alert(1)&lt;/script&gt;"));
     EXPECT_THAT(page, HasSubstr("Grandma &quot;Gigi&quot; &lt;3"));
     EXPECT_THAT(page, HasSubstr("kitchen&#39;@mypixstar.com"));
@@ -113,7 +130,8 @@ TEST(StatusPage, AResendCommandIsQuotedForTheShell) {
     r.routes[0].summary.route = "o'brien; rm -rf ~";
     r.routes[0].summary.recentFailures[0].key.route = r.routes[0].summary.route;
     const std::string page = renderStatusPage(r, StatusPageInfo{});
-    EXPECT_THAT(page, HasSubstr("pixsync resend --user &#39;o&#39;\\&#39;&#39;brien; rm -rf ~&#39;"));
+    EXPECT_THAT(page,
+                HasSubstr("pixsync resend --user &#39;o&#39;\\&#39;&#39;brien; rm -rf ~&#39;"));
     EXPECT_THAT(page, HasSubstr("not polling"));
 }
 

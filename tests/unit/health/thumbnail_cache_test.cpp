@@ -1,20 +1,23 @@
 // The thumbnail cache with real pictures through libvips: small JPEGs, a size bound that holds
 // with the oldest dropped first, ids that are hostile file names, and a restart that keeps them.
+#include "pixsync/thumbnail_cache.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "pixsync/test_picture.hpp"
-#include "pixsync/thumbnail_cache.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;
 
 namespace {
 
-std::filesystem::path picture(const std::filesystem::path& dir, const std::string& name, int w, int h) {
+std::filesystem::path picture(const std::filesystem::path& dir, const std::string& name, int w,
+                              int h) {
     const auto path = dir / name;
     char error[256] = {};
-    EXPECT_EQ(pixsync_media_write_test_picture(path.c_str(), w, h, error, sizeof error), 0) << error;
+    EXPECT_EQ(pixsync_media_write_test_picture(path.c_str(), w, h, error, sizeof error), 0)
+        << error;
     return path;
 }
 

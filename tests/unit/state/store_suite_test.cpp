@@ -330,7 +330,8 @@ TEST_P(StateStoreContract, RecentDeliveriesAreTheNewestOutcomesOfEveryRouteNewes
                 plan.queue.push_back(queued(route, photo(cat(route[0], i)), kFrame, t0));
             }
             plan.queue.push_back(queued(route, photo(cat(route[0], "q")), kFrame, t0));
-            plan.skipped = {SkippedDelivery{{route, cat(route[0], "s"), kFrame}, "sum", "baseline"}};
+            plan.skipped = {
+                SkippedDelivery{{route, cat(route[0], "s"), kFrame}, "sum", "baseline"}};
             store->commit(plan);
         }
         // 30 outcomes a second apart, the routes taking turns; every third one failed.
