@@ -21,7 +21,7 @@ constexpr int kPhotos = 20;
 // The daemon's peak memory bound. AddressSanitizer's shadow memory and quarantine of freed
 // blocks (the sanitizer build; up to 256 MB of freed blocks are kept) multiply what the same
 // work takes: the normal build's bound is the one that measures pixsync.
-#ifdef __SANITIZE_ADDRESS__
+#ifdef PIXSYNC_SANITIZED
 constexpr long kPeakRssLimitKb = 512 * 1024;
 #else
 constexpr long kPeakRssLimitKb = 100 * 1024;

@@ -95,7 +95,7 @@ class HostileImmichCliTest : public ImmichTest {
 
     std::string output() { return readFile(dir() / "once.out"); }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(PIXSYNC_SANITIZED)
     // AddressSanitizer's shadow memory and quarantine more than double the footprint.
     static constexpr long kMaxPeakRssMb = 250;
 #else

@@ -28,7 +28,7 @@ constexpr int kTimeoutSeconds = 3;
 constexpr double kMaxSeconds = kTimeoutSeconds + 7.0;
 /// Peak memory of the process doing SMTP. AddressSanitizer adds about 90 MB to every process,
 /// so the sanitizer build checks only the growth over a plain `check` (below).
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(PIXSYNC_SANITIZED)
 constexpr long kMaxPeakRssKb = 400 * 1024;
 #else
 constexpr long kMaxPeakRssKb = 100 * 1024;

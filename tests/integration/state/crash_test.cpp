@@ -18,7 +18,7 @@ namespace {
 // The normal build kills 200 times. The sanitizer build looks for memory errors on the same
 // paths (start-up, writes, rewrites, reopening), which 50 kills reach as well: at -O0 with
 // ASan the JSON store's 200 took a minute, a fifth of that suite's time.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(PIXSYNC_SANITIZED)
 constexpr int kIterations = 50;
 #else
 constexpr int kIterations = 200;
