@@ -15,12 +15,22 @@ scripts/install-deps.sh
 # Each phase line carries the seconds since the start, so the slow parts show in any log.
 say() { echo "== $* (at ${SECONDS} s)"; }
 
+fuzz_build_pid=""
 build_and_test() {
   local dir=$1; shift
   say "$dir: configure"
   cmake -S . -B "$dir" -G Ninja -DPIXSYNC_WERROR=ON "$@" >/dev/null
   say "$dir: build"
   cmake --build "$dir" -j "$jobs"
+  if [ "$dir" = build ] && [ $quick -eq 0 ]; then
+    # The fuzz targets (clang, their own build) compile on one core at low priority while
+    # this suite runs: its tests mostly wait on servers and timeouts.
+    say "fuzz: build, beside the tests"
+    mkdir -p build-fuzz
+    ( nice -n 19 cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null &&
+      nice -n 19 cmake --build build-fuzz -j 1 ) >build-fuzz/build.log 2>&1 &
+    fuzz_build_pid=$!
+  fi
   say "$dir: test"
   find "$dir" -name '*.gcda' -delete  # coverage counts this run only
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600
@@ -43,9 +53,12 @@ if [ $quick -eq 0 ]; then
   # tests/fuzz with a seed corpus in tests/fuzz/corpus/<name> (dashes may be underscores)
   # runs for an equal share of FUZZ_SECONDS (63 by default: 7 s each). A crash fails the script and
   # leaves the input in build-fuzz/artifacts/.
-  say "fuzz: build"
-  cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-  cmake --build build-fuzz -j "$jobs"
+  if ! wait "$fuzz_build_pid"; then
+    cat build-fuzz/build.log
+    echo "building the fuzz targets failed" >&2
+    exit 1
+  fi
+  say "fuzz: built"
   targets=()
   for exe in build-fuzz/pixsync-fuzz-*; do
     [ -x "$exe" ] && [ -f "$exe" ] || continue
