@@ -65,7 +65,27 @@ class NotifySocket {
     std::thread reader_;
 };
 
-class SystemdTest : public DaemonTest {};
+class SystemdTest : public DaemonTest {
+  protected:
+    /// Runs the daemon under a "journal" until it delivered one photo, then stops it: its
+    /// standard error is daemon.out, and JOURNAL_STREAM names that file as systemd names the
+    /// journal's socket.
+    void deliverOneUnderTheJournal(const std::map<std::string, std::string>& env) {
+        startImmich(1);
+        startSmtp();
+        writeConfig(env);
+        writeFile(dir / "daemon.out", "");
+        struct stat st {};
+        ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
+        daemonEnvironment["JOURNAL_STREAM"] =
+            std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+        auto daemon = startDaemon();
+        ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
+            << daemonOutput();
+        daemon->signal(SIGTERM);
+        EXPECT_EQ(daemon->wait(10s), 0);
+    }
+};
 
 TEST_F(SystemdTest, ReadyStatusReloadingStoppingAndWatchdogArriveInOrder) {
     startImmich(2);
@@ -125,21 +145,8 @@ TEST_F(SystemdTest, AWatchdogMeantForAnotherProcessIsNotAnswered) {
 }
 
 TEST_F(SystemdTest, UnderTheJournalLinesCarryPrioritiesNoTimestampsAndNoFileIsWritten) {
-    startImmich(1);
-    startSmtp();
-    writeConfig();  // no LOG_FILE: the .env default, which the journal replaces
-    // The daemon's standard error is daemon.out: JOURNAL_STREAM names that file, as systemd
-    // names the journal's socket.
-    writeFile(dir / "daemon.out", "");
-    struct stat st {};
-    ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
-    daemonEnvironment["JOURNAL_STREAM"] =
-        std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-    auto daemon = startDaemon();
-    ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
-        << daemonOutput();
-    daemon->signal(SIGTERM);
-    EXPECT_EQ(daemon->wait(10s), 0);
+    // No LOG_FILE: the .env default, which the journal replaces.
+    ASSERT_NO_FATAL_FAILURE(deliverOneUnderTheJournal({}));
     const std::string out = daemonOutput();
     EXPECT_THAT(out, HasSubstr("\n<6>pixsync started (pid ")) << out;
     EXPECT_THAT(out, HasSubstr("<6>[engine] ")) << out;
@@ -150,19 +157,7 @@ TEST_F(SystemdTest, UnderTheJournalLinesCarryPrioritiesNoTimestampsAndNoFileIsWr
 }
 
 TEST_F(SystemdTest, UnderTheJournalANamedLogFileIsStillWritten) {
-    startImmich(1);
-    startSmtp();
-    writeConfig({{"LOG_FILE", "named.log"}});
-    writeFile(dir / "daemon.out", "");
-    struct stat st {};
-    ASSERT_EQ(::stat((dir / "daemon.out").c_str(), &st), 0);
-    daemonEnvironment["JOURNAL_STREAM"] =
-        std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-    auto daemon = startDaemon();
-    ASSERT_TRUE(waitFor([&] { return smtp->messages().size() == kJohnFrames.size(); }, 60s))
-        << daemonOutput();
-    daemon->signal(SIGTERM);
-    EXPECT_EQ(daemon->wait(10s), 0);
+    ASSERT_NO_FATAL_FAILURE(deliverOneUnderTheJournal({{"LOG_FILE", "named.log"}}));
     ASSERT_TRUE(std::filesystem::exists(dir / "named.log"));
     EXPECT_THAT(readFile(dir / "named.log"), HasSubstr("Z INFO    pixsync started"));
 }
