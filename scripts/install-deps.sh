@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Installs what pixsync needs to build, test and run its demo on Debian 12. Idempotent:
 # packages already present are left alone, so a second run is quick.
+# Usage: scripts/install-deps.sh [--build]   (--build: only what building and packaging need)
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
-  libcurl4-openssl-dev rapidjson-dev libcli11-dev libpoco-dev libsqlite3-dev
-  libvips-dev libvips-tools libheif-examples
-  libgtest-dev libgmock-dev
-  python3 python3-aiosmtpd openssl
-  clang libclang-rt-14-dev gcovr
-  chromium fonts-dejavu-core
+  build-essential cmake ninja-build pkg-config ca-certificates
+  libcurl4-openssl-dev rapidjson-dev libcli11-dev libpoco-dev libsqlite3-dev libvips-dev
 )
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    git libvips-tools libheif-examples
+    libgtest-dev libgmock-dev
+    python3 python3-aiosmtpd openssl
+    clang libclang-rt-14-dev gcovr
+    chromium fonts-dejavu-core
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

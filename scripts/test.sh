@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, then builds and runs the whole suite twice —
 # a normal build with warnings as errors, and an AddressSanitizer + UndefinedBehaviorSanitizer
-# build that also measures coverage — then the fuzzers.
+# build that also measures coverage — then the fuzzers, then the Debian package, installed
+# with apt-get and run (tests/package/deb_test.sh; it needs root or sudo).
 # Usage: scripts/test.sh [--quick]   (--quick: normal build only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,8 @@ scripts/install-deps.sh
 say() { echo "== $* (at ${SECONDS} s)"; }
 
 fuzz_build_pid=""
+package_build_pid=""
+wait_for_fuzz_build() { while kill -0 "$fuzz_build_pid" 2>/dev/null; do sleep 2; done; }
 build_and_test() {
   local dir=$1; shift
   say "$dir: configure"
@@ -30,6 +33,10 @@ build_and_test() {
     ( nice -n 19 cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null &&
       nice -n 19 cmake --build build-fuzz -j 1 ) >build-fuzz/build.log 2>&1 &
     fuzz_build_pid=$!
+    # The Debian package is built the same way, after the fuzz targets, by scripts/package.sh.
+    say "package: build, beside the tests"
+    ( wait_for_fuzz_build; nice -n 19 scripts/package.sh build-package ) >build-package.log 2>&1 &
+    package_build_pid=$!
   fi
   say "$dir: test"
   find "$dir" -name '*.gcda' -delete  # coverage counts this run only
@@ -85,5 +92,14 @@ if [ $quick -eq 0 ]; then
     fi
     grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs)' "build-fuzz/$name.log" | tail -n 2
   done
+fi
+if [ $quick -eq 0 ]; then
+  if ! wait "$package_build_pid"; then
+    cat build-package.log
+    echo "building the Debian package failed" >&2
+    exit 1
+  fi
+  say "package: built, install and run"
+  tests/package/deb_test.sh build-package/pixsync_*.deb build-package/deb-test
 fi
 say "all tests passed"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the Debian package: a Release build for /usr in BUILD_DIR (default build-package),
+# packed by CPack into BUILD_DIR/pixsync_<version>_<arch>.deb. Install it with
+#   sudo apt-get install ./build-package/pixsync_*.deb
+# Usage: scripts/package.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-build-package}
+rm -f "$dir"/pixsync_*.deb
+scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DPIXSYNC_TEST_HOOKS=OFF
+(cd "$dir" && cpack -G DEB >/dev/null)
+ls "$dir"/pixsync_*.deb
