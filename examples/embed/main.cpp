@@ -3,12 +3,13 @@
 // "sqlite" state store, then runs one pass and prints what happened.
 //
 //   pixsync-embed                                     lists the plugins it finds
-//   pixsync-embed PHOTO_DIR OUTPUT_DIR [STATE_FILE]   copies PHOTO_DIR's pictures, frame-ready,
+//   pixsync-embed PHOTO_DIR OUTPUT_DIR [STATE_FILE]   puts PHOTO_DIR's pictures, frame-ready,
 //                                                     into OUTPUT_DIR/frame (once each)
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,17 +52,15 @@ class FolderPicturesSource final : public pixsync::Source {
         return listing;
     }
 
+    // The pictures already are files here: the engine and the sink read them where they are
+    // (no copy), and never move, change or remove them.
+    std::optional<pixsync::LocalMedia> localMedia(const pixsync::Asset& asset) override {
+        return pixsync::LocalMedia{folder_ / asset.fileName, asset.mimeType};
+    }
+
+    // Not called while localMedia() answers; a source must still say how to fetch.
     pixsync::MediaFile fetch(const pixsync::Asset& asset) override {
-        pixsync::MediaFile media;
-        media.file = pixsync::TempFile::create({}, fs::path(asset.fileName).extension().string());
-        std::error_code ec;
-        fs::copy_file(folder_ / asset.fileName, media.file.path(),
-                      fs::copy_options::overwrite_existing, ec);
-        if (ec)
-            throw pixsync::mediaError(asset.fileName + ": " + ec.message());  // gone since listed
-        media.mimeType = asset.mimeType;
-        media.size = media.file.size();
-        return media;
+        throw pixsync::mediaError(asset.fileName + ": read in place only");
     }
 
   private:

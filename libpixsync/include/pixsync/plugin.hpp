@@ -29,9 +29,10 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 3;
+inline constexpr std::uint32_t kPluginAbiMinor = 4;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
-// Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures.
+// Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures;
+// 4 appended Source::localMedia.
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };

@@ -36,9 +36,9 @@ struct Outcome {
                      ///< until it answers again, a reload or a restart.
     };
     Kind kind = Kind::Delivered;
-    std::string detail;        ///< the reason (server reply, decoder message); shown in status
-    Duration retryAfter{0};    ///< for RetryLater and Paused
-    std::uint64_t bytes = 0;   ///< bytes sent, for Delivered
+    std::string detail;       ///< the reason (server reply, decoder message); shown in status
+    Duration retryAfter{0};   ///< for RetryLater and Paused
+    std::uint64_t bytes = 0;  ///< bytes sent, for Delivered
 
     static Outcome delivered(std::uint64_t bytes, std::string detail = {}) {
         return {Kind::Delivered, std::move(detail), Duration{0}, bytes};
@@ -46,11 +46,15 @@ struct Outcome {
     static Outcome retryLater(std::string detail, Duration after = Duration{0}) {
         return {Kind::RetryLater, std::move(detail), after, 0};
     }
-    static Outcome failed(std::string detail) { return {Kind::Failed, std::move(detail), Duration{0}, 0}; }
+    static Outcome failed(std::string detail) {
+        return {Kind::Failed, std::move(detail), Duration{0}, 0};
+    }
     static Outcome paused(std::string detail, Duration until) {
         return {Kind::Paused, std::move(detail), until, 0};
     }
-    static Outcome held(std::string detail) { return {Kind::Held, std::move(detail), Duration{0}, 0}; }
+    static Outcome held(std::string detail) {
+        return {Kind::Held, std::move(detail), Duration{0}, 0};
+    }
 };
 
 /// "delivered", "retry", "failed", "paused", "held".
@@ -59,6 +63,8 @@ const char* toString(Outcome::Kind kind) noexcept;
 /// What the engine hands a sink for one asset.
 struct DeliveryRequest {
     const Asset& asset;
+    /// Read only: it may be the source's own file (Source::localMedia()), so a sink never
+    /// moves, changes or removes it; it writes what it makes to files of its own.
     const MediaFile& media;
     const std::string& route;       ///< the route's id (for Immich: the user's e-mail)
     const std::string& routeLabel;  ///< a display name for the route, for subjects and logs
@@ -68,8 +74,8 @@ struct DeliveryRequest {
 /// now. An asset the sink delivered for this route that is not among them is no longer wanted
 /// (for Immich: no longer a favorite).
 struct RetainRequest {
-    const std::string& route;       ///< the route's id, as in DeliveryRequest
-    const std::string& routeLabel;  ///< a display name for the route, for logs
+    const std::string& route;          ///< the route's id, as in DeliveryRequest
+    const std::string& routeLabel;     ///< a display name for the route, for logs
     const std::vector<Asset>& assets;  ///< the route's complete current set, each asset once
 };
 
@@ -84,7 +90,7 @@ struct RateLimits {
 ///
 /// Threading: the engine calls a Sink instance from one thread at a time.
 class Sink {
-public:
+  public:
     virtual ~Sink() = default;
 
     /// Delivers one asset to each destination and returns one outcome per destination, in
@@ -124,7 +130,7 @@ public:
     using OutcomeListener = std::function<void(std::size_t index, const Outcome& outcome)>;
     void setOutcomeListener(OutcomeListener listener) { listener_ = std::move(listener); }
 
-protected:
+  protected:
     /// Reports the outcome for destinations[index] as soon as it is known, so the engine
     /// records it before the next message goes out: after a crash, at most the message in
     /// flight is sent again. Optional; deliver() must still return every outcome.
@@ -132,7 +138,7 @@ protected:
         if (listener_) listener_(index, outcome);
     }
 
-private:
+  private:
     OutcomeListener listener_;
 };
 

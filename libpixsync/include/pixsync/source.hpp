@@ -2,6 +2,7 @@
 /// @file source.hpp
 /// The interface every source plugin implements: where favorites come from.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,12 +26,18 @@ struct Listing {
     bool full = false;
 };
 
+/// A file already on this machine that holds an asset's media (Source::localMedia()).
+struct LocalMedia {
+    std::filesystem::path path;  ///< a regular file, read where it is
+    std::string mimeType;        ///< what the file holds, e.g. "image/jpeg"
+};
+
 /// A source of assets for one route (for Immich: one user's favorites).
 ///
 /// Threading: the engine calls a Source instance from one thread at a time, but list() and
 /// fetch() of different instances may run concurrently.
 class Source {
-public:
+  public:
     virtual ~Source() = default;
 
     /// Lists assets. An empty cursor asks for a full listing; otherwise the source may answer
@@ -50,6 +57,13 @@ public:
     /// Adds the results of `pixsync check` for this source (reachability, credentials,
     /// permissions). Must not change anything.
     virtual void check(CheckReport& /*report*/) {}
+
+    // --- ABI 2.4 ---
+    /// For a source whose media already are files here (a local folder, a mounted share):
+    /// the file holding `asset`. The engine and the sinks read it in place, with no copy,
+    /// and never move, change or remove it. nullopt (the default) has the engine call fetch()
+    /// instead. Throws like fetch() (Error(Media) when this file is gone).
+    virtual std::optional<LocalMedia> localMedia(const Asset& /*asset*/) { return std::nullopt; }
 };
 
 }  // namespace pixsync

@@ -10,10 +10,13 @@ namespace pixsync {
 /// An owned temporary file. Created empty with mode 0600 in `dir` (the system temporary
 /// folder when empty); removed on destruction. Move-only.
 class TempFile {
-public:
+  public:
     TempFile() = default;
     /// Creates a new unique file; `suffix` (e.g. ".jpg") is appended to the random name.
     static TempFile create(const std::filesystem::path& dir = {}, std::string_view suffix = {});
+    /// Takes charge of an existing file: it is removed when the TempFile is destroyed, unless
+    /// release() gives it up first.
+    static TempFile adopt(std::filesystem::path path) { return TempFile(std::move(path)); }
 
     TempFile(TempFile&& other) noexcept;
     TempFile& operator=(TempFile&& other) noexcept;
@@ -28,7 +31,7 @@ public:
     /// Gives up ownership: the file is no longer removed (after a rename, for example).
     std::filesystem::path release() noexcept;
 
-private:
+  private:
     explicit TempFile(std::filesystem::path p) : path_(std::move(p)) {}
     void reset() noexcept;
     std::filesystem::path path_;

@@ -4,6 +4,7 @@
 #include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
+#include "plugin/older_source.hpp"
 #include "state/older_state_store.hpp"
 
 namespace pixsync {
@@ -158,7 +159,7 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                 ErrorKind::Plugin);
             if (!src)
                 throw pluginError(plugin.file.string() + ": the source factory returned nothing");
-            sources_.push_back(std::move(src));
+            sources_.push_back(adaptOlderSource(std::move(src), plugin.descriptor->abiMinor));
         } catch (const Error& e) {
             rethrowWithPlace(e, r.where, config_.origin);
         }

@@ -115,8 +115,14 @@ void Engine::Impl::holdSink(const Route& route, const std::string& why, DeliverR
 Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& asset) {
     Fetched f;
     try {
-        f.media = guardPluginCall(cat("route '", route.id, "': the source's fetch()"),
-                                  [&] { return route.source->fetch(asset); });
+        // A source whose media already are files here lends them: no copy is made.
+        if (auto local = guardPluginCall(cat("route '", route.id, "': the source's localMedia()"),
+                                         [&] { return route.source->localMedia(asset); }))
+            f.media = MediaInHand::inPlace(*local);
+        else
+            f.media = MediaInHand::owned(
+                guardPluginCall(cat("route '", route.id, "': the source's fetch()"),
+                                [&] { return route.source->fetch(asset); }));
     } catch (const Error& e) {
         f.error = e;
     }
@@ -144,7 +150,7 @@ class Engine::Impl::GroupDelivery {
             Sink* sink;
             ~ClearListener() { sink->setOutcomeListener({}); }
         } clearListener{route_.sink};
-        auto outcomes = send(*fetched.media, quiesceSource);
+        auto outcomes = send(fetched.media->media(), quiesceSource);
         rethrowStoreError();
         if (outcomes) finish(*outcomes);
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "delivery_gate.hpp"
+#include "media_in_hand.hpp"
 #include "pixsync/engine.hpp"
 
 namespace pixsync {
@@ -52,7 +53,7 @@ struct Engine::Impl {
     // Delivery (delivery.cpp).
     /// A download's result, carried from the prefetch thread to the delivering one.
     struct Fetched {
-        std::optional<MediaFile> media;
+        std::optional<MediaInHand> media;
         std::optional<Error> error;
     };
     /// Deliveries of one asset of one route that are due together: fetched once, sent to

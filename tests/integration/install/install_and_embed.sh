@@ -55,9 +55,12 @@ run_embed() {
   (cd "$work" && env -u PIXSYNC_PLUGIN_PATH LD_LIBRARY_PATH="$prefix/lib" \
     "$work/embed/pixsync-embed" "$work/pictures" "$work/frames" "$work/embed.db")
 }
+originals=$(md5sum "$work/pictures/"*)
 out=$(run_embed)
 echo "$out"
 echo "$out" | grep -q "^poll pictures: 2 listed, 2 queued$"
+# The source lends its files (Source::localMedia): read in place, left as they were.
+[ "$(md5sum "$work/pictures/"*)" = "$originals" ]
 echo "$out" | grep -q "^delivered 2 "
 test "$(ls "$work/frames/frame" | grep -c '\.jpg$')" = 2
 out=$(run_embed)
@@ -122,5 +125,9 @@ env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins --plugin-dir "$work/cus
 cat "$work/abi.err"
 if grep "^jsonl-log " "$work/abi.out"; then exit 1; fi
 grep -q "pixsync-jsonl-log.so: plugin ABI version $bumped.$minor found, expected $major.x" "$work/abi.err"
+
+# --- the documentation's examples, from the text of docs/*.md -----------------------------
+bash "$(dirname "${BASH_SOURCE[0]}")/doc_examples.sh" "$prefix" "$work/doc-examples" "$examples/../docs" \
+  "${example_flags[@]}"
 
 echo "install and embed: ok"

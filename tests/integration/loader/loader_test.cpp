@@ -90,6 +90,32 @@ TEST(Loader, AStateStoreBuiltBeforeRecentDeliveriesIsNeverAskedForThem) {
     EXPECT_EQ(store->summarize({"r"}).at(0).route, "r");
 }
 
+TEST(Loader, ASourceBuiltBeforeLocalMediaIsNeverAskedForIt) {
+    PluginRegistry registry;
+    const auto& p = registry.load(testPlugin("abi-2-3", "pixsync-test-source-abi-2-3.so"));
+    EXPECT_EQ(p.descriptor->abiMinor, 3u);
+    registry.load(testPlugin("good", "pixsync-test-recorder.so"));
+    registry.load(test::pluginDir() / "pixsync-sqlite.so");
+    test::TempDir dir;
+    Config config;
+    config.origin = "test.json";
+    config.baseDir = dir.path();
+    config.state = {"state", "sqlite", Options().set("path", (dir / "state.db").string())};
+    config.sources = {{"old", "test-source-abi-2-3", Options()}};
+    config.sinks = {{"recorder", "test-recorder",
+                     Options().set("record_file", (dir / "record.txt").string())}};
+    config.routes = {{"r", "R", "old", Options(), "recorder", {{"frame@example.com", ""}},
+                      "test.json: routes[0]"}};
+    Logger log;
+    SystemClock clock;
+    Pipeline pipeline(config, registry, log, clock);
+    // The engine asks every source for local media first; this one's vtable has no such slot,
+    // so the host answers for it and the photo is fetched as before.
+    pipeline.engine().pollAll();
+    EXPECT_EQ(pipeline.engine().deliverDue().delivered, 1u);
+    EXPECT_EQ(test::readFile(dir / "record.txt"), "r old-1 frame@example.com\n");
+}
+
 TEST(Loader, DeclaredOptionsAreReadFromACurrentPlugin) {
     PluginRegistry registry;
     const auto& p = registry.load(test::pluginDir() / "pixsync-sqlite.so");

@@ -17,6 +17,7 @@ public:
     MOCK_METHOD(Listing, list, (const std::string& cursor), (override));
     MOCK_METHOD(MediaFile, fetch, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<MediaFile>, fetchPreview, (const Asset& asset), (override));
+    MOCK_METHOD(std::optional<LocalMedia>, localMedia, (const Asset& asset), (override));
 };
 
 class MockSink : public Sink {

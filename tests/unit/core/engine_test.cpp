@@ -380,6 +380,57 @@ TEST_F(EngineTest, UndecodableMediaFallsBackToThePreview) {
     EXPECT_EQ(rec("b").detail, "b.jpg: truncated");
 }
 
+TEST_F(EngineTest, ALocalFileIsReadInPlaceAndNeverRemovedWhateverTheOutcome) {
+    test::TempDir library;
+    auto& e = engine();
+    // One photo per outcome a sink can give: delivered, failed for good, undecodable with no
+    // preview, the sink unavailable.
+    std::vector<Asset> photos = {photo("ok"), photo("rejected"), photo("undecodable"),
+                                 photo("down")};
+    for (const auto& p : photos) test::writeFile(library / p.fileName, "pixels of " + p.id);
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing(photos, "c1", true)));
+    e.pollAll();
+    EXPECT_CALL(source, fetch(_)).Times(0);
+    ON_CALL(source, localMedia(_)).WillByDefault([&](const Asset& a) {
+        return std::optional<LocalMedia>(LocalMedia{library / a.fileName, "image/jpeg"});
+    });
+    std::vector<std::filesystem::path> seen;
+    ON_CALL(sink, deliver(_, _))
+        .WillByDefault([&](const DeliveryRequest& r,
+                           const std::vector<Destination>& d) -> std::vector<Outcome> {
+            seen.push_back(r.media.file.path());
+            EXPECT_EQ(r.media.size, ("pixels of " + r.asset.id).size());
+            if (r.asset.id == "rejected") return {Outcome::failed("550 rejected")};
+            if (r.asset.id == "undecodable") throw mediaError("not a known image format");
+            if (r.asset.id == "down") throw unavailableError("connection refused");
+            return allDelivered(r, d);
+        });
+    auto r = e.deliverDue();
+    EXPECT_EQ(r.delivered, 1u);
+    EXPECT_EQ(r.failed, 2u);
+    EXPECT_EQ(r.held, 1u);
+    ASSERT_EQ(seen.size(), 4u);
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+        EXPECT_EQ(seen[i], library / photos[i].fileName) << "the sink reads the file in place";
+        EXPECT_EQ(test::readFile(library / photos[i].fileName), "pixels of " + photos[i].id)
+            << photos[i].id << ": the source's own file is never removed or changed";
+    }
+}
+
+TEST_F(EngineTest, AMissingLocalFileFailsThatPhotoAndNamesIt) {
+    test::TempDir library;
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("gone")}, "c1", true)));
+    e.pollAll();
+    ON_CALL(source, localMedia(_)).WillByDefault([&](const Asset& a) {
+        return std::optional<LocalMedia>(LocalMedia{library / a.fileName, "image/jpeg"});
+    });
+    EXPECT_CALL(sink, deliver(_, _)).Times(0);
+    EXPECT_EQ(e.deliverDue().failed, 1u);
+    EXPECT_EQ(statusOf("gone"), DeliveryStatus::Failed);
+    EXPECT_THAT(rec("gone").detail, ::testing::HasSubstr((library / "gone.jpg").string()));
+}
+
 TEST_F(EngineTest, UnavailableSinkKeepsEverythingQueued) {
     auto& e = engine();
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));

@@ -1,0 +1,16 @@
+#pragma once
+// A source made by a plugin built before ABI 2.4, whose vtable ends at check() (no
+// localMedia()): calling that slot would jump into whatever follows the table. The host wraps
+// such a source so every call it makes is one the plugin knows.
+
+#include <cstdint>
+#include <memory>
+
+#include "pixsync/source.hpp"
+
+namespace pixsync {
+
+/// `source` as a source of this ABI; the calls the plugin did not have get their defaults.
+std::unique_ptr<Source> adaptOlderSource(std::unique_ptr<Source> source, std::uint32_t abiMinor);
+
+}  // namespace pixsync
