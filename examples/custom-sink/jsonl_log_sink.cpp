@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,16 +43,6 @@ std::string jsonString(std::string_view text) {
     return out + "\"";
 }
 
-/// "2026-11-25T08:00:00Z".
-std::string isoTime(TimePoint t) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm utc{};
-    ::gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
 }  // namespace
 
 /// Appends delivery records to a file.
@@ -66,7 +55,7 @@ class JsonlLogSink final : public Sink {
                                  const std::vector<Destination>& destinations) override {
         std::string lines;
         for (const auto& d : destinations)
-            lines += cat("{\"time\":", jsonString(isoTime(clock_.now())),
+            lines += cat("{\"time\":", jsonString(isoUtc(clock_.now())),
                          ",\"route\":", jsonString(request.route),
                          ",\"asset\":", jsonString(request.asset.id),
                          ",\"file\":", jsonString(request.asset.fileName),

@@ -1,18 +1,21 @@
 #include "folder_index.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <system_error>
 
 #include "atomic_file.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/private_file.hpp"
+#include "pixsync/small_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::folder {
 
 namespace {
+
+// About 100 bytes per delivered file: room for half a million.
+constexpr std::uint64_t kMaxIndexBytes = 64 * 1024 * 1024;
 
 /// A JSON string literal.
 std::string jsonString(std::string_view text) {
@@ -43,12 +46,16 @@ std::string jsonString(std::string_view text) {
 FolderIndex::FolderIndex(std::filesystem::path folder, const Logger& log)
     : folder_(std::move(folder)) {
     const auto file = folder_ / kIndexFileName;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return;
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
     try {
-        const Options index = Options::parse(text.str(), file.string());
+        text = readSmallFile(file, kMaxIndexBytes);
+    } catch (const std::system_error& e) {
+        if (e.code() == std::errc::no_such_file_or_directory) return;  // a new folder
+        log.warning(cat(e.what(), "; starting a new index (files already there stay)"));
+        return;
+    }
+    try {
+        const Options index = Options::parse(text, file.string());
         // visitStrings walks the object once; looking each key up would be quadratic.
         index.object("files").visitStrings([&](std::string_view id, std::string_view name) {
             entries_[std::string(id)].file = name;

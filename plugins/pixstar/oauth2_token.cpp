@@ -3,11 +3,11 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
+#include <system_error>
 
 #include "pixsync/error.hpp"
+#include "pixsync/small_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::pixstar {
@@ -17,6 +17,9 @@ bool usesOAuth2(const SmtpSettings& settings) {
 }
 
 namespace {
+
+// An access token is a few KiB at most; more means the wrong file or command.
+constexpr std::size_t kMaxTokenBytes = 64 * 1024;
 
 struct PipeCloser {
     void operator()(FILE* f) const noexcept { ::pclose(f); }
@@ -29,7 +32,8 @@ std::string runTokenCommand(const std::string& command) {
     std::string output;
     char buffer[4096];
     std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0 && output.size() < 64 * 1024)
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0 &&
+           output.size() < kMaxTokenBytes)
         output.append(buffer, n);
     const int status = ::pclose(pipe.release());
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -43,13 +47,13 @@ std::string runTokenCommand(const std::string& command) {
 std::string readOAuth2Token(const SmtpSettings& settings) {
     std::string token;
     if (!settings.oauth2TokenFile.empty()) {
-        std::ifstream in(settings.oauth2TokenFile);
-        if (!in)
-            throw unavailableError(
-                cat("cannot read smtp_oauth2_token_file ", settings.oauth2TokenFile.string()));
-        std::ostringstream text;
-        text << in.rdbuf();
-        token = trim(text.str());
+        try {
+            token = trim(readSmallFile(settings.oauth2TokenFile, kMaxTokenBytes));
+        } catch (const std::system_error& e) {
+            throw unavailableError(cat("cannot read smtp_oauth2_token_file ",
+                                       settings.oauth2TokenFile.string(), ": ",
+                                       e.code().message()));
+        }
     } else {
         token = runTokenCommand(settings.oauth2TokenCommand);
     }

@@ -1,19 +1,19 @@
 // Writing the JSON state: streamed (no second copy of the state in memory) into a temporary
 // file that replaces the old one only once it is complete and on disk.
 #include <fcntl.h>
-#include <rapidjson/filewritestream.h>
 #include <rapidjson/writer.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <string>
+#include <system_error>
 
 #include "common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "json_state_model.hpp"
+#include "pixsync/atomic_file.hpp"
 #include "pixsync/bounded_json.hpp"
+#include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {
@@ -21,7 +21,28 @@ namespace pixsync::jsonstate {
 namespace {
 
 namespace fs = std::filesystem;
-using Writer = rapidjson::Writer<rapidjson::FileWriteStream>;
+
+/// rapidjson's output stream into an AtomicFile, buffered.
+class AtomicFileStream {
+  public:
+    using Ch = char;
+    explicit AtomicFileStream(AtomicFile& file) : file_(file) { buffer_.reserve(kBufferSize); }
+    void Put(char c) {
+        buffer_.push_back(c);
+        if (buffer_.size() == kBufferSize) Flush();
+    }
+    void Flush() {
+        file_.write(buffer_);
+        buffer_.clear();
+    }
+
+  private:
+    static constexpr std::size_t kBufferSize = 1 << 16;
+    AtomicFile& file_;
+    std::string buffer_;
+};
+
+using Writer = rapidjson::Writer<AtomicFileStream>;
 
 using json::key;
 using json::optionalText;
@@ -170,56 +191,6 @@ void writeDocument(Writer& w, const StateModel& model) {
     w.EndObject();
 }
 
-/// The temporary file being written; removed unless it was renamed into place.
-class PendingFile {
-  public:
-    explicit PendingFile(const fs::path& target) {
-        std::string pattern = target.string() + ".tmp-XXXXXX";
-        fd_ = ::mkstemp(pattern.data());
-        if (fd_ < 0) throw failure(target, "cannot create a temporary file beside it");
-        path_ = pattern;
-        struct stat info {};
-        // Keep the permissions the user gave the state file.
-        if (::stat(target.c_str(), &info) == 0) ::fchmod(fd_, info.st_mode & 07777);
-        file_ = ::fdopen(fd_, "wb");
-        if (!file_) throw failure(target, "cannot write the temporary file");
-    }
-    ~PendingFile() {
-        if (file_) std::fclose(file_);
-        if (!path_.empty()) ::unlink(path_.c_str());
-    }
-    PendingFile(const PendingFile&) = delete;
-    PendingFile& operator=(const PendingFile&) = delete;
-
-    std::FILE* stream() const { return file_; }
-
-    /// Flushes, syncs and renames over `target`; returns the size written.
-    std::uint64_t commit(const fs::path& target) {
-        if (std::fflush(file_) != 0 || std::ferror(file_))
-            throw failure(target, "cannot write the temporary file");
-        if (::fsync(fd_) != 0) throw failure(target, "cannot sync the temporary file");
-        long size = std::ftell(file_);
-        int closed = std::fclose(file_);
-        file_ = nullptr;
-        if (closed != 0) throw failure(target, "cannot close the temporary file");
-        if (::rename(path_.c_str(), target.c_str()) != 0)
-            throw failure(target, "cannot replace it with the new version");
-        path_.clear();
-        state::syncFolder(target);
-        return size < 0 ? 0 : static_cast<std::uint64_t>(size);
-    }
-
-  private:
-    static Error failure(const fs::path& target, const std::string& what) {
-        return stateError(cat("cannot save the state file ", target.string(), ": ", what, " (",
-                              std::strerror(errno), "); the previous version is intact"));
-    }
-
-    fs::path path_;
-    int fd_ = -1;
-    std::FILE* file_ = nullptr;
-};
-
 }  // namespace
 
 bool belongsInSentList(DeliveryIt first, DeliveryIt last) {
@@ -239,13 +210,20 @@ bool belongsInSentList(DeliveryIt first, DeliveryIt last) {
 }
 
 std::uint64_t saveState(const StateModel& model, const fs::path& file) {
-    PendingFile pending(file);
-    char buffer[1 << 16];
-    rapidjson::FileWriteStream stream(pending.stream(), buffer, sizeof buffer);
-    Writer writer(stream);
-    writeDocument(writer, model);
-    stream.Flush();
-    return pending.commit(file);
+    try {
+        AtomicFile pending(file);
+        AtomicFileStream stream(pending);
+        Writer writer(stream);
+        writeDocument(writer, model);
+        stream.Flush();
+        // Keep the permissions the user gave the state file; a new one is private.
+        struct stat info {};
+        pending.commit(::stat(file.c_str(), &info) == 0 ? info.st_mode & 07777 : kPrivateFileMode);
+        return pending.size();
+    } catch (const std::system_error& e) {
+        throw stateError(cat("cannot save the state file ", file.string(), ": ", e.what(),
+                             "; the previous version is intact"));
+    }
 }
 
 }  // namespace pixsync::jsonstate

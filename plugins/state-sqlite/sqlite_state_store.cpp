@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 #include "common/state_files.hpp"
 #include "pixsync/private_file.hpp"
@@ -40,15 +39,6 @@ ON CONFLICT (route, asset_id, destination) DO UPDATE SET
   owner = coalesce(nullif(excluded.owner, ''), owner),
   size_bytes = coalesce(nullif(excluded.size_bytes, 0), size_bytes)
 )sql";
-
-std::string isoTime(TimePoint t) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-    return buffer;
-}
 
 }  // namespace
 
@@ -298,7 +288,7 @@ void SqliteStateStore::importOriginal(const state::SentByRoute& sent) {
             use.bind(route).bind(id).bind(toUnixMillis(now)).run();
         }
     }
-    std::string note = cat(settings_.importOriginal.string(), " at ", isoTime(now), ", ",
+    std::string note = cat(settings_.importOriginal.string(), " at ", isoUtc(now), ", ",
                            state::countIds(sent), " ids for ", sent.size(), " routes");
     Statement::Use(sql_->metaPut).bind("imported_original").bind(note).run();
     transaction.commit();

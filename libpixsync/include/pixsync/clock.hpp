@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace pixsync {
 
@@ -15,7 +16,7 @@ using Duration = std::chrono::milliseconds;
 
 /// Source of the current time.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     /// The current time.
     virtual TimePoint now() const = 0;
@@ -23,7 +24,7 @@ public:
 
 /// The real clock.
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
@@ -34,13 +35,20 @@ inline std::int64_t toUnixMillis(TimePoint t) {
 /// The earliest and latest times a TimePoint holds (about 292 years either side of 1970), in
 /// Unix milliseconds.
 inline constexpr std::int64_t kMinUnixMillis =
-    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::min().time_since_epoch()).count();
+    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::min().time_since_epoch())
+        .count();
 inline constexpr std::int64_t kMaxUnixMillis =
-    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::max().time_since_epoch()).count();
+    std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::max().time_since_epoch())
+        .count();
 /// Inverse of toUnixMillis(). A stored time outside what a TimePoint holds (a damaged or
 /// hand-edited state) becomes the nearest one that fits instead of overflowing.
 inline TimePoint fromUnixMillis(std::int64_t ms) {
     return TimePoint(std::chrono::milliseconds(std::clamp(ms, kMinUnixMillis, kMaxUnixMillis)));
 }
+
+/// ISO 8601 in UTC to the second, as pixsync shows times: "2026-12-04T21:00:00Z".
+std::string isoUtc(TimePoint t);
+/// The same to the millisecond, as log lines carry it: "2026-12-04T21:00:00.123Z".
+std::string isoUtcMillis(TimePoint t);
 
 }  // namespace pixsync

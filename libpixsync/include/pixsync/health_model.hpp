@@ -62,9 +62,6 @@ std::string describe(const ComponentHealth& health);
 std::optional<TimePoint> queueEmptiesAt(const ComponentHealth& sink, std::uint64_t queued,
                                         TimePoint start);
 
-/// "2026-12-04T21:00:00Z".
-std::string isoUtc(TimePoint t);
-
 /// Stores the report with the state, so `pixsync status` (another process) can read it.
 void saveHealth(StateStore& store, const HealthReport& report);
 /// The report last saved, if any.

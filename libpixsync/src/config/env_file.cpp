@@ -1,8 +1,9 @@
 // The environment and `.env` files (the original service's configuration format).
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 
+#include "config_file.hpp"
 #include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -23,8 +24,7 @@ Environment processEnvironment() {
 }
 
 Environment parseEnvFile(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw configError(cat(file.string(), ": cannot read: ", std::strerror(errno)));
+    std::istringstream in(config_detail::readConfigFile(file));
     Environment env;
     std::string line;
     int number = 0;
@@ -39,9 +39,10 @@ Environment parseEnvFile(const std::filesystem::path& file) {
         for (char c : key)
             validKey = validKey && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
         if (eq == t.npos || !validKey)
-            throw configError(cat(file.string(), ": line ", number,
-                                  ": expected KEY=VALUE (letters, digits and _ in the key), found '",
-                                  t.substr(0, 40), "'"));
+            throw configError(
+                cat(file.string(), ": line ", number,
+                    ": expected KEY=VALUE (letters, digits and _ in the key), found '",
+                    t.substr(0, 40), "'"));
         std::string value = trim(t.substr(eq + 1));
         if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
             value.back() == value.front()) {

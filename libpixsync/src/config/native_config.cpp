@@ -1,11 +1,9 @@
 // The native front door: one JSON file (comments allowed) naming plugins and their options.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "config_common.hpp"
+#include "config_file.hpp"
 #include "core_options.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
@@ -118,11 +116,8 @@ std::vector<PluginInstance> readInstances(const Options& root, const char* key) 
 }  // namespace
 
 Config loadNativeConfig(const fs::path& file, const Environment& env) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw configError(cat(file.string(), ": cannot read: ", std::strerror(errno)));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    Options root = Options::parse(substitute(buf.str(), env, file.string()), file.string());
+    Options root = Options::parse(
+        substitute(config_detail::readConfigFile(file), env, file.string()), file.string());
 
     Config config;
     config.origin = file.string();

@@ -11,11 +11,14 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include "config_file.hpp"
 #include "pixsync/bounded_json.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/small_file.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync {
@@ -33,13 +36,19 @@ struct Document {
 
 const char* typeName(const rapidjson::Value& v) {
     switch (v.GetType()) {
-        case rapidjson::kNullType: return "null";
+        case rapidjson::kNullType:
+            return "null";
         case rapidjson::kFalseType:
-        case rapidjson::kTrueType: return "a boolean";
-        case rapidjson::kObjectType: return "an object";
-        case rapidjson::kArrayType: return "a list";
-        case rapidjson::kStringType: return "a string";
-        case rapidjson::kNumberType: return "a number";
+        case rapidjson::kTrueType:
+            return "a boolean";
+        case rapidjson::kObjectType:
+            return "an object";
+        case rapidjson::kArrayType:
+            return "a list";
+        case rapidjson::kStringType:
+            return "a string";
+        case rapidjson::kNumberType:
+            return "a number";
     }
     return "unknown";
 }
@@ -100,19 +109,13 @@ Options Options::parse(std::string_view text, std::string origin) {
                            : " (the file must be JSON; comments and trailing commas are allowed)"));
     }
     if (!d->doc.IsObject())
-        throw configError(cat(origin, ": the top level must be a JSON object {...}, found ",
-                              typeName(d->doc)));
+        throw configError(
+            cat(origin, ": the top level must be a JSON object {...}, found ", typeName(d->doc)));
     return Options(std::make_shared<Node>(Node{d, &d->doc}), "");
 }
 
 Options Options::load(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw configError(cat(file.string(), ": cannot read: ", std::strerror(errno)));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    Options o = parse(buf.str(), file.string());
-    return o;
+    return parse(config_detail::readConfigFile(file), file.string());
 }
 
 namespace {
@@ -212,7 +215,8 @@ std::int64_t Options::integer(std::string_view key, std::int64_t fallback, std::
         throw configError(cat(where(key), " must be a whole number, found ", typeName(*v)));
     }
     if (result < min || result > max)
-        throw configError(cat(where(key), " is ", result, "; it must be between ", min, " and ", max));
+        throw configError(
+            cat(where(key), " is ", result, "; it must be between ", min, " and ", max));
     return result;
 }
 
@@ -281,7 +285,8 @@ Options Options::object(std::string_view key) const {
     return Options(std::make_shared<Node>(Node{node_->doc, v}), sub);
 }
 
-std::vector<Options> Options::objectList(std::string_view key, std::string_view shorthandKey) const {
+std::vector<Options> Options::objectList(std::string_view key,
+                                         std::string_view shorthandKey) const {
     std::vector<Options> out;
     auto* v = const_cast<rapidjson::Value*>(member(node_->value, key));
     if (!v) return out;
@@ -302,8 +307,10 @@ std::vector<Options> Options::objectList(std::string_view key, std::string_view 
             continue;
         }
         if (!e.IsObject())
-            throw configError(cat(where(key), "[", i, "] must be an object {...}, found ", typeName(e)));
-        out.push_back(Options(std::make_shared<Node>(Node{node_->doc, &e}), cat(base, "[", i, "]")));
+            throw configError(
+                cat(where(key), "[", i, "] must be an object {...}, found ", typeName(e)));
+        out.push_back(
+            Options(std::make_shared<Node>(Node{node_->doc, &e}), cat(base, "[", i, "]")));
     }
     return out;
 }
@@ -313,13 +320,15 @@ std::string Options::secret(std::string_view key) const {
     if (auto direct = optionalString(key); direct && !direct->empty()) return *direct;
     if (auto file = optionalString(fileKey); file && !file->empty()) {
         fs::path p = path(fileKey);
-        std::ifstream in(p, std::ios::binary);
-        if (!in)
+        try {
+            return trim(readSmallFile(p, config_detail::kMaxSecretFileBytes));
+        } catch (const std::system_error& e) {
             throw configError(cat(where(fileKey), ": cannot read ", p.string(), ": ",
-                                  std::strerror(errno)));
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        return trim(buf.str());
+                                  e.code() == std::errc::file_too_large
+                                      ? cat("more than ", config_detail::kMaxSecretFileBytes / 1024,
+                                            " KiB, which is no password or key")
+                                      : e.code().message()));
+        }
     }
     return {};
 }
@@ -362,7 +371,8 @@ std::optional<fs::path> Options::optionalPath(std::string_view key) const {
     return resolved(*s, baseDir());
 }
 
-void Options::visitStrings(const std::function<void(std::string_view, std::string_view)>& visit) const {
+void Options::visitStrings(
+    const std::function<void(std::string_view, std::string_view)>& visit) const {
     // An explicit stack rather than recursion: the walk's depth never depends on the file.
     std::vector<std::pair<std::string_view, const rapidjson::Value*>> pending{{{}, node_->value}};
     while (!pending.empty()) {

@@ -101,15 +101,6 @@ bool HealthReport::ok() const {
     return true;
 }
 
-std::string isoUtc(TimePoint t) {
-    const std::time_t s = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    ::gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 std::string describe(const ComponentHealth& h) {
     auto withReason = [&](std::string text) {
         return h.reason.empty() ? text : cat(text, ": ", h.reason);

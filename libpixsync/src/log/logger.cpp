@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 #include <vector>
 
+#include "pixsync/clock.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/strings.hpp"
@@ -15,15 +15,20 @@ struct Logger::Shared {
     mutable std::mutex mutex;
     LogLevel level = LogLevel::Info;
     std::vector<std::shared_ptr<LogOutput>> outputs;
-    std::vector<std::string> secrets;  // longest first, so a secret containing another is fully hidden
+    std::vector<std::string>
+        secrets;  // longest first, so a secret containing another is fully hidden
 };
 
 const char* toString(LogLevel level) noexcept {
     switch (level) {
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warning: return "warning";
-        case LogLevel::Error: return "error";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Error:
+            return "error";
     }
     return "info";
 }
@@ -94,19 +99,12 @@ std::string Logger::redact(std::string_view text) const {
 void Logger::log(LogLevel level, std::string_view message) const {
     if (!enabled(level)) return;
     // ISO 8601 in UTC, like `pixsync status`, so lines from hosts in other zones line up.
-    auto now = std::chrono::system_clock::now();
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char stamp[40];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    const std::string stamp = isoUtcMillis(std::chrono::system_clock::now());
     char levelText[16];
     std::snprintf(levelText, sizeof levelText, "%-8s", toUpper(toString(level)).c_str());
     // Control characters from untrusted text (file names, server replies) must not forge lines.
-    std::string line = cat(stamp, '.', ms / 100, (ms / 10) % 10, ms % 10, "Z ", levelText,
-                           component_.empty() ? "" : "[", component_, component_.empty() ? "" : "] ",
-                           escapeControl(message));
+    std::string line = cat(stamp, " ", levelText, component_.empty() ? "" : "[", component_,
+                           component_.empty() ? "" : "] ", escapeControl(message));
     line = redact(line);
     std::vector<std::shared_ptr<LogOutput>> outputs;
     {

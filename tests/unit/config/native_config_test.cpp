@@ -29,11 +29,14 @@ const char* kConfig = R"({
 })";
 
 class NativeConfig : public ::testing::Test {
-protected:
+  protected:
     test::TempDir dir;
-    Environment env{{"IMMICH_URL", "https://photos.example.com/api"}, {"ADMIN_KEY", "admin\"key"},
+    Environment env{{"IMMICH_URL", "https://photos.example.com/api"},
+                    {"ADMIN_KEY", "admin\"key"},
                     {"JOHN_KEY", "john-secret-key"}};
-    std::filesystem::path write(const std::string& text) { return test::writeFile(dir / "pixsync.json", text); }
+    std::filesystem::path write(const std::string& text) {
+        return test::writeFile(dir / "pixsync.json", text);
+    }
     std::string error(const std::string& text) {
         try {
             loadNativeConfig(write(text), env);
@@ -57,9 +60,11 @@ TEST_F(NativeConfig, LoadsPluginsRoutesAndSettings) {
     const auto& r = c.routes[0];
     EXPECT_EQ(r.source, "immich") << "the only source is the default";
     EXPECT_EQ(r.sink, "frames");
-    EXPECT_EQ(r.destinations, (std::vector<Destination>{{"john-frame@mypixstar.com", ""}, {"small@mypixstar.com", "800x600"}}));
+    EXPECT_EQ(r.destinations, (std::vector<Destination>{{"john-frame@mypixstar.com", ""},
+                                                        {"small@mypixstar.com", "800x600"}}));
     EXPECT_EQ(c.sources[0].options.string("immich_base_url"), "https://photos.example.com/api");
-    EXPECT_EQ(c.sources[0].options.string("immich_api_key"), "admin\"key") << "values are JSON-escaped";
+    EXPECT_EQ(c.sources[0].options.string("immich_api_key"), "admin\"key")
+        << "values are JSON-escaped";
     EXPECT_EQ(c.pollInterval, std::chrono::seconds(120));
     EXPECT_TRUE(c.engine.startFromNow);
     EXPECT_EQ(c.logFile, dir / "logs/pixsync.log");
@@ -73,8 +78,10 @@ TEST_F(NativeConfig, RouteOptionsMergeOverTheSourceOptions) {
     EXPECT_EQ(merged.string("immich_base_url"), "https://photos.example.com/api");
     EXPECT_EQ(merged.string("api_key"), "john-secret-key");
     // Messages name the place each key was written.
-    EXPECT_EQ(merged.where("api_key"), (dir / "pixsync.json").string() + ": routes[0].source_options.api_key");
-    EXPECT_EQ(merged.where("immich_base_url"), (dir / "pixsync.json").string() + ": sources[0].options.immich_base_url");
+    EXPECT_EQ(merged.where("api_key"),
+              (dir / "pixsync.json").string() + ": routes[0].source_options.api_key");
+    EXPECT_EQ(merged.where("immich_base_url"),
+              (dir / "pixsync.json").string() + ": sources[0].options.immich_base_url");
 }
 
 TEST_F(NativeConfig, SecretFilesResolveBesideTheConfig) {
@@ -83,9 +90,20 @@ TEST_F(NativeConfig, SecretFilesResolveBesideTheConfig) {
     EXPECT_EQ(c.sinks[0].options.secret("smtp_password"), "pa55word");
 }
 
+TEST_F(NativeConfig, AConfigFileThatNeverEndsIsRefusedNotRead) {
+    try {
+        loadNativeConfig("/dev/zero", env);
+        FAIL() << "an endless file was taken for a configuration";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Config);
+        EXPECT_THAT(e.what(), AllOf(HasSubstr("/dev/zero"), HasSubstr("no configuration file")));
+    }
+}
+
 TEST_F(NativeConfig, AnUnsetVariableNamesTheLine) {
     env.erase("JOHN_KEY");
-    EXPECT_THAT(error(kConfig), AllOf(HasSubstr("pixsync.json: line 9"), HasSubstr("${JOHN_KEY} is not set")));
+    EXPECT_THAT(error(kConfig),
+                AllOf(HasSubstr("pixsync.json: line 9"), HasSubstr("${JOHN_KEY} is not set")));
 }
 
 TEST_F(NativeConfig, VariablesMayHaveDefaults) {
@@ -98,12 +116,15 @@ TEST_F(NativeConfig, VariablesMayHaveDefaults) {
 
 TEST_F(NativeConfig, ReferencesToUnknownInstancesAreNamed) {
     std::string text = kConfig;
-    text.replace(text.find("\"id\": \"john@example.com\","), 26, "\"id\": \"john@example.com\", \"sink\": \"nope\",");
-    EXPECT_THAT(error(text), AllOf(HasSubstr("routes[0].sink"), HasSubstr("no sink is named 'nope'")));
+    text.replace(text.find("\"id\": \"john@example.com\","), 26,
+                 "\"id\": \"john@example.com\", \"sink\": \"nope\",");
+    EXPECT_THAT(error(text),
+                AllOf(HasSubstr("routes[0].sink"), HasSubstr("no sink is named 'nope'")));
 }
 
 TEST_F(NativeConfig, MissingSectionsAreNamed) {
-    EXPECT_THAT(error(R"({"sources": [], "sinks": [], "routes": []})"), HasSubstr("\"state\" is missing"));
+    EXPECT_THAT(error(R"({"sources": [], "sinks": [], "routes": []})"),
+                HasSubstr("\"state\" is missing"));
     EXPECT_THAT(error(R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}],
                          "sinks": [{"plugin": "pixstar"}], "routes": [{"id": "a"}]})"),
                 HasSubstr("routes[0].destinations is missing"));
@@ -114,15 +135,19 @@ TEST_F(NativeConfig, MissingSectionsAreNamed) {
 TEST_F(NativeConfig, WrongTypesAreNamed) {
     EXPECT_THAT(error(R"({"state": {"plugin": "sqlite"}, "sources": {"plugin": "immich"}})"),
                 HasSubstr("sources must be a list of objects"));
-    EXPECT_THAT(error(R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}], "sinks": [{"plugin": "pixstar"}],
+    EXPECT_THAT(
+        error(
+            R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}], "sinks": [{"plugin": "pixstar"}],
                          "routes": [{"id": "a", "destinations": ["x@y.com"]}], "poll_interval_seconds": "often"})"),
-                HasSubstr("poll_interval_seconds must be a whole number"));
+        HasSubstr("poll_interval_seconds must be a whole number"));
 }
 
 TEST_F(NativeConfig, DuplicateRouteIdsAreRefused) {
-    EXPECT_THAT(error(R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}], "sinks": [{"plugin": "pixstar"}],
+    EXPECT_THAT(
+        error(
+            R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}], "sinks": [{"plugin": "pixstar"}],
                          "routes": [{"id": "a", "destinations": ["x@y.com"]}, {"id": "a", "destinations": ["x@y.com"]}]})"),
-                HasSubstr("the route id 'a' is used twice"));
+        HasSubstr("the route id 'a' is used twice"));
 }
 
 TEST(ConfigRequest, ChoosesTheFrontDoor) {

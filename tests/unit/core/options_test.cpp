@@ -1,8 +1,9 @@
+#include "pixsync/options.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/options.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;
@@ -27,7 +28,8 @@ TEST(Options, ParsesJsonWithComments) {
         "name": "x", /* another */
         "port": 587,
         "list": ["a", "b"],
-    })", "cfg.json");
+    })",
+                            "cfg.json");
     EXPECT_EQ(o.string("name"), "x");
     EXPECT_EQ(o.integer("port", 0), 587);
     EXPECT_EQ(o.stringList("list"), (std::vector<std::string>{"a", "b"}));
@@ -50,7 +52,8 @@ TEST(Options, WrongTypeNamesTheKeyPath) {
 TEST(Options, EnvStyleNamesVariables) {
     Options o;
     o.set("smtp_port", "58x").describe("/etc/pixsync/.env", KeyStyle::Env, "/etc/pixsync");
-    EXPECT_THAT(errorOf([&] { o.integer("smtp_port", 587); }), HasSubstr("/etc/pixsync/.env: SMTP_PORT"));
+    EXPECT_THAT(errorOf([&] { o.integer("smtp_port", 587); }),
+                HasSubstr("/etc/pixsync/.env: SMTP_PORT"));
 }
 
 TEST(Options, StringsConvertToNumbersAndBooleans) {
@@ -69,4 +72,12 @@ TEST(Options, SecretFromFile) {
     EXPECT_EQ(o.secret("password"), "s3cret-value");
     auto missing = Options::parse(R"({"password_file": "nope"})", (dir / "cfg.json").string());
     EXPECT_THAT(errorOf([&] { missing.secret("password"); }), HasSubstr("password_file"));
+}
+
+TEST(Options, ASecretFileThatNeverEndsIsRefusedNotRead) {
+    // A wrong path (a device, a disk image) costs an error, not the machine's memory.
+    auto o = Options::parse(R"({"password_file": "/dev/zero"})", "cfg.json");
+    EXPECT_THAT(
+        errorOf([&] { o.secret("password"); }),
+        AllOf(HasSubstr("password_file"), HasSubstr("/dev/zero"), HasSubstr("no password or key")));
 }

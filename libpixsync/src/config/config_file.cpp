@@ -1,0 +1,23 @@
+#include "config_file.hpp"
+
+#include <system_error>
+
+#include "pixsync/error.hpp"
+#include "pixsync/small_file.hpp"
+#include "pixsync/strings.hpp"
+
+namespace pixsync::config_detail {
+
+std::string readConfigFile(const std::filesystem::path& file) {
+    try {
+        return readSmallFile(file, kMaxConfigFileBytes);
+    } catch (const std::system_error& e) {
+        if (e.code() == std::errc::file_too_large)
+            throw configError(cat(file.string(), ": more than ",
+                                  kMaxConfigFileBytes / (1024 * 1024),
+                                  " MiB, which is no configuration file; check the path"));
+        throw configError(cat(file.string(), ": cannot read: ", e.code().message()));
+    }
+}
+
+}  // namespace pixsync::config_detail
