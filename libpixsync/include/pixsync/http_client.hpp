@@ -106,6 +106,11 @@ class HttpError : public Error {
   public:
     HttpError(HttpFailure failure, const std::string& message)
         : Error(ErrorKind::Unavailable, message), failure_(failure) {}
+    // Defined in the library, so the type's identity (vtable, typeinfo) lives in one shared
+    // object and `catch (const HttpError&)` works in every plugin.
+    ~HttpError() override;
+    HttpError(const HttpError&) = default;
+    HttpError& operator=(const HttpError&) = default;
     /// What went wrong.
     HttpFailure failure() const noexcept { return failure_; }
     /// True when the same request may well succeed if tried again soon. A download that was

@@ -178,6 +178,8 @@ std::string seconds(std::chrono::milliseconds d) {
 
 }  // namespace
 
+HttpError::~HttpError() = default;
+
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [k, v] : headers)
         if (equalsIgnoreCase(k, name)) return v;
