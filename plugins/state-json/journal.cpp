@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "pixsync/bounded_json.hpp"

@@ -1,8 +1,8 @@
 // Strict reading of the JSON state: every field is type-checked, and any surprise is an
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
 
-#include "common/original_state.hpp"
-#include "common/state_files.hpp"
+#include "state-common/original_state.hpp"
+#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "json_state_model.hpp"

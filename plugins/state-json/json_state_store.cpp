@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "pixsync/strings.hpp"
 
 namespace pixsync::jsonstate {

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <optional>
 
-#include "common/writer_lock.hpp"
+#include "state-common/writer_lock.hpp"
 #include "delivery_index.hpp"
 #include "journal.hpp"
 #include "json_state_model.hpp"

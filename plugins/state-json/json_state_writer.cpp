@@ -8,7 +8,7 @@
 #include <string>
 #include <system_error>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/atomic_file.hpp"

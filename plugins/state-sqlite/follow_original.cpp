@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "pixsync/strings.hpp"
 #include "sqlite_state_store.hpp"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "common/state_files.hpp"
+#include "state-common/state_files.hpp"
 #include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 #include "schema.hpp"

@@ -12,8 +12,8 @@
 #include <mutex>
 #include <optional>
 
-#include "common/original_state.hpp"
-#include "common/writer_lock.hpp"
+#include "state-common/original_state.hpp"
+#include "state-common/writer_lock.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
 #include "sqlite_handles.hpp"

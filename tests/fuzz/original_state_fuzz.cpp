@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/original_state.hpp"
+#include "state-common/original_state.hpp"
 #include "pixsync/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
