@@ -1,6 +1,8 @@
 #include "folder_index.hpp"
 
-#include <cstdio>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
 #include <system_error>
 
 #include "atomic_file.hpp"
@@ -16,30 +18,6 @@ namespace {
 
 // About 100 bytes per delivered file: room for half a million.
 constexpr std::uint64_t kMaxIndexBytes = 64 * 1024 * 1024;
-
-/// A JSON string literal.
-std::string jsonString(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                    out += escaped;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -104,21 +82,35 @@ void FolderIndex::erase(const std::string& assetId) {
 std::string FolderIndex::toJson() const {
     // Routes sit in an object of their own beside "files" (rather than inside each entry) so
     // that "files" keeps the shape version 1 had: an older pixsync still reads this index.
-    std::string files, routes;
-    for (const auto& [id, entry] : entries_) {
-        files +=
-            cat(files.empty() ? "\n    " : ",\n    ", jsonString(id), ": ", jsonString(entry.file));
-        if (entry.routes.empty()) continue;
-        std::string list;
-        for (const auto& route : entry.routes)
-            list += cat(list.empty() ? "" : ", ", jsonString(route));
-        routes += cat(routes.empty() ? "\n    " : ",\n    ", jsonString(id), ": [", list, "]");
-    }
-    auto object = [](const std::string& members) {
-        return members.empty() ? "{}" : "{" + members + "\n  }";
+    rapidjson::StringBuffer buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    w.SetIndent(' ', 2);
+    w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+    auto string = [&](const std::string& text) {
+        w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
     };
-    return cat("{\n  \"version\": 2,\n  \"files\": ", object(files),
-               ",\n  \"routes\": ", object(routes), "\n}\n");
+    w.StartObject();
+    w.Key("version");
+    w.Int(2);
+    w.Key("files");
+    w.StartObject();
+    for (const auto& [id, entry] : entries_) {
+        string(id);
+        string(entry.file);
+    }
+    w.EndObject();
+    w.Key("routes");
+    w.StartObject();
+    for (const auto& [id, entry] : entries_) {
+        if (entry.routes.empty()) continue;
+        string(id);
+        w.StartArray();
+        for (const auto& route : entry.routes) string(route);
+        w.EndArray();
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 void FolderIndex::save() {
