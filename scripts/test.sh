@@ -16,6 +16,9 @@ scripts/install-deps.sh
 # Each phase line carries the seconds since the start, so the slow parts show in any log.
 say() { echo "== $* (at ${SECONDS} s)"; }
 
+say "format"
+scripts/format.sh --check
+
 fuzz_build_pid=""
 package_build_pid=""
 wait_for_fuzz_build() { while kill -0 "$fuzz_build_pid" 2>/dev/null; do sleep 2; done; }

@@ -14,7 +14,7 @@ namespace pixsync::folder {
 /// All of the sink's settings.
 struct FolderSettings {
     std::filesystem::path root;  ///< destination folders are created below it; never itself
-    FrameProfiles profiles;  ///< the default profile and the named ones
+    FrameProfiles profiles;      ///< the default profile and the named ones
     /// Remove the files of assets a route no longer lists, after each full listing.
     bool removeUnfavorited = false;
 };

@@ -89,8 +89,8 @@ ImmichSource::Whose ImmichSource::checkUser(CheckReport& report) {
         } else if (r.status == 403) {
             whose.key = Whose::Key::Unknown;
             report.notice(subject,
-                          cat("valid, but it may not read users (Immich: ",
-                              Api::immichMessage(r), "), so it cannot say whose key it is"));
+                          cat("valid, but it may not read users (Immich: ", Api::immichMessage(r),
+                              "), so it cannot say whose key it is"));
         } else {
             api_.fail(r, "look up the key's user", KeyRole::User);
         }
@@ -106,8 +106,7 @@ void ImmichSource::checkAdmin(CheckReport& report, Whose& whose) {
         HttpResponse r = api_.call(KeyRole::Admin, "GET", "/users");
         if (r.status == 401) {
             report.fail(
-                subject,
-                cat("the admin key was rejected (Immich: ", Api::immichMessage(r), ")"),
+                subject, cat("the admin key was rejected (Immich: ", Api::immichMessage(r), ")"),
                 cat("create a new admin key in Immich and put it in ", settings_.adminKeyWhere));
             return;
         }
@@ -250,8 +249,7 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
         if (d.status == 200 || d.status == 206) {
             report.pass(downloadSubject, "granted: originals can be downloaded");
         } else if (d.status == 403) {
-            report.fail(downloadSubject,
-                        cat("missing (Immich: ", Api::immichMessage(d), ")"),
+            report.fail(downloadSubject, cat("missing (Immich: ", Api::immichMessage(d), ")"),
                         "edit the key in Immich and grant asset.download");
         } else {
             report.notice(downloadSubject, cat("could not be confirmed (HTTP ", d.status, ": ",

@@ -81,14 +81,13 @@ HttpResponse Lookup::get(const std::string& path, std::string_view permission, c
     if (r.status == 403)
         throw MissingPermission(std::string(permission),
                                 cat("cannot ", action, ": ", keyName(s, KeyRole::User), " lacks ",
-                                    permission, " (Immich: ", Api::immichMessage(r),
-                                    "); grant ", permission, " to that key in Immich",
+                                    permission, " (Immich: ", Api::immichMessage(r), "); grant ",
+                                    permission, " to that key in Immich",
                                     ref.isId ? "" : cat(", or give the ", kind, "'s id instead")));
     // Immich answers 400 "Not found or no ... access" for an id it will not show.
     if (r.status == 400 && ref.isId)
         throw unavailableError(cat("no ", kind, " with the id ", ref.text, " (", ref.where,
-                                   ") is visible to ", s.user,
-                                   " (Immich: ", Api::immichMessage(r),
+                                   ") is visible to ", s.user, " (Immich: ", Api::immichMessage(r),
                                    "); check the id: it ends the ", kind, "'s address in Immich"));
     if (!r.ok()) api_.fail(r, action, KeyRole::User);
     api_.requireJson(r, path);

@@ -52,10 +52,9 @@ Settings readSettings(const Options& options) {
         static_cast<std::uint64_t>(options.integer("immich_max_download_mb", 200, 1, 1024 * 1024)) *
         1024 * 1024;
     s.timeoutSeconds = static_cast<int>(options.integer("immich_timeout_seconds", 30, 1, 3600));
-    s.minDownloadBytesPerSecond =
-        static_cast<std::uint64_t>(
-            options.integer("immich_min_download_kb_per_second", 32, 1, 1024 * 1024)) *
-        1024;
+    s.minDownloadBytesPerSecond = static_cast<std::uint64_t>(options.integer(
+                                      "immich_min_download_kb_per_second", 32, 1, 1024 * 1024)) *
+                                  1024;
     s.previewFallback = options.boolean("immich_preview_fallback", true);
     s.selection = readSelection(options);
     return s;

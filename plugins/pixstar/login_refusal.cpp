@@ -29,15 +29,16 @@ std::string describeLoginRefusal(const SmtpSettings& settings, int code,
     const std::string codeText = reply.empty() ? "" : cat(" (", reply, ")");
     // Microsoft 365 and others answer this way once basic authentication is switched off.
     if (enhanced == "5.7.30" || enhanced == "5.7.139")
-        return cat(who, " no longer accepts a password for ", settings.user, codeText,
-                   ": use ", settings.key("smtp_oauth2_token_file"), " or ",
+        return cat(who, " no longer accepts a password for ", settings.user, codeText, ": use ",
+                   settings.key("smtp_oauth2_token_file"), " or ",
                    settings.key("smtp_oauth2_token_command"), " (XOAUTH2)");
     if (usesOAuth2(settings))
         return cat(who, " refused the OAuth2 token of ", settings.user, codeText,
                    ": check that the token is current and grants SMTP sending");
     if (code >= 400 && code < 500)
         return cat(who, " refused the login of ", settings.user, " for now", codeText,
-                   ": it will be tried again; if it persists, check ", settings.key("smtp_password"));
+                   ": it will be tried again; if it persists, check ",
+                   settings.key("smtp_password"));
     return cat(who, " refused the login of ", settings.user, codeText, ": check ",
                settings.key("smtp_password"), "; Gmail needs an app password");
 }

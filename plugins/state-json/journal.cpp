@@ -10,11 +10,11 @@
 #include <cstring>
 #include <string_view>
 
-#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {
 

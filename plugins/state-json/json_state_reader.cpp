@@ -1,13 +1,13 @@
 // Strict reading of the JSON state: every field is type-checked, and any surprise is an
 // Error(State) naming the field, because a state read wrongly is a state that resends photos.
 
-#include "state-common/original_state.hpp"
-#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/bounded_json.hpp"
 #include "pixsync/strings.hpp"
+#include "state-common/original_state.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {
 

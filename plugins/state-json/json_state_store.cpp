@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "state-common/state_files.hpp"
 #include "pixsync/strings.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {
 

@@ -16,12 +16,12 @@
 #include <mutex>
 #include <optional>
 
-#include "state-common/writer_lock.hpp"
 #include "delivery_index.hpp"
 #include "journal.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
+#include "state-common/writer_lock.hpp"
 
 namespace pixsync::jsonstate {
 

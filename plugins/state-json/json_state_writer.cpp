@@ -8,13 +8,13 @@
 #include <string>
 #include <system_error>
 
-#include "state-common/state_files.hpp"
 #include "delivery_json.hpp"
 #include "json_state_model.hpp"
 #include "pixsync/atomic_file.hpp"
 #include "pixsync/bounded_json.hpp"
 #include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {
 

@@ -6,9 +6,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "state-common/state_files.hpp"
 #include "pixsync/strings.hpp"
 #include "sqlite_state_store.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::sqlitestate {
 

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <string>
 
-#include "state-common/state_files.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::sqlitestate {
 

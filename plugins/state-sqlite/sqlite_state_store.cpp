@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <cstring>
 
-#include "state-common/state_files.hpp"
 #include "pixsync/private_file.hpp"
 #include "pixsync/strings.hpp"
 #include "schema.hpp"
+#include "state-common/state_files.hpp"
 
 namespace pixsync::sqlitestate {
 

@@ -12,11 +12,11 @@
 #include <mutex>
 #include <optional>
 
-#include "state-common/original_state.hpp"
-#include "state-common/writer_lock.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
 #include "sqlite_handles.hpp"
+#include "state-common/original_state.hpp"
+#include "state-common/writer_lock.hpp"
 
 namespace pixsync::sqlitestate {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "state-common/original_state.hpp"
 #include "pixsync/error.hpp"
+#include "state-common/original_state.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

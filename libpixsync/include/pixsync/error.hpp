@@ -34,7 +34,7 @@ const char* toString(ErrorKind kind) noexcept;
 /// A failure with a kind and a message written for the person who has to fix it:
 /// the message names the file, key or account involved and, where there is one, the fix.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     Error(const Error&) = default;
     Error& operator=(const Error&) = default;
@@ -45,7 +45,7 @@ public:
     /// What kind of failure this is.
     ErrorKind kind() const noexcept { return kind_; }
 
-private:
+  private:
     ErrorKind kind_;
 };
 

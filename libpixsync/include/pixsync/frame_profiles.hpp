@@ -24,13 +24,14 @@ struct FrameProfileKeys {
 };
 
 class FrameProfiles {
-public:
+  public:
     FrameProfiles() = default;
 
     /// Reads the default profile from `options` (starting from `base`, which supplies the
     /// defaults) and the named profiles from its "profiles" object, each starting from the
     /// default. Throws Error(Config) naming the key for a bad value.
-    static FrameProfiles read(const Options& options, FrameProfile base, const FrameProfileKeys& keys = {});
+    static FrameProfiles read(const Options& options, FrameProfile base,
+                              const FrameProfileKeys& keys = {});
 
     /// The profile a destination names; "" is the default. Throws Error(Config) for an unknown
     /// name (validateDestination() should have refused it).
@@ -42,7 +43,7 @@ public:
     const FrameProfile& defaultProfile() const noexcept { return default_; }
     const std::map<std::string, FrameProfile>& named() const noexcept { return named_; }
 
-private:
+  private:
     FrameProfile default_;
     std::map<std::string, FrameProfile> named_;
 };

@@ -21,7 +21,7 @@ LogLevel logLevelFromString(std::string_view s);
 
 /// Where formatted log lines go. Implementations must be thread-safe.
 class LogOutput {
-public:
+  public:
     virtual ~LogOutput() = default;
     /// Writes one complete line (without the trailing newline).
     virtual void write(LogLevel level, std::string_view line) = 0;
@@ -37,7 +37,7 @@ std::shared_ptr<LogOutput> makeRotatingFileOutput(const std::filesystem::path& f
 /// A handle for writing log lines. Copies share outputs, level and secrets; tagged() gives a
 /// copy that prefixes a component name ("immich", "pixstar", ...). Thread-safe.
 class Logger {
-public:
+  public:
     /// A logger with no outputs at level Info (messages go nowhere until an output is added).
     Logger();
 
@@ -65,7 +65,7 @@ public:
     /// Replaces registered secrets in a string (also useful for error messages shown to users).
     std::string redact(std::string_view text) const;
 
-private:
+  private:
     struct Shared;
     std::shared_ptr<Shared> shared_;
     std::string component_;

@@ -11,10 +11,10 @@ namespace pixsync {
 
 /// Media of one asset on local disk. The file is removed when the MediaFile is destroyed.
 struct MediaFile {
-    TempFile file;          ///< the bytes, never held in memory as a whole
-    std::string mimeType;   ///< as confirmed by the source (e.g. from Content-Type)
-    std::uint64_t size = 0; ///< bytes in the file
-    bool isPreview = false; ///< true when this is a source-rendered preview, not the original
+    TempFile file;           ///< the bytes, never held in memory as a whole
+    std::string mimeType;    ///< as confirmed by the source (e.g. from Content-Type)
+    std::uint64_t size = 0;  ///< bytes in the file
+    bool isPreview = false;  ///< true when this is a source-rendered preview, not the original
 };
 
 }  // namespace pixsync

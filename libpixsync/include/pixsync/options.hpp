@@ -25,7 +25,7 @@ enum class KeyStyle { Json, Env };
 std::string keyNameIn(KeyStyle style, std::string_view key);
 
 class Options {
-public:
+  public:
     /// An empty object.
     Options();
     /// Parses JSON text that may contain // and /* */ comments and trailing commas.
@@ -45,8 +45,8 @@ public:
     std::string string(std::string_view key, std::string_view fallback) const;
     std::optional<std::string> optionalString(std::string_view key) const;
     /// An integer within [min, max]; a string of digits is accepted.
-    std::int64_t integer(std::string_view key, std::int64_t fallback,
-                         std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+    std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min = INT64_MIN,
+                         std::int64_t max = INT64_MAX) const;
     std::int64_t integer(std::string_view key) const;
     /// A number (integer or decimal).
     double number(std::string_view key, double fallback) const;
@@ -92,7 +92,8 @@ public:
     std::filesystem::path baseDir() const;
     /// Calls `visit(key, value)` for every string value in this object and below (used to
     /// find secrets that must be redacted from logs).
-    void visitStrings(const std::function<void(std::string_view key, std::string_view value)>& visit) const;
+    void visitStrings(
+        const std::function<void(std::string_view key, std::string_view value)>& visit) const;
     /// A copy of this object with `overrides`' keys set over it (a route's source options over
     /// the source's). The copy keeps this object's origin for messages, but where() names the
     /// overridden keys where `overrides` has them.
@@ -102,7 +103,9 @@ public:
 
     /// Builders, for configuration made in code (the original's files, embedding programs).
     Options& set(std::string_view key, std::string_view value);
-    Options& set(std::string_view key, const char* value) { return set(key, std::string_view(value)); }
+    Options& set(std::string_view key, const char* value) {
+        return set(key, std::string_view(value));
+    }
     Options& set(std::string_view key, std::int64_t value);
     Options& set(std::string_view key, bool value);
     Options& set(std::string_view key, const std::vector<std::string>& values);
@@ -113,7 +116,7 @@ public:
 
     struct Node;  ///< implementation detail
 
-private:
+  private:
     Options(std::shared_ptr<Node> node, std::string path);
     std::shared_ptr<Node> node_;
     std::string path_;

@@ -2,8 +2,8 @@
 /// @file plugin_registry.hpp
 /// Finds, loads and checks plugins, then hands out their factories.
 
-#include <filesystem>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,7 +33,7 @@ std::filesystem::path defaultPluginDir();
 /// Holds loaded plugins (and keeps their shared objects open for its lifetime). The only
 /// registry is the one the application creates; there is no global instance.
 class PluginRegistry {
-public:
+  public:
     PluginRegistry();
     ~PluginRegistry();
     PluginRegistry(const PluginRegistry&) = delete;
@@ -47,10 +47,12 @@ public:
     /// Loads every *.so in the folders, in order. A file that fails to load is reported
     /// through `problems` (file and reason) and skipped, so one bad file does not hide the
     /// others; a duplicate name keeps the first one found.
-    void loadAll(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>* problems);
+    void loadAll(const std::vector<std::filesystem::path>& dirs,
+                 std::vector<std::string>* problems);
 
     /// Registers a descriptor linked into the program (embedding, tests).
-    const LoadedPlugin& add(const PluginDescriptor* descriptor, std::filesystem::path origin = "<built-in>");
+    const LoadedPlugin& add(const PluginDescriptor* descriptor,
+                            std::filesystem::path origin = "<built-in>");
 
     /// Where find() looks for plugins that are not loaded yet (see pluginSearchPath()).
     void setSearchPath(std::vector<std::filesystem::path> dirs);
@@ -64,7 +66,7 @@ public:
     /// Every loaded plugin in load order.
     const std::deque<LoadedPlugin>& plugins() const noexcept { return plugins_; }
 
-private:
+  private:
     struct Library;
     std::vector<std::unique_ptr<Library>> libraries_;
     std::deque<LoadedPlugin> plugins_;  // deque: references stay valid as plugins load

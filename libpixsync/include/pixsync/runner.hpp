@@ -21,7 +21,7 @@ struct CycleReport {
 };
 
 class Runner {
-public:
+  public:
     /// `onCycle` (optional) is called after every cycle, from the run() thread.
     Runner(Engine& engine, Logger log, Duration pollInterval,
            std::function<void(const CycleReport&)> onCycle = {});
@@ -38,7 +38,7 @@ public:
     void post(std::function<void()> task);
     bool stopping() const { return stop_.load(); }
 
-private:
+  private:
     Engine& engine_;
     Logger log_;
     Duration interval_;

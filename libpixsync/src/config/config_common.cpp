@@ -13,8 +13,9 @@ void warnIfReadableByOthers(Config& config, const std::filesystem::path& file) {
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0) return;
     if (st.st_mode & (S_IRGRP | S_IROTH))
-        config.warnings.push_back(cat(file.string(), " holds secrets and can be read by other users; run: chmod 600 ",
-                                      file.string()));
+        config.warnings.push_back(
+            cat(file.string(), " holds secrets and can be read by other users; run: chmod 600 ",
+                file.string()));
 }
 
 bool isSecretKey(std::string_view key) {
@@ -56,7 +57,8 @@ Config loadConfig(const ConfigRequest& request) {
     if (!configFile.empty()) return loadNativeConfig(configFile, request.environment);
     std::filesystem::path envFile = request.envFile;
     if (envFile.empty())
-        envFile = (request.workDir.empty() ? std::filesystem::current_path() : request.workDir) / ".env";
+        envFile =
+            (request.workDir.empty() ? std::filesystem::current_path() : request.workDir) / ".env";
     return loadOriginalConfig(envFile, request.environment);
 }
 

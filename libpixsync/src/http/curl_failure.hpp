@@ -11,13 +11,13 @@ namespace pixsync::http {
 
 /// What the caller knows about the failed transfer, for the message.
 struct FailureContext {
-    std::string server;       ///< "Immich at http://host:2283/api" or the base URL
-    std::string detail;       ///< libcurl's error buffer (names host and port, never headers)
-    long timeoutSeconds = 0;  ///< the timeout that applied
-    bool connected = false;   ///< whether a connection had been established
-    bool requestSent = false; ///< whether the request went out (so the URL was fine)
-    bool reused = false;      ///< whether it went out on a connection kept from an earlier one
-    std::string caFile;       ///< the configured CA file, if any
+    std::string server;        ///< "Immich at http://host:2283/api" or the base URL
+    std::string detail;        ///< libcurl's error buffer (names host and port, never headers)
+    long timeoutSeconds = 0;   ///< the timeout that applied
+    bool connected = false;    ///< whether a connection had been established
+    bool requestSent = false;  ///< whether the request went out (so the URL was fine)
+    bool reused = false;       ///< whether it went out on a connection kept from an earlier one
+    std::string caFile;        ///< the configured CA file, if any
 };
 
 /// The HttpError for a failed transfer.

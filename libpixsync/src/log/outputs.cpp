@@ -2,7 +2,6 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/FileChannel.h>
 #include <Poco/Message.h>
-
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -20,7 +19,7 @@ namespace pixsync {
 namespace {
 
 class StderrOutput final : public LogOutput {
-public:
+  public:
     void write(LogLevel, std::string_view line) override {
         std::lock_guard lock(mutex_);
         std::fwrite(line.data(), 1, line.size(), stderr);
@@ -28,12 +27,12 @@ public:
         std::fflush(stderr);
     }
 
-private:
+  private:
     std::mutex mutex_;
 };
 
 class RotatingFileOutput final : public LogOutput {
-public:
+  public:
     RotatingFileOutput(const std::filesystem::path& file, std::uint64_t maxBytes, unsigned keep)
         : path_(file), channel_(new Poco::FileChannel(file.string())) {
         channel_->setProperty("rotation", std::to_string(maxBytes));
@@ -63,7 +62,7 @@ public:
         if (channel_->size() < before) ::chmod(path_.c_str(), kPrivateFileMode);
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::filesystem::path path_;
     Poco::AutoPtr<Poco::FileChannel> channel_;

@@ -40,7 +40,8 @@ FrameProfile readSizeAndQuality(const Options& o, FrameProfile p, const FramePro
 
 }  // namespace
 
-FrameProfiles FrameProfiles::read(const Options& options, FrameProfile base, const FrameProfileKeys& keys) {
+FrameProfiles FrameProfiles::read(const Options& options, FrameProfile base,
+                                  const FrameProfileKeys& keys) {
     FrameProfiles result;
     if (auto text = options.optionalString(keys.background)) {
         auto color = parseRgbColor(*text);
@@ -49,15 +50,17 @@ FrameProfiles FrameProfiles::read(const Options& options, FrameProfile base, con
                                   "' is not a colour; write it as #rrggbb, e.g. #ffffff"));
         base.background = *color;
     }
-    base.maxVideoBytes = static_cast<std::uint64_t>(options.integer(
-                             keys.maxVideoMb, static_cast<std::int64_t>(base.maxVideoBytes / kMiB), 1, 100000)) *
-                         kMiB;
+    base.maxVideoBytes =
+        static_cast<std::uint64_t>(options.integer(
+            keys.maxVideoMb, static_cast<std::int64_t>(base.maxVideoBytes / kMiB), 1, 100000)) *
+        kMiB;
     result.default_ = readSizeAndQuality(options, base, keys);
     const Options profiles = options.object("profiles");
     for (const auto& name : profiles.keys()) {
         validateOptions(profiles.object(name), kProfileOptions,
                         {.owner = "a frame profile (max_width, max_height, jpeg_quality)"});
-        result.named_[name] = readSizeAndQuality(profiles.object(name), result.default_, FrameProfileKeys{});
+        result.named_[name] =
+            readSizeAndQuality(profiles.object(name), result.default_, FrameProfileKeys{});
     }
     return result;
 }
@@ -74,8 +77,9 @@ std::string FrameProfiles::problemWith(const std::string& name, const std::strin
     std::vector<std::string> names;
     for (const auto& [n, profile] : named_) names.push_back(n);
     return cat("unknown frame profile '", name, "' for ", address, "; ",
-               names.empty() ? std::string("no profiles are configured (add them under \"profiles\")")
-                             : "configured profiles: " + join(names, ", "));
+               names.empty()
+                   ? std::string("no profiles are configured (add them under \"profiles\")")
+                   : "configured profiles: " + join(names, ", "));
 }
 
 }  // namespace pixsync

@@ -65,24 +65,34 @@ const LoadedPlugin& PluginRegistry::accept(const PluginDescriptor* d, const fs::
     const std::string where = file.string();
     if (d->abiMajor != kPluginAbiMajor || d->abiMinor > kPluginAbiMinor)
         throw pluginError(cat(where, ": plugin ABI version ", d->abiMajor, ".", d->abiMinor,
-                              " found, expected ", kPluginAbiMajor, ".x with x <= ", kPluginAbiMinor,
-                              " (rebuild the plugin against this pixsync)"));
+                              " found, expected ", kPluginAbiMajor, ".x with x <= ",
+                              kPluginAbiMinor, " (rebuild the plugin against this pixsync)"));
     const char* factory = nullptr;
     bool ok = false;
     switch (d->kind) {
-        case PluginKind::Source: ok = d->createSource != nullptr; factory = "createSource"; break;
-        case PluginKind::Sink: ok = d->createSink != nullptr; factory = "createSink"; break;
-        case PluginKind::State: ok = d->createStateStore != nullptr; factory = "createStateStore"; break;
+        case PluginKind::Source:
+            ok = d->createSource != nullptr;
+            factory = "createSource";
+            break;
+        case PluginKind::Sink:
+            ok = d->createSink != nullptr;
+            factory = "createSink";
+            break;
+        case PluginKind::State:
+            ok = d->createStateStore != nullptr;
+            factory = "createStateStore";
+            break;
         default:
-            throw pluginError(cat(where, ": unknown plugin kind ", static_cast<std::uint32_t>(d->kind),
+            throw pluginError(cat(where, ": unknown plugin kind ",
+                                  static_cast<std::uint32_t>(d->kind),
                                   " (expected source, sink or state)"));
     }
     if (!ok) throw pluginError(cat(where, ": ", toString(d->kind), " plugin without ", factory));
     if (!d->name || !*d->name) throw pluginError(where + ": plugin without a name");
     for (const auto& p : plugins_)
         if (p.name() == d->name)
-            throw pluginError(cat(where, ": duplicate plugin name '", d->name, "', already loaded from ",
-                                  p.file.string()));
+            throw pluginError(cat(where, ": duplicate plugin name '", d->name,
+                                  "', already loaded from ", p.file.string()));
     plugins_.push_back(LoadedPlugin{d, file});
     return plugins_.back();
 }
@@ -95,7 +105,8 @@ const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
     void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!handle) {
         const char* err = ::dlerror();
-        throw pluginError(cat(file.string(), ": cannot load: ", err ? err : "unknown dlopen error"));
+        throw pluginError(
+            cat(file.string(), ": cannot load: ", err ? err : "unknown dlopen error"));
     }
     auto lib = std::make_unique<Library>(handle);
     using Entry = const PluginDescriptor* (*)();
@@ -113,7 +124,8 @@ const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
     return loaded;
 }
 
-void PluginRegistry::loadAll(const std::vector<fs::path>& dirs, std::vector<std::string>* problems) {
+void PluginRegistry::loadAll(const std::vector<fs::path>& dirs,
+                             std::vector<std::string>* problems) {
     for (const auto& dir : dirs) {
         std::vector<fs::path> files;
         std::error_code ec;
@@ -155,7 +167,8 @@ const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kin
         fs::path file = dir / ("pixsync-" + name + ".so");
         std::error_code ec;
         if (!fs::exists(file, ec)) continue;
-        bool already = std::any_of(plugins_.begin(), plugins_.end(), [&](const LoadedPlugin& p) { return p.file == file; });
+        bool already = std::any_of(plugins_.begin(), plugins_.end(),
+                                   [&](const LoadedPlugin& p) { return p.file == file; });
         if (!already) load(file);
         if (const auto* p = loaded(name, kind)) return *p;
     }
@@ -164,8 +177,9 @@ const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kin
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             if (entry.path().extension() != ".so") continue;
-            bool already = std::any_of(plugins_.begin(), plugins_.end(),
-                                       [&](const LoadedPlugin& p) { return p.file == entry.path(); });
+            bool already =
+                std::any_of(plugins_.begin(), plugins_.end(),
+                            [&](const LoadedPlugin& p) { return p.file == entry.path(); });
             if (already) continue;
             try {
                 load(entry.path());
@@ -180,9 +194,9 @@ const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kin
         if (p.kind() == kind) names.push_back(p.name());
     std::vector<std::string> dirs;
     for (const auto& d : searchPath_) dirs.push_back(d.string());
-    throw pluginError(cat("no ", toString(kind), " plugin named '", name, "' (available: ",
-                          names.empty() ? std::string("none") : join(names, ", "), "; searched ",
-                          dirs.empty() ? std::string("nothing") : join(dirs, ":"),
+    throw pluginError(cat("no ", toString(kind), " plugin named '", name,
+                          "' (available: ", names.empty() ? std::string("none") : join(names, ", "),
+                          "; searched ", dirs.empty() ? std::string("nothing") : join(dirs, ":"),
                           "; see `pixsync plugins` and --plugin-dir)",
                           problems.empty() ? "" : "; refused: " + join(problems, "; ")));
 }

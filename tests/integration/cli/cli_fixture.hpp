@@ -12,7 +12,7 @@
 namespace pixsync::test {
 
 class CliTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
 
     CliTest() {
@@ -25,9 +25,13 @@ protected:
                      const std::string& sourceOptions = "") {
         writeFile(dir / "pixsync.json", R"({
   "state": {"plugin": "sqlite", "options": {"path": "state.db"}},
-  "plugin_dirs": [")" + (testPluginsDir() / "good").string() + R"("],
-  "sources": [{"name": "files", "plugin": "test-listing", "options": {)" + sourceOptions + R"("listing_file": "listing.jsonl"}}],
-  "sinks": [{"name": "frames", "plugin": ")" + sinkPlugin + R"(", "options": {"record_file": "record.txt"}}],
+  "plugin_dirs": [")" + (testPluginsDir() / "good").string() +
+                                            R"("],
+  "sources": [{"name": "files", "plugin": "test-listing", "options": {)" +
+                                            sourceOptions + R"("listing_file": "listing.jsonl"}}],
+  "sinks": [{"name": "frames", "plugin": ")" +
+                                            sinkPlugin +
+                                            R"(", "options": {"record_file": "record.txt"}}],
   "routes": [{"id": "john@example.com", "destinations": ["john-frame@mypixstar.com", "kitchen@mypixstar.com"]}],
   "poll_interval_seconds": 10,
   "log": {"file": "pixsync.log"})" + extra + R"(
@@ -36,10 +40,12 @@ protected:
 
     void favorite(const std::string& id, const std::string& file = "") {
         std::ofstream(dir / "listing.jsonl", std::ios::app)
-            << R"({"id": ")" << id << R"(", "file": ")" << (file.empty() ? id + ".jpg" : file) << "\"}\n";
+            << R"({"id": ")" << id << R"(", "file": ")" << (file.empty() ? id + ".jpg" : file)
+            << "\"}\n";
     }
 
-    CommandResult pixsync(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    CommandResult pixsync(std::vector<std::string> args,
+                          std::map<std::string, std::string> env = {}) {
         args.insert(args.begin(), cliPath().string());
         args.push_back("--config");
         args.push_back((dir / "pixsync.json").string());

@@ -19,7 +19,8 @@ class EnvFileTest : public DaemonTest {
         std::filesystem::create_directory(dir / "conf");
         std::filesystem::rename(dir / ".env", dir / "conf" / "pixsync.env");
         // Relative paths in a .env are relative to its folder: the mapping goes beside it.
-        std::filesystem::rename(dir / "pixstar_mapping.json", dir / "conf" / "pixstar_mapping.json");
+        std::filesystem::rename(dir / "pixstar_mapping.json",
+                                dir / "conf" / "pixstar_mapping.json");
     }
 };
 

@@ -89,7 +89,8 @@ TEST_F(ImmichTest, APlainText502IsQuotedAsText) {
     immich().injectFault("text-502", 100, "/api/search/metadata");
     Error e = errorFrom([&] { source->list(""); });
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
-    EXPECT_THAT(e.what(), HasSubstr("HTTP 502: the text \"<upstream immich-server:2283> Bad Gateway\""));
+    EXPECT_THAT(e.what(),
+                HasSubstr("HTTP 502: the text \"<upstream immich-server:2283> Bad Gateway\""));
     EXPECT_THAT(e.what(), Not(HasSubstr("HTML")));
 }
 

@@ -32,7 +32,8 @@ inline const CheckResult* checkLine(const CheckReport& report, const std::string
 
 /// The `pixsync check` line whose subject ends with `subjectEnd`; a missing line fails the
 /// test (the exception names the subject and the lines there were) instead of crashing it.
-inline const CheckResult& requireCheckLine(const CheckReport& report, const std::string& subjectEnd) {
+inline const CheckResult& requireCheckLine(const CheckReport& report,
+                                           const std::string& subjectEnd) {
     if (const CheckResult* c = checkLine(report, subjectEnd)) return *c;
     std::string lines;
     for (const auto& c : report.results()) lines += "\n  " + c.subject;

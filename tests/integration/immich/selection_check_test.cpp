@@ -67,7 +67,8 @@ TEST_F(ImmichSelectionCheckTest, NamesTheAlbumTagAndPersonARouteFollows) {
               "\"Frames/Kitchen\" (id " + kFrames + "), tags below it included");
     EXPECT_EQ(requireCheckLine(report, ": person").detail, "\"Ann\" (id " + kAnn + ")");
     // The route's own search proves asset.read, and its asset asset.download.
-    EXPECT_THAT(requireCheckLine(report, "asset.read").detail, HasSubstr("granted: assets in album"));
+    EXPECT_THAT(requireCheckLine(report, "asset.read").detail,
+                HasSubstr("granted: assets in album"));
     EXPECT_EQ(requireCheckLine(report, "asset.download").status, Status::Passed);
 }
 
@@ -100,7 +101,8 @@ TEST_F(ImmichSelectionCheckTest, OnlyNoticesAnIdTheKeyMayNotConfirm) {
         EXPECT_THAT(line->detail,
                     HasSubstr(cat("lacks ", permission, ", which listing does not need")));
     }
-    EXPECT_THAT(requireCheckLine(report, "asset.read").detail, HasSubstr("granted: assets in album"));
+    EXPECT_THAT(requireCheckLine(report, "asset.read").detail,
+                HasSubstr("granted: assets in album"));
 }
 
 TEST_F(ImmichSelectionCheckTest, FailsForIdsImmichDoesNotKnow) {

@@ -102,9 +102,14 @@ TEST(Loader, ASourceBuiltBeforeLocalMediaIsNeverAskedForIt) {
     config.baseDir = dir.path();
     config.state = {"state", "sqlite", Options().set("path", (dir / "state.db").string())};
     config.sources = {{"old", "test-source-abi-2-3", Options()}};
-    config.sinks = {{"recorder", "test-recorder",
-                     Options().set("record_file", (dir / "record.txt").string())}};
-    config.routes = {{"r", "R", "old", Options(), "recorder", {{"frame@example.com", ""}},
+    config.sinks = {
+        {"recorder", "test-recorder", Options().set("record_file", (dir / "record.txt").string())}};
+    config.routes = {{"r",
+                      "R",
+                      "old",
+                      Options(),
+                      "recorder",
+                      {{"frame@example.com", ""}},
                       "test.json: routes[0]"}};
     Logger log;
     SystemClock clock;

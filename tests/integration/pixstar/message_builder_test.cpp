@@ -33,7 +33,8 @@ Options parseWithPython(const std::string& wire, const test::TempDir& dir) {
     EXPECT_EQ(result.exitCode, 0) << result.err;
     Options parsed = Options::parse(result.out, "read_eml.py output");
     EXPECT_EQ(parsed.stringList("defects"), std::vector<std::string>{})
-        << "the message has MIME defects:\n" << wire;
+        << "the message has MIME defects:\n"
+        << wire;
     return parsed;
 }
 

@@ -90,7 +90,8 @@ class Harness {
         const MediaFile media = test::fixtureMedia(fixture, mime, temp_.path());
         const std::string route = "jane@example.com";
         const std::string label = "Jane";
-        std::vector<Outcome> outcomes = sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        std::vector<Outcome> outcomes =
+            sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
         if (outcomes.size() != to.size())
             throw std::runtime_error("the sink gave " + std::to_string(outcomes.size()) +
                                      " outcomes for " + std::to_string(to.size()) + " frames");
@@ -656,7 +657,8 @@ TEST(PixstarSink, TransformsOncePerProfileNotPerFrame) {
     const std::string log = h.logText();
     auto count = [&](const std::string& needle) {
         std::size_t n = 0;
-        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+            ++n;
         return n;
     };
     EXPECT_EQ(count("for frame profile 'default'"), 1u) << log;

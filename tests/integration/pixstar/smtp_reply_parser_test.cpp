@@ -90,7 +90,8 @@ TEST(SmtpReplyParser, RefusesTooManyBytesInAll) {
 TEST(SmtpReplyParser, RefusesWhatIsNotAReply) {
     EXPECT_EQ(refusal("HTTP/1.1 400 Bad Request\r\n"),
               "a line that is not an SMTP reply (\"HTTP/1.1 400 Bad Request\")");
-    EXPECT_NE(refusal(std::string("\x16\x03\x01\x02\x00\n", 6)).find("not an SMTP reply"), std::string::npos);
+    EXPECT_NE(refusal(std::string("\x16\x03\x01\x02\x00\n", 6)).find("not an SMTP reply"),
+              std::string::npos);
     EXPECT_NE(refusal("\r\n").find("not an SMTP reply"), std::string::npos);
     EXPECT_NE(refusal("650 nope\r\n").find("not an SMTP reply"), std::string::npos);
     EXPECT_NE(refusal("250x\r\n").find("not an SMTP reply"), std::string::npos);

@@ -35,8 +35,9 @@ TEST(SmtpReplyTable, UnknownRecipientAtRcptFailsThisFrame) {
 }
 
 TEST(SmtpReplyTable, MessageTooBigFailsThisPhoto) {
-    EXPECT_EQ(outcomeFor(at(SmtpStage::Data, 552, "5.3.4 Message size exceeds fixed maximum"), 0).kind,
-              Kind::Failed);
+    EXPECT_EQ(
+        outcomeFor(at(SmtpStage::Data, 552, "5.3.4 Message size exceeds fixed maximum"), 0).kind,
+        Kind::Failed);
     EXPECT_EQ(outcomeFor(at(SmtpStage::Rcpt, 552, "5.2.2 Mailbox full"), 0).kind, Kind::Failed);
 }
 
@@ -88,7 +89,8 @@ TEST(SmtpReplyTable, LoginRequiredHoldsTheSink) {
 
 TEST(SmtpReplyTable, LoginRefusedHoldsTheSink) {
     for (int code : {534, 535, 538}) {
-        const Outcome o = outcomeFor(at(SmtpStage::Mail, code, "5.7.8 Username and Password not accepted"), 0);
+        const Outcome o =
+            outcomeFor(at(SmtpStage::Mail, code, "5.7.8 Username and Password not accepted"), 0);
         EXPECT_EQ(o.kind, Kind::Held) << code;
         EXPECT_NE(o.detail.find("refused the login"), std::string::npos) << o.detail;
         EXPECT_NE(o.detail.find("Gmail needs an app password"), std::string::npos) << o.detail;
@@ -107,12 +109,15 @@ TEST(SmtpReplyTable, PolicyBeforeDataHoldsTheSink) {
     const Outcome o = outcomeFor(at(SmtpStage::Rcpt, 550, "5.7.1 Relaying denied"), 0);
     EXPECT_EQ(o.kind, Kind::Held);
     EXPECT_NE(o.detail.find("refuses to send for this account"), std::string::npos);
-    EXPECT_EQ(outcomeFor(at(SmtpStage::Rcpt, 550, "5.7.30 Basic authentication is not supported"), 0).kind,
-              Kind::Held);
+    EXPECT_EQ(
+        outcomeFor(at(SmtpStage::Rcpt, 550, "5.7.30 Basic authentication is not supported"), 0)
+            .kind,
+        Kind::Held);
 }
 
 TEST(SmtpReplyTable, ClosingConnectionHoldsTheSink) {
-    EXPECT_EQ(outcomeFor(at(SmtpStage::Mail, 421, "4.3.2 Service shutting down"), 0).kind, Kind::Held);
+    EXPECT_EQ(outcomeFor(at(SmtpStage::Mail, 421, "4.3.2 Service shutting down"), 0).kind,
+              Kind::Held);
 }
 
 TEST(SmtpReplyTable, OtherTemporaryRepliesRetryThisDelivery) {

@@ -13,7 +13,7 @@ namespace {
 using namespace pixsync;
 
 class ListingSource final : public Source {
-public:
+  public:
     explicit ListingSource(std::filesystem::path file) : file_(std::move(file)) {}
 
     Listing list(const std::string& cursor) override {
@@ -48,7 +48,7 @@ public:
         return m;
     }
 
-private:
+  private:
     std::filesystem::path file_;
 };
 

@@ -16,10 +16,11 @@ namespace {
 using namespace pixsync;
 
 class RecorderSink final : public Sink {
-public:
+  public:
     explicit RecorderSink(std::filesystem::path file) : file_(std::move(file)) {}
 
-    std::vector<Outcome> deliver(const DeliveryRequest& r, const std::vector<Destination>& dests) override {
+    std::vector<Outcome> deliver(const DeliveryRequest& r,
+                                 const std::vector<Destination>& dests) override {
         std::vector<Outcome> out;
         if (r.asset.fileName.rfind("throw", 0) == 0) return {out.at(dests.size())};
         for (const auto& d : dests) {
@@ -31,17 +32,20 @@ public:
                 out.push_back(Outcome::retryLater("451 try later"));
                 continue;
             }
-            std::ofstream(file_, std::ios::app) << r.route << ' ' << r.asset.id << ' ' << d.address << '\n';
+            std::ofstream(file_, std::ios::app)
+                << r.route << ' ' << r.asset.id << ' ' << d.address << '\n';
             out.push_back(Outcome::delivered(r.media.size));
         }
         return out;
     }
 
     std::string validateDestination(const Destination& d) const override {
-        return d.address.find('@') == std::string::npos ? "'" + d.address + "' is not an e-mail address" : "";
+        return d.address.find('@') == std::string::npos
+                   ? "'" + d.address + "' is not an e-mail address"
+                   : "";
     }
 
-private:
+  private:
     std::filesystem::path file_;
 };
 

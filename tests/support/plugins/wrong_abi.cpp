@@ -2,10 +2,13 @@
 #include "pixsync/plugin.hpp"
 
 namespace {
-std::unique_ptr<pixsync::Sink> make(const pixsync::Options&, const pixsync::PluginContext&) { return nullptr; }
+std::unique_ptr<pixsync::Sink> make(const pixsync::Options&, const pixsync::PluginContext&) {
+    return nullptr;
+}
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor* pixsync_plugin_descriptor() {
+extern "C" __attribute__((visibility("default"))) const pixsync::PluginDescriptor*
+pixsync_plugin_descriptor() {
     static const pixsync::PluginDescriptor d{pixsync::kPluginAbiMajor + 1,
                                              0,
                                              pixsync::PluginKind::Sink,

@@ -26,20 +26,20 @@ namespace pixsync::test {
 
 /// How the test SMTP server behaves (see README.md beside the script).
 struct SmtpServerOptions {
-    bool starttls = false;            ///< offer and require STARTTLS
-    bool implicitTls = false;         ///< TLS from the first byte (port-465 style)
-    std::string authUser;             ///< require AUTH as this user
-    std::string authPassword;         ///< PLAIN/LOGIN password
-    std::string oauth2Token;          ///< XOAUTH2 token
-    bool allowPlaintextAuth = false;  ///< offer AUTH without TLS
-    int failFirst = 0;                ///< 451 for the first N messages
-    std::vector<std::string> reject;  ///< 550 for these recipients
+    bool starttls = false;                  ///< offer and require STARTTLS
+    bool implicitTls = false;               ///< TLS from the first byte (port-465 style)
+    std::string authUser;                   ///< require AUTH as this user
+    std::string authPassword;               ///< PLAIN/LOGIN password
+    std::string oauth2Token;                ///< XOAUTH2 token
+    bool allowPlaintextAuth = false;        ///< offer AUTH without TLS
+    int failFirst = 0;                      ///< 451 for the first N messages
+    std::vector<std::string> reject;        ///< 550 for these recipients
     std::vector<std::string> refuseSender;  ///< 553 5.7.1 for MAIL FROM these senders
-    long maxSize = 0;                 ///< 552 for messages over N bytes
-    int dropAfter = 0;                ///< 421 + close after N messages on one connection
-    std::optional<int> quotaAfter;    ///< quota reply after N saved messages
-    std::string quotaReply;           ///< replaces the default (Gmail's daily quota reply)
-    std::string certName;             ///< a certificate for this DNS name only (not 127.0.0.1)
+    long maxSize = 0;                       ///< 552 for messages over N bytes
+    int dropAfter = 0;                      ///< 421 + close after N messages on one connection
+    std::optional<int> quotaAfter;          ///< quota reply after N saved messages
+    std::string quotaReply;                 ///< replaces the default (Gmail's daily quota reply)
+    std::string certName;  ///< a certificate for this DNS name only (not 127.0.0.1)
 };
 
 /// A running test SMTP server; stopped (SIGTERM, then SIGKILL) on destruction.

@@ -20,11 +20,15 @@ const char* kEnv =
     "SMTP_PASSWORD=\"app password\"\n";
 
 class OriginalConfig : public ::testing::Test {
-protected:
+  protected:
     test::TempDir dir;
-    std::filesystem::path env(const std::string& text = kEnv) { return test::writeFile(dir / ".env", text); }
+    std::filesystem::path env(const std::string& text = kEnv) {
+        return test::writeFile(dir / ".env", text);
+    }
     void mapping(const std::string& json) { test::writeFile(dir / "pixstar_mapping.json", json); }
-    Config load(const Environment& processEnv = {}) { return loadOriginalConfig(dir / ".env", processEnv); }
+    Config load(const Environment& processEnv = {}) {
+        return loadOriginalConfig(dir / ".env", processEnv);
+    }
     std::string error(const Environment& processEnv = {}) {
         try {
             load(processEnv);
@@ -45,7 +49,8 @@ TEST_F(OriginalConfig, TheOriginalExampleFilesLoadIntoRoutes) {
     EXPECT_TRUE(c.originalFormat);
     ASSERT_EQ(c.routes.size(), 2u);
     EXPECT_EQ(c.routes[0].id, "john.doe@example.com");
-    EXPECT_EQ(c.routes[0].destinations, (std::vector<Destination>{{"john-frame@mypixstar.com", ""}}));
+    EXPECT_EQ(c.routes[0].destinations,
+              (std::vector<Destination>{{"john-frame@mypixstar.com", ""}}));
     EXPECT_EQ(c.routes[1].id, "jane.doe@example.com");
     EXPECT_EQ(c.routes[1].destinations.size(), 2u);
     EXPECT_EQ(c.routes[1].sourceOptions.string("api_key"), "YourOtherApiKeyHere");
@@ -58,18 +63,22 @@ TEST_F(OriginalConfig, TheOriginalExampleFilesLoadIntoRoutes) {
     EXPECT_TRUE(c.sinks[0].options.boolean("smtp_use_tls", false));
     EXPECT_EQ(c.state.plugin, "sqlite");
     EXPECT_EQ(c.state.options.string("path"), (examples / "pixsync_state.db").string());
-    EXPECT_EQ(c.state.options.string("import_original"), (examples / "pixstar_sync_state.json").string());
+    EXPECT_EQ(c.state.options.string("import_original"),
+              (examples / "pixstar_sync_state.json").string());
     EXPECT_EQ(c.pollInterval, std::chrono::seconds(300));
     EXPECT_EQ(c.logFile, examples / "immich-pixstar.log");
-    EXPECT_THAT(c.secrets, ::testing::IsSupersetOf({"YourApiKeyHere", "YourAdminApiKeyHere", "your-app-password-here"}));
+    EXPECT_THAT(c.secrets, ::testing::IsSupersetOf({"YourApiKeyHere", "YourAdminApiKeyHere",
+                                                    "your-app-password-here"}));
 }
 
 TEST_F(OriginalConfig, DefaultsMatchTheOriginal) {
     env();
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     Config c = load();
     EXPECT_EQ(c.pollInterval, std::chrono::seconds(300));
-    EXPECT_EQ(c.state.options.string("import_original"), (dir / "pixstar_sync_state.json").string());
+    EXPECT_EQ(c.state.options.string("import_original"),
+              (dir / "pixstar_sync_state.json").string());
     EXPECT_EQ(c.logMaxBytes, 5u * 1024 * 1024);
     EXPECT_EQ(c.logKeep, 2u);
     EXPECT_FALSE(c.engine.startFromNow);
@@ -78,8 +87,11 @@ TEST_F(OriginalConfig, DefaultsMatchTheOriginal) {
 
 TEST_F(OriginalConfig, TheEnvironmentWinsOverTheFile) {
     env();
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
-    Config c = load({{"SMTP_HOST", "relay.local"}, {"POLL_INTERVAL_SECONDS", "60"}, {"RETRY_BASE_SECONDS", "5"}});
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    Config c = load({{"SMTP_HOST", "relay.local"},
+                     {"POLL_INTERVAL_SECONDS", "60"},
+                     {"RETRY_BASE_SECONDS", "5"}});
     EXPECT_EQ(c.sinks[0].options.string("smtp_host"), "relay.local");
     EXPECT_EQ(c.engine.backoffBase, std::chrono::seconds(5));
     EXPECT_EQ(c.pollInterval, std::chrono::seconds(60));
@@ -99,37 +111,48 @@ TEST_F(OriginalConfig, DefaultFramesServeAccountsWithoutTheirOwn) {
 TEST_F(OriginalConfig, MissingImmichUserNamesTheAccountAndTheFix) {
     env();
     mapping(R"({"accounts": [{"immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
-    EXPECT_THAT(error(), AllOf(HasSubstr("pixstar_mapping.json: accounts[0]"), HasSubstr("immichUser is missing"),
-                               HasSubstr("Immich login e-mail")));
+    EXPECT_THAT(error(),
+                AllOf(HasSubstr("pixstar_mapping.json: accounts[0]"),
+                      HasSubstr("immichUser is missing"), HasSubstr("Immich login e-mail")));
 }
 
 TEST_F(OriginalConfig, MissingApiKeyNamesTheUser) {
     env();
-    mapping(R"({"accounts": [{"immichUser": "jane@x.com", "pixstarEmails": ["f@mypixstar.com"]}]})");
-    EXPECT_THAT(error(), AllOf(HasSubstr("accounts[0] (jane@x.com)"), HasSubstr("immichApiKey is missing"),
-                               HasSubstr("API Keys")));
+    mapping(
+        R"({"accounts": [{"immichUser": "jane@x.com", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    EXPECT_THAT(error(), AllOf(HasSubstr("accounts[0] (jane@x.com)"),
+                               HasSubstr("immichApiKey is missing"), HasSubstr("API Keys")));
 }
 
 TEST_F(OriginalConfig, AnAccountWithoutAnyFrameIsAnError) {
     env();
-    mapping(R"({"defaultPixstarEmails": [], "accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234"}]})");
-    EXPECT_THAT(error(), AllOf(HasSubstr("(jane@x.com)"), HasSubstr("no pixstarEmails and defaultPixstarEmails is empty")));
+    mapping(
+        R"({"defaultPixstarEmails": [], "accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234"}]})");
+    EXPECT_THAT(error(), AllOf(HasSubstr("(jane@x.com)"),
+                               HasSubstr("no pixstarEmails and defaultPixstarEmails is empty")));
 }
 
 TEST_F(OriginalConfig, AMalformedFrameAddressIsNamed) {
     env();
     mapping(R"({"accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234",
                               "pixstarEmails": ["ok@mypixstar.com", "jane-frame"]}]})");
-    EXPECT_THAT(error(), AllOf(HasSubstr("(jane@x.com): pixstarEmails[1] 'jane-frame' is not an e-mail address")));
+    EXPECT_THAT(
+        error(),
+        AllOf(HasSubstr("(jane@x.com): pixstarEmails[1] 'jane-frame' is not an e-mail address")));
 }
 
 TEST_F(OriginalConfig, WrongJsonTypesAreNamed) {
     env();
     mapping(R"({"accounts": {"immichUser": "jane@x.com"}})");
-    EXPECT_THAT(error(), HasSubstr("pixstar_mapping.json: accounts must be a list of objects, found an object"));
-    mapping(R"({"accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234", "pixstarEmails": [42]}]})");
-    EXPECT_THAT(error(), HasSubstr("accounts[0].pixstarEmails[0] must be a string, found a number"));
-    mapping(R"({"accounts": [{"immichUser": 7, "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    EXPECT_THAT(
+        error(),
+        HasSubstr("pixstar_mapping.json: accounts must be a list of objects, found an object"));
+    mapping(
+        R"({"accounts": [{"immichUser": "jane@x.com", "immichApiKey": "k1234", "pixstarEmails": [42]}]})");
+    EXPECT_THAT(error(),
+                HasSubstr("accounts[0].pixstarEmails[0] must be a string, found a number"));
+    mapping(
+        R"({"accounts": [{"immichUser": 7, "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     EXPECT_THAT(error(), HasSubstr("accounts[0].immichUser must be a string"));
     mapping(R"({"accounts": [ {"immichUser": "a@x.com",, } ]})");
     EXPECT_THAT(error(), HasSubstr("pixstar_mapping.json: line 1"));
@@ -146,7 +169,8 @@ TEST_F(OriginalConfig, RouteOptionsInAnAccountAreRefusedNotIgnored) {
 
 TEST_F(OriginalConfig, ADuplicateUserIsAnError) {
     env();
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]},
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]},
                              {"immichUser": "a@x.com", "immichApiKey": "k5678", "pixstarEmails": ["g@mypixstar.com"]}]})");
     EXPECT_THAT(error(), HasSubstr("appears twice"));
 }
@@ -159,7 +183,8 @@ TEST_F(OriginalConfig, AMissingRequiredKeyNamesTheFileAndTheFix) {
 
 TEST_F(OriginalConfig, AMissingMappingFileIsNamed) {
     env();
-    EXPECT_THAT(error(), AllOf(HasSubstr("pixstar_mapping.json: not found"), HasSubstr("PIXSTAR_MAPPING_PATH")));
+    EXPECT_THAT(error(), AllOf(HasSubstr("pixstar_mapping.json: not found"),
+                               HasSubstr("PIXSTAR_MAPPING_PATH")));
 }
 
 TEST_F(OriginalConfig, NoConfigurationAtAllExplainsWhereToRun) {
@@ -168,14 +193,16 @@ TEST_F(OriginalConfig, NoConfigurationAtAllExplainsWhereToRun) {
 
 TEST_F(OriginalConfig, ABadNumberNamesTheVariable) {
     env(std::string(kEnv) + "POLL_INTERVAL_SECONDS=five minutes\n");
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     EXPECT_THAT(error(), AllOf(HasSubstr(".env: POLL_INTERVAL_SECONDS must be a whole number")));
 }
 
 TEST_F(OriginalConfig, KeepingNoOldLogFilesIsRefusedAtStart) {
     // The log's rotation always archives at least one file; 0 would fail only once opened.
     env(std::string(kEnv) + "LOG_KEEP=0\n");
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     EXPECT_THAT(error(), HasSubstr(".env: LOG_KEEP"));
 }
 
@@ -186,7 +213,8 @@ TEST_F(OriginalConfig, EnvFileSyntaxErrorsNameTheLine) {
 
 TEST_F(OriginalConfig, JsonBackendUsesTheOriginalFileInPlace) {
     env(std::string(kEnv) + "STATE_BACKEND=json\nSTATE_PATH=state/sync.json\n");
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     Config c = load();
     EXPECT_EQ(c.state.plugin, "json");
     EXPECT_EQ(c.state.options.string("path"), (dir / "state/sync.json").string());
@@ -196,7 +224,8 @@ TEST_F(OriginalConfig, JsonBackendUsesTheOriginalFileInPlace) {
 
 TEST_F(OriginalConfig, WarnsWhenSecretsAreReadableByOthers) {
     auto file = env();
-    mapping(R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
+    mapping(
+        R"({"accounts": [{"immichUser": "a@x.com", "immichApiKey": "k1234", "pixstarEmails": ["f@mypixstar.com"]}]})");
     ::chmod(file.c_str(), 0644);
     ::chmod((dir / "pixstar_mapping.json").c_str(), 0600);
     Config c = load();

@@ -13,7 +13,7 @@
 namespace pixsync::test {
 
 class MockSource : public Source {
-public:
+  public:
     MOCK_METHOD(Listing, list, (const std::string& cursor), (override));
     MOCK_METHOD(MediaFile, fetch, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<MediaFile>, fetchPreview, (const Asset& asset), (override));
@@ -21,7 +21,7 @@ public:
 };
 
 class MockSink : public Sink {
-public:
+  public:
     MOCK_METHOD(std::vector<Outcome>, deliver,
                 (const DeliveryRequest& request, const std::vector<Destination>& destinations),
                 (override));
@@ -34,19 +34,21 @@ public:
 };
 
 class MockStateStore : public StateStore {
-public:
+  public:
     explicit MockStateStore(MemoryStateStore& real) {
         using ::testing::_;
         using ::testing::Invoke;
         ON_CALL(*this, cursor(_)).WillByDefault(Invoke(&real, &MemoryStateStore::cursor));
         ON_CALL(*this, status(_)).WillByDefault(Invoke(&real, &MemoryStateStore::status));
-        ON_CALL(*this, findByChecksum(_, _)).WillByDefault(Invoke(&real, &MemoryStateStore::findByChecksum));
+        ON_CALL(*this, findByChecksum(_, _))
+            .WillByDefault(Invoke(&real, &MemoryStateStore::findByChecksum));
         ON_CALL(*this, commit(_)).WillByDefault(Invoke(&real, &MemoryStateStore::commit));
         ON_CALL(*this, due(_, _)).WillByDefault(Invoke(&real, &MemoryStateStore::due));
         ON_CALL(*this, nextDue()).WillByDefault(Invoke(&real, &MemoryStateStore::nextDue));
         ON_CALL(*this, record(_)).WillByDefault(Invoke(&real, &MemoryStateStore::record));
         ON_CALL(*this, requeue(_)).WillByDefault(Invoke(&real, &MemoryStateStore::requeue));
-        ON_CALL(*this, countDelivered(_, _)).WillByDefault(Invoke(&real, &MemoryStateStore::countDelivered));
+        ON_CALL(*this, countDelivered(_, _))
+            .WillByDefault(Invoke(&real, &MemoryStateStore::countDelivered));
         ON_CALL(*this, recordPass(_)).WillByDefault(Invoke(&real, &MemoryStateStore::recordPass));
         ON_CALL(*this, summarize(_)).WillByDefault(Invoke(&real, &MemoryStateStore::summarize));
         ON_CALL(*this, meta(_)).WillByDefault(Invoke(&real, &MemoryStateStore::meta));
@@ -54,7 +56,8 @@ public:
     }
     MOCK_METHOD(std::optional<RouteCursor>, cursor, (const std::string&), (override));
     MOCK_METHOD(std::optional<DeliveryStatus>, status, (const DeliveryKey&), (override));
-    MOCK_METHOD(std::optional<DeliveryKey>, findByChecksum, (const std::string&, const std::string&), (override));
+    MOCK_METHOD(std::optional<DeliveryKey>, findByChecksum,
+                (const std::string&, const std::string&), (override));
     MOCK_METHOD(void, commit, (const Plan&), (override));
     MOCK_METHOD(std::vector<QueuedDelivery>, due, (TimePoint, std::size_t), (override));
     MOCK_METHOD(std::optional<TimePoint>, nextDue, (), (override));
@@ -62,7 +65,8 @@ public:
     MOCK_METHOD(void, requeue, (const std::vector<QueuedDelivery>&), (override));
     MOCK_METHOD(std::uint64_t, countDelivered, (const std::string&, TimePoint), (override));
     MOCK_METHOD(void, recordPass, (const PassRecord&), (override));
-    MOCK_METHOD(std::vector<RouteSummary>, summarize, (const std::vector<std::string>&), (override));
+    MOCK_METHOD(std::vector<RouteSummary>, summarize, (const std::vector<std::string>&),
+                (override));
     MOCK_METHOD(std::optional<std::string>, meta, (const std::string&), (override));
     MOCK_METHOD(void, setMeta, (const std::string&, const std::string&), (override));
     MOCK_METHOD(void, flush, (), (override));

@@ -1,10 +1,11 @@
 // Engine behaviour with mocked plugins, an in-memory store and a fake clock.
+#include "pixsync/engine.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "captured_log.hpp"
 #include "engine_mocks.hpp"
-#include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -23,10 +24,12 @@ std::vector<Outcome> allDelivered(const DeliveryRequest& r, const std::vector<De
 }
 
 class EngineTest : public ::testing::Test {
-protected:
+  protected:
     EngineTest() {
         ON_CALL(source, fetch(_)).WillByDefault([](const Asset& a) { return mediaFor(a); });
-        ON_CALL(source, fetchPreview(_)).WillByDefault([](const Asset&) { return std::optional<MediaFile>(); });
+        ON_CALL(source, fetchPreview(_)).WillByDefault([](const Asset&) {
+            return std::optional<MediaFile>();
+        });
         ON_CALL(sink, deliver(_, _)).WillByDefault(allDelivered);
         ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{}));
     }
@@ -36,7 +39,11 @@ protected:
         Logger log;
         log.addOutput(logged);
         engine_ = std::make_unique<Engine>(store, clock, log, s);
-        engine_->addRoute(Route{"john@example.com", "John", &source, &sink, "pixstar",
+        engine_->addRoute(Route{"john@example.com",
+                                "John",
+                                &source,
+                                &sink,
+                                "pixstar",
                                 {{"john-frame@mypixstar.com", ""}}});
         return *engine_;
     }
@@ -44,7 +51,8 @@ protected:
     MemoryStateStore::Record& rec(const std::string& asset) {
         return memory.records[DeliveryKey{"john@example.com", asset, "john-frame@mypixstar.com"}];
     }
-    DeliveryStatus statusOf(const std::string& asset, const std::string& dest = "john-frame@mypixstar.com",
+    DeliveryStatus statusOf(const std::string& asset,
+                            const std::string& dest = "john-frame@mypixstar.com",
                             const std::string& r = "john@example.com") {
         auto s = memory.status({r, asset, dest});
         EXPECT_TRUE(s.has_value()) << asset;
@@ -96,8 +104,11 @@ TEST_F(EngineTest, IncrementalChangeSendsOnlyTheNewFavorite) {
     e.pollAll();
     e.deliverDue();
     // The incremental listing re-sees "a" (metadata jobs bump updatedAt) plus the new "b".
-    EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({photo("a"), photo("b")}, "c2", false)));
-    EXPECT_CALL(sink, deliver(::testing::Truly([](const DeliveryRequest& r) { return r.asset.id == "b"; }), _))
+    EXPECT_CALL(source, list("c1"))
+        .WillOnce(Return(listing({photo("a"), photo("b")}, "c2", false)));
+    EXPECT_CALL(
+        sink,
+        deliver(::testing::Truly([](const DeliveryRequest& r) { return r.asset.id == "b"; }), _))
         .Times(1);
     auto polls = e.pollAll();
     EXPECT_EQ(polls[0].queued, 1u);
@@ -107,7 +118,9 @@ TEST_F(EngineTest, IncrementalChangeSendsOnlyTheNewFavorite) {
 
 TEST_F(EngineTest, ReconcileMakesAFullListingWhenDue) {
     auto& e = engine();
-    EXPECT_CALL(source, list("")).Times(2).WillRepeatedly(Return(listing({photo("a")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .Times(2)
+        .WillRepeatedly(Return(listing({photo("a")}, "c1", true)));
     EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({}, "c1", false)));
     e.pollAll();
     clock.advance(1h);
@@ -150,7 +163,8 @@ TEST_F(EngineTest, PermanentFailureIsRecordedAndNeverRetried) {
     auto& e = engine();
     EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a")}, "c1", true)));
     e.pollAll();
-    EXPECT_CALL(sink, deliver(_, _)).WillOnce(Return(std::vector<Outcome>{Outcome::failed("550 no such user")}));
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(Return(std::vector<Outcome>{Outcome::failed("550 no such user")}));
     EXPECT_EQ(e.deliverDue().failed, 1u);
     EXPECT_EQ(statusOf("a"), DeliveryStatus::Failed);
     EXPECT_EQ(rec("a").detail, "550 no such user");
@@ -165,14 +179,15 @@ TEST_F(EngineTest, GivesUpAfterTheAttemptLimit) {
     auto& e = engine(s);
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
     e.pollAll();
-    EXPECT_CALL(sink, deliver(_, _)).Times(3).WillRepeatedly(Return(std::vector<Outcome>{Outcome::retryLater("451")}));
+    EXPECT_CALL(sink, deliver(_, _))
+        .Times(3)
+        .WillRepeatedly(Return(std::vector<Outcome>{Outcome::retryLater("451")}));
     for (int i = 0; i < 5; ++i) {
         e.deliverDue();
         clock.advance(1h);
     }
     EXPECT_EQ(statusOf("a"), DeliveryStatus::Failed);
-    EXPECT_THAT(rec("a").detail,
-                ::testing::HasSubstr("gave up after 3 attempts"));
+    EXPECT_THAT(rec("a").detail, ::testing::HasSubstr("gave up after 3 attempts"));
 }
 
 TEST_F(EngineTest, QuotaPausesTheSinkWithoutCountingAttempts) {
@@ -180,7 +195,8 @@ TEST_F(EngineTest, QuotaPausesTheSinkWithoutCountingAttempts) {
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce(Return(std::vector<Outcome>{Outcome::paused("550 5.4.5 Daily user sending quota exceeded", 1h)}))
+        .WillOnce(Return(std::vector<Outcome>{
+            Outcome::paused("550 5.4.5 Daily user sending quota exceeded", 1h)}))
         .WillRepeatedly(allDelivered);
     auto r = e.deliverDue();
     EXPECT_EQ(r.delivered, 0u);
@@ -264,10 +280,14 @@ TEST_F(EngineTest, SamePhotoThroughTwoRoutesReachesASharedFrameOnce) {
     engine_ = std::make_unique<Engine>(store, clock, Logger(), EngineSettings{});
     NiceMock<MockSource> jane;
     ON_CALL(jane, fetch(_)).WillByDefault([](const Asset& a) { return mediaFor(a); });
-    engine_->addRoute(Route{"john@example.com", "", &source, &sink, "pixstar",
+    engine_->addRoute(Route{"john@example.com",
+                            "",
+                            &source,
+                            &sink,
+                            "pixstar",
                             {{"shared@mypixstar.com", ""}, {"john-frame@mypixstar.com", ""}}});
-    engine_->addRoute(Route{"jane@example.com", "", &jane, &sink, "pixstar",
-                            {{"shared@mypixstar.com", ""}}});
+    engine_->addRoute(
+        Route{"jane@example.com", "", &jane, &sink, "pixstar", {{"shared@mypixstar.com", ""}}});
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("j1", "same")}, "c", true)));
     EXPECT_CALL(jane, list("")).WillOnce(Return(listing({photo("n1", "same")}, "c", true)));
     auto polls = engine_->pollAll();
@@ -297,7 +317,8 @@ TEST_F(EngineTest, UnfavoriteSendsNothingAndRefavoriteIsNotResent) {
 
 TEST_F(EngineTest, ResendQueuesEveryCurrentFavoriteAgain) {
     auto& e = engine();
-    EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
     EXPECT_EQ(e.deliverDue().delivered, 2u);
     std::uint64_t lastDone = 0;
@@ -330,7 +351,8 @@ TEST_F(EngineTest, StartFromNowRecordsABaselineAndSendsOnlyNewFavorites) {
     EngineSettings s;
     s.startFromNow = true;
     auto& e = engine(s);
-    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("old1"), photo("old2")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("old1"), photo("old2")}, "c1", true)));
     EXPECT_CALL(source, list("c1")).WillOnce(Return(listing({photo("new")}, "c2", false)));
     auto first = e.pollAll();
     EXPECT_EQ(first[0].queued, 0u);
@@ -355,17 +377,19 @@ TEST_F(EngineTest, UndecodableMediaFallsBackToThePreview) {
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce([](const DeliveryRequest& r, const std::vector<Destination>&) -> std::vector<Outcome> {
-            EXPECT_FALSE(r.media.isPreview);
-            throw mediaError("a.jpg: not a known image format");
-        })
+        .WillOnce(
+            [](const DeliveryRequest& r, const std::vector<Destination>&) -> std::vector<Outcome> {
+                EXPECT_FALSE(r.media.isPreview);
+                throw mediaError("a.jpg: not a known image format");
+            })
         .WillOnce([](const DeliveryRequest& r, const std::vector<Destination>& d) {
             EXPECT_TRUE(r.media.isPreview);
             return allDelivered(r, d);
         })
-        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
-            throw mediaError("b.jpg: truncated");
-        });
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw mediaError("b.jpg: truncated");
+            });
     EXPECT_CALL(source, fetchPreview(_))
         .WillOnce([](const Asset& a) {
             MediaFile m = mediaFor(a);
@@ -433,12 +457,14 @@ TEST_F(EngineTest, AMissingLocalFileFailsThatPhotoAndNamesIt) {
 
 TEST_F(EngineTest, UnavailableSinkKeepsEverythingQueued) {
     auto& e = engine();
-    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
     e.pollAll();
     EXPECT_CALL(sink, deliver(_, _))
-        .WillOnce([](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
-            throw unavailableError("smtp.example.com:587: connection refused");
-        })
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw unavailableError("smtp.example.com:587: connection refused");
+            })
         .WillRepeatedly(allDelivered);
     auto r = e.deliverDue();
     EXPECT_EQ(r.held, 1u) << "the sink is not hammered once it is known to be down";
@@ -465,7 +491,8 @@ TEST_F(EngineTest, UnreachableSourceIsReportedNotThrown) {
 TEST_F(EngineTest, RateLimitHoldsDeliveriesBackPerMinute) {
     ON_CALL(sink, rateLimits()).WillByDefault(Return(RateLimits{2, 0}));
     auto& e = engine();
-    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
     e.pollAll();
     EXPECT_EQ(e.deliverDue().delivered, 2u);
     EXPECT_EQ(statusOf("c"), DeliveryStatus::Queued);
@@ -475,7 +502,9 @@ TEST_F(EngineTest, RateLimitHoldsDeliveriesBackPerMinute) {
 
 TEST_F(EngineTest, RejectsBadRoutes) {
     auto& e = engine();
-    EXPECT_THROW(e.addRoute(Route{"john@example.com", "", &source, &sink, "pixstar", {{"x@y.com", ""}}}), Error);
+    EXPECT_THROW(
+        e.addRoute(Route{"john@example.com", "", &source, &sink, "pixstar", {{"x@y.com", ""}}}),
+        Error);
     EXPECT_THROW(e.addRoute(Route{"other", "", &source, &sink, "pixstar", {}}), Error);
 }
 
@@ -492,10 +521,12 @@ TEST_F(EngineTest, PrefetchedDownloadsReachTheRightDelivery) {
         --inFetch;
         return m;
     });
-    EXPECT_CALL(sink, deliver(_, _)).Times(40).WillRepeatedly([](const DeliveryRequest& r, const std::vector<Destination>& d) {
-        EXPECT_EQ(readFile(r.media.file.path()), "bytes of " + r.asset.id);
-        return allDelivered(r, d);
-    });
+    EXPECT_CALL(sink, deliver(_, _))
+        .Times(40)
+        .WillRepeatedly([](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            EXPECT_EQ(readFile(r.media.file.path()), "bytes of " + r.asset.id);
+            return allDelivered(r, d);
+        });
     EXPECT_EQ(e.deliverDue().delivered, 40u);
 }
 
@@ -506,10 +537,12 @@ TEST_F(EngineTest, AnOutageNeverUsesUpAttempts) {
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
     int calls = 0;
-    EXPECT_CALL(sink, deliver(_, _)).WillRepeatedly([&](const DeliveryRequest& r, const std::vector<Destination>& d) -> std::vector<Outcome> {
-        if (++calls <= 6) throw unavailableError("smtp down");
-        return allDelivered(r, d);
-    });
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillRepeatedly([&](const DeliveryRequest& r,
+                            const std::vector<Destination>& d) -> std::vector<Outcome> {
+            if (++calls <= 6) throw unavailableError("smtp down");
+            return allDelivered(r, d);
+        });
     for (int i = 0; i < 6; ++i) {
         auto r = e.deliverDue();
         EXPECT_EQ(r.failed, 0u);
@@ -525,8 +558,9 @@ TEST_F(EngineTest, AnOutageNeverUsesUpAttempts) {
 namespace {
 /// A sink that reports each frame's outcome while it works, then fails before returning.
 class EarlyReportingSink : public Sink {
-public:
-    std::vector<Outcome> deliver(const DeliveryRequest&, const std::vector<Destination>& d) override {
+  public:
+    std::vector<Outcome> deliver(const DeliveryRequest&,
+                                 const std::vector<Destination>& d) override {
         notifyOutcome(0, Outcome::delivered(10));
         if (d.size() > 1) throw unavailableError("connection lost after the first frame");
         return {Outcome::delivered(10)};
@@ -537,12 +571,17 @@ public:
 TEST_F(EngineTest, OutcomesReportedEarlyAreRecordedEvenIfTheSinkFailsLater) {
     EarlyReportingSink early;
     engine_ = std::make_unique<Engine>(store, clock, Logger(), EngineSettings{});
-    engine_->addRoute(Route{"john@example.com", "", &source, &early, "pixstar",
+    engine_->addRoute(Route{"john@example.com",
+                            "",
+                            &source,
+                            &early,
+                            "pixstar",
                             {{"john-frame@mypixstar.com", ""}, {"kitchen@mypixstar.com", ""}}});
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
     engine_->pollAll();
     engine_->deliverDue();
-    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered) << "the first frame's message is never sent again";
+    EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered)
+        << "the first frame's message is never sent again";
     EXPECT_EQ(statusOf("a", "kitchen@mypixstar.com"), DeliveryStatus::Queued);
 }
 
@@ -557,15 +596,17 @@ std::vector<std::string> idsOf(const RetainRequest& r) {
 
 TEST_F(EngineTest, RetainHearsTheWholeFullListingOnceItIsCommitted) {
     auto& e = engine();
-    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b"), photo("a")}, "c1", true)));
-    EXPECT_CALL(sink, retain(_, _)).WillOnce([&](const RetainRequest& r, const std::vector<Destination>& d) {
-        EXPECT_EQ(r.route, "john@example.com");
-        EXPECT_EQ(r.routeLabel, "John");
-        EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"})) << "each asset once";
-        EXPECT_EQ(d, route().destinations);
-        EXPECT_EQ(memory.cursors["john@example.com"].value, "c1") << "called after the commit";
-        EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
-    });
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a"), photo("b"), photo("a")}, "c1", true)));
+    EXPECT_CALL(sink, retain(_, _))
+        .WillOnce([&](const RetainRequest& r, const std::vector<Destination>& d) {
+            EXPECT_EQ(r.route, "john@example.com");
+            EXPECT_EQ(r.routeLabel, "John");
+            EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"})) << "each asset once";
+            EXPECT_EQ(d, route().destinations);
+            EXPECT_EQ(memory.cursors["john@example.com"].value, "c1") << "called after the commit";
+            EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
+        });
     e.pollAll();
 }
 
@@ -622,23 +663,27 @@ TEST_F(EngineTest, ARetainOutageIsLoggedOnceAndChangesNothingElse) {
 TEST_F(EngineTest, ANonErrorExceptionFromRetainIsLoggedNotThrown) {
     auto& e = engine();
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a")}, "c1", true)));
-    EXPECT_CALL(sink, retain(_, _)).WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
-        throw std::runtime_error("map::at");
-    });
+    EXPECT_CALL(sink, retain(_, _))
+        .WillOnce([](const RetainRequest&, const std::vector<Destination>&) {
+            throw std::runtime_error("map::at");
+        });
     const auto polls = e.pollAll();
     EXPECT_TRUE(polls[0].ok);
     EXPECT_EQ(polls[0].queued, 1u);
-    EXPECT_THAT(logged->text(), ::testing::HasSubstr("threw std::runtime_error: map::at (a bug in the plugin)"));
+    EXPECT_THAT(logged->text(),
+                ::testing::HasSubstr("threw std::runtime_error: map::at (a bug in the plugin)"));
     EXPECT_EQ(e.deliverDue().delivered, 1u);
 }
 
 TEST_F(EngineTest, ResendHandsItsFullListingToRetainToo) {
     auto& e = engine();
-    EXPECT_CALL(source, list("")).WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    EXPECT_CALL(source, list(""))
+        .WillRepeatedly(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
-    EXPECT_CALL(sink, retain(_, _)).WillOnce([](const RetainRequest& r, const std::vector<Destination>&) {
-        EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"}));
-    });
+    EXPECT_CALL(sink, retain(_, _))
+        .WillOnce([](const RetainRequest& r, const std::vector<Destination>&) {
+            EXPECT_EQ(idsOf(r), (std::vector<std::string>{"a", "b"}));
+        });
     EXPECT_EQ(e.resend(route()), 2u);
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pixsync/strings.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pixsync;
 
@@ -31,9 +31,11 @@ TEST(Strings, TrimSplitJoin) {
 }
 
 TEST(Strings, EscapeControlShowsControlCharactersVisibly) {
-    EXPECT_EQ(escapeControl("IMG\r\nBcc: x@y.com\x1b[31m.jpg"), "IMG\\r\\nBcc: x@y.com\\x1b[31m.jpg");
+    EXPECT_EQ(escapeControl("IMG\r\nBcc: x@y.com\x1b[31m.jpg"),
+              "IMG\\r\\nBcc: x@y.com\\x1b[31m.jpg");
     EXPECT_EQ(escapeControl("a\tb\x7f"), "a\\tb\\x7f");
-    EXPECT_EQ(escapeControl("Été 2024 – 日本.heic"), "Été 2024 – 日本.heic") << "UTF-8 stays as it is";
+    EXPECT_EQ(escapeControl("Été 2024 – 日本.heic"), "Été 2024 – 日本.heic")
+        << "UTF-8 stays as it is";
 }
 
 TEST(Strings, CountedPutsTheNounInTheRightNumber) {

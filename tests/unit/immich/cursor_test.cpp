@@ -42,9 +42,10 @@ TEST(ImmichCursor, RemembersWhoseLibraryItListsAfterTheIds) {
     c.owner = "10000000-0000-4000-8000-000000000001";
     c.keyTag = keyTag("john-key-all");
     std::string text = formatCursor(c);
-    EXPECT_EQ(text, "2025-01-02T03:04:05.678Z aaaaaaaa-0000-0000-0000-000000000001 @"
-                    "10000000-0000-4000-8000-000000000001:" +
-                        c.keyTag);
+    EXPECT_EQ(text,
+              "2025-01-02T03:04:05.678Z aaaaaaaa-0000-0000-0000-000000000001 @"
+              "10000000-0000-4000-8000-000000000001:" +
+                  c.keyTag);
     auto back = parseCursor(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->ids, c.ids);

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "captured_log.hpp"
-
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <vector>
 #include <vips/vips8>
 
+#include "captured_log.hpp"
 #include "media_fixtures.hpp"
 #include "pixsync/error.hpp"
 #include "test_support.hpp"
@@ -192,7 +191,8 @@ TEST(MediaTransform, CmykWithoutAProfileBecomesSrgb) {
         .jpegsave(cmyk.c_str(), VImage::option()->set("strip", true));
     VImage stored = openResult(cmyk);
     ASSERT_EQ(stored.bands(), 4);
-    ASSERT_EQ(stored.get_typeof("icc-profile-data"), 0u) << "the test needs a CMYK file without a profile";
+    ASSERT_EQ(stored.get_typeof("icc-profile-data"), 0u)
+        << "the test needs a CMYK file without a profile";
 
     MediaFile media;
     media.file = TempFile::create(dir.path(), ".jpg");
@@ -206,8 +206,7 @@ TEST(MediaTransform, CmykWithoutAProfileBecomesSrgb) {
     // Pure red is outside the CMYK gamut, so the round trip only keeps it clearly red.
     const auto topLeft = sample(image, 0.2, 0.2);
     EXPECT_TRUE(topLeft.at(0) > 200 && topLeft.at(1) < 80 && topLeft.at(2) < 80)
-        << "top-left is (" << topLeft[0] << "," << topLeft[1] << "," << topLeft[2]
-        << "), not red";
+        << "top-left is (" << topLeft[0] << "," << topLeft[1] << "," << topLeft[2] << "), not red";
     EXPECT_TRUE(near(sample(image, 0.8, 0.8), kGrey, 25)) << "the rest is grey";
 }
 

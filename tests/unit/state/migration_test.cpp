@@ -95,8 +95,8 @@ TEST_F(ImportOriginal, HappensOnceThenPicksUpWhatTheOriginalAdds) {
     }
     // The original service ran once more and sent another photo; pixsync already imported.
     // The import is not repeated, but what the original added is picked up (it was sent).
-    test::writeFile(original,
-                    R"({"by_user": {"john.doe@example.com": [")" + uuidFor(0) + R"(", "new-id"]}})");
+    test::writeFile(
+        original, R"({"by_user": {"john.doe@example.com": [")" + uuidFor(0) + R"(", "new-id"]}})");
     plugin.clock().advance(std::chrono::hours(1));
     auto store = open();
     EXPECT_EQ(store->meta("imported_original"), firstNote);
