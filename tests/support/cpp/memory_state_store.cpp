@@ -152,6 +152,11 @@ std::vector<RouteSummary> MemoryStateStore::summarize(const std::vector<std::str
                     break;
             }
         }
+        // As the contract says: newest first, at most 20.
+        std::stable_sort(
+            s.recentFailures.begin(), s.recentFailures.end(),
+            [](const FailureRecord& x, const FailureRecord& y) { return x.at > y.at; });
+        if (s.recentFailures.size() > 20) s.recentFailures.resize(20);
         for (auto it = passes.rbegin(); it != passes.rend(); ++it)
             if (it->route == route) {
                 s.lastPass = *it;

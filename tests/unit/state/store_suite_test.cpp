@@ -1,7 +1,9 @@
-// The StateStore contract, run against both built store plugins.
+// The StateStore contract, run against both built store plugins and against the in-memory
+// store every engine test stands on (files, locks and read-only opening are the plugins' only).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "memory_state_store.hpp"
 #include "state_test_support.hpp"
 
 using namespace pixsync;
@@ -52,19 +54,62 @@ DeliveryRecord outcome(const DeliveryKey& key, DeliveryStatus status, TimePoint 
     return r;
 }
 
+/// The fixture's one in-memory store, handed out again by every open(): closing and
+/// reopening it keeps its state, as a file would.
+class SharedMemoryStore final : public StateStore {
+  public:
+    explicit SharedMemoryStore(test::MemoryStateStore& store) : s_(store) {}
+    std::optional<RouteCursor> cursor(const std::string& r) override { return s_.cursor(r); }
+    std::optional<DeliveryStatus> status(const DeliveryKey& k) override { return s_.status(k); }
+    std::optional<DeliveryKey> findByChecksum(const std::string& d, const std::string& c) override {
+        return s_.findByChecksum(d, c);
+    }
+    void commit(const Plan& p) override { s_.commit(p); }
+    std::vector<QueuedDelivery> due(TimePoint t, std::size_t n) override { return s_.due(t, n); }
+    std::optional<TimePoint> nextDue() override { return s_.nextDue(); }
+    void record(const DeliveryRecord& r) override { s_.record(r); }
+    void requeue(const std::vector<QueuedDelivery>& q) override { s_.requeue(q); }
+    std::uint64_t countDelivered(const std::string& sink, TimePoint since) override {
+        return s_.countDelivered(sink, since);
+    }
+    void recordPass(const PassRecord& p) override { s_.recordPass(p); }
+    std::vector<RouteSummary> summarize(const std::vector<std::string>& r) override {
+        return s_.summarize(r);
+    }
+    std::vector<RecentDelivery> recentDeliveries(std::size_t n) override {
+        return s_.recentDeliveries(n);
+    }
+    std::optional<std::string> meta(const std::string& k) override { return s_.meta(k); }
+    void setMeta(const std::string& k, const std::string& v) override { s_.setMeta(k, v); }
+    void flush() override { s_.flush(); }
+
+  private:
+    test::MemoryStateStore& s_;
+};
+
 class StateStoreContract : public ::testing::TestWithParam<std::string> {
   protected:
-    StateStoreContract() : plugin(GetParam()), path(dir / test::stateFileName(GetParam())) {}
-
-    std::unique_ptr<StateStore> open(OpenMode mode = OpenMode::ReadWrite) {
-        return plugin.open(path, mode);
+    StateStoreContract() : path(dir / test::stateFileName(GetParam())) {
+        if (!inMemory()) plugin.emplace(GetParam());
     }
-    TimePoint now() { return plugin.clock().now(); }
+
+    bool inMemory() const { return GetParam() == "memory"; }
+    std::unique_ptr<StateStore> open(OpenMode mode = OpenMode::ReadWrite) {
+        if (inMemory()) return std::make_unique<SharedMemoryStore>(memory);
+        return plugin->open(path, mode);
+    }
+    TimePoint now() { return inMemory() ? memoryClock.now() : plugin->clock().now(); }
 
     test::TempDir dir;
-    StatePlugin plugin;
+    std::optional<StatePlugin> plugin;
+    test::MemoryStateStore memory;
+    test::FakeClock memoryClock;
     std::filesystem::path path;
 };
+
+// For the tests of what only a store kept in files has.
+#define SKIP_IN_MEMORY() \
+    if (inMemory()) GTEST_SKIP() << "files, locks and read-only opening are the plugins' only"
 
 TEST_P(StateStoreContract, NewStateIsEmpty) {
     auto store = open();
@@ -463,6 +508,7 @@ TEST_P(StateStoreContract, EverythingSurvivesClosingAndReopening) {
 }
 
 TEST_P(StateStoreContract, FlushMakesBatchedOutcomesVisibleToAReader) {
+    SKIP_IN_MEMORY();
     auto store = open();
     store->record(outcome({kRoute, "a1", kFrame}, DeliveryStatus::Delivered, now()));
     store->flush();
@@ -471,6 +517,7 @@ TEST_P(StateStoreContract, FlushMakesBatchedOutcomesVisibleToAReader) {
 }
 
 TEST_P(StateStoreContract, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
+    SKIP_IN_MEMORY();
     auto writer = open();
     writer->record(outcome({kRoute, "a1", kFrame}, DeliveryStatus::Delivered, now()));
     writer->flush();
@@ -486,6 +533,7 @@ TEST_P(StateStoreContract, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
 }
 
 TEST_P(StateStoreContract, ReadOnlyOnAMissingStateIsEmptyAndCreatesNothing) {
+    SKIP_IN_MEMORY();
     auto reader = open(OpenMode::ReadOnly);
     EXPECT_FALSE(reader->status({kRoute, "a1", kFrame}));
     EXPECT_EQ(reader->summarize({kRoute})[0].delivered, 0u);
@@ -494,6 +542,7 @@ TEST_P(StateStoreContract, ReadOnlyOnAMissingStateIsEmptyAndCreatesNothing) {
 }
 
 TEST_P(StateStoreContract, ASecondWriterIsRefused) {
+    SKIP_IN_MEMORY();
     auto writer = open();
     Error e = test::errorFrom([&] { open(); });
     EXPECT_EQ(e.kind(), ErrorKind::Locked);
@@ -504,24 +553,27 @@ TEST_P(StateStoreContract, ASecondWriterIsRefused) {
 }
 
 TEST_P(StateStoreContract, TheLockFileNamesTheWriter) {
+    SKIP_IN_MEMORY();
     auto writer = open();
     EXPECT_EQ(trim(test::readFile(path.string() + ".lock")), std::to_string(::getpid()));
 }
 
 TEST_P(StateStoreContract, AMissingFolderIsAStateErrorNamingIt) {
-    Error e = test::errorFrom([&] { plugin.open(dir / "no-such-folder" / "state"); });
+    SKIP_IN_MEMORY();
+    Error e = test::errorFrom([&] { plugin->open(dir / "no-such-folder" / "state"); });
     EXPECT_EQ(e.kind(), ErrorKind::State);
     EXPECT_THAT(e.what(), HasSubstr("no-such-folder"));
     EXPECT_THAT(e.what(), HasSubstr("does not exist"));
 }
 
 TEST_P(StateStoreContract, ThePathOptionIsRequired) {
-    Error e = test::errorFrom([&] { plugin.open(Options{}); });
+    SKIP_IN_MEMORY();
+    Error e = test::errorFrom([&] { plugin->open(Options{}); });
     EXPECT_EQ(e.kind(), ErrorKind::Config);
     EXPECT_THAT(e.what(), HasSubstr("path"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StateStoreContract, ::testing::Values("sqlite", "json"),
+INSTANTIATE_TEST_SUITE_P(Stores, StateStoreContract, ::testing::Values("sqlite", "json", "memory"),
                          [](const auto& p) { return p.param; });
 
 }  // namespace
