@@ -28,7 +28,7 @@ bool waitFor(const std::function<bool()>& condition, std::chrono::seconds timeou
 
 }  // namespace
 
-class DaemonTest : public CliTest {
+class DaemonCommandTest : public CliTest {
   protected:
     std::vector<std::string> runArgs(std::vector<std::string> extra = {}) {
         std::vector<std::string> args{cliPath().string(), "run", "--config",
@@ -49,7 +49,7 @@ class DaemonTest : public CliTest {
     }
 };
 
-TEST_F(DaemonTest, DeliversThenStopsOnSigtermWithExitZero) {
+TEST_F(DaemonCommandTest, DeliversThenStopsOnSigtermWithExitZero) {
     favorite("a");
     Background daemon(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();
@@ -60,7 +60,7 @@ TEST_F(DaemonTest, DeliversThenStopsOnSigtermWithExitZero) {
     EXPECT_THAT(log(), HasSubstr("received SIGTERM, stopping"));
 }
 
-TEST_F(DaemonTest, SigintStopsToo) {
+TEST_F(DaemonCommandTest, SigintStopsToo) {
     Background daemon(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
         << log();
@@ -68,7 +68,7 @@ TEST_F(DaemonTest, SigintStopsToo) {
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
-TEST_F(DaemonTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
+TEST_F(DaemonCommandTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
     Background daemon(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
         << log();
@@ -82,7 +82,7 @@ TEST_F(DaemonTest, ASecondInstanceIsRefusedWithTheHoldersPid) {
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
-TEST_F(DaemonTest, SighupReloadsAValidConfigAndKeepsTheOldOneOtherwise) {
+TEST_F(DaemonCommandTest, SighupReloadsAValidConfigAndKeepsTheOldOneOtherwise) {
     Background daemon(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] {
         return log().find("running: polling every 10 s") != std::string::npos;
@@ -120,7 +120,7 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
     return n;
 }
 
-TEST_F(DaemonTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
+TEST_F(DaemonCommandTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
     const std::string config = readFile(dir / "pixsync.json");
     writeFile(dir / "pixsync.json", std::string(config).replace(
                                         config.find(R"("record_file")"), 13,
@@ -151,7 +151,7 @@ TEST_F(DaemonTest, StartUpWarningsAreLoggedOnceAndOnceMoreAtEachReload) {
     EXPECT_TRUE(waitFor([&] { return !std::filesystem::exists(pidFile); }, 10s));
 }
 
-TEST_F(DaemonTest, DaemonModeWritesAndRemovesThePidFile) {
+TEST_F(DaemonCommandTest, DaemonModeWritesAndRemovesThePidFile) {
     auto pidFile = dir / "immich-pixstar.pid";
     auto r = run(runArgs({"--daemon", "--pid-file", pidFile.string()}), {}, dir.path(), 30);
     ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -163,7 +163,7 @@ TEST_F(DaemonTest, DaemonModeWritesAndRemovesThePidFile) {
         waitFor([&] { return !std::filesystem::exists(pidFile) && ::kill(pid, 0) != 0; }, 10s));
 }
 
-TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
+TEST_F(DaemonCommandTest, DaemonModeReportsStartupFailuresInTheTerminal) {
     Background holder(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] { return log().find("running: polling every") != std::string::npos; }))
         << log();
@@ -174,7 +174,7 @@ TEST_F(DaemonTest, DaemonModeReportsStartupFailuresInTheTerminal) {
     EXPECT_EQ(holder.wait(10s), 0);
 }
 
-TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
+TEST_F(DaemonCommandTest, ServesHealthAndMetricsWhenAsked) {
     favorite("a");
     Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
     const int port = servedPortOrFail();
@@ -204,7 +204,7 @@ TEST_F(DaemonTest, ServesHealthAndMetricsWhenAsked) {
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
-TEST_F(DaemonTest, HealthReportsAFailingRoute) {
+TEST_F(DaemonCommandTest, HealthReportsAFailingRoute) {
     std::filesystem::remove(dir / "listing.jsonl");
     Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
     const int port = servedPortOrFail();
@@ -226,7 +226,7 @@ TEST_F(DaemonTest, HealthReportsAFailingRoute) {
     EXPECT_EQ(daemon.wait(10s), 0);
 }
 
-TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFailing) {
+TEST_F(DaemonCommandTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFailing) {
     favorite("a", "throw-me.jpg");  // the recorder's deliver() throws std::out_of_range
     // Polls a second apart (a test build's override of the 10 s floor).
     Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path(), {},
@@ -276,7 +276,7 @@ TEST_F(DaemonTest, APluginThrowingAnyExceptionLeavesTheDaemonRunningAndTheSinkFa
     EXPECT_THAT(log(), ::testing::Not(HasSubstr("terminate")));
 }
 
-TEST_F(DaemonTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {
+TEST_F(DaemonCommandTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {
     favorite("a");
     Background daemon(runArgs(), dir.path());
     ASSERT_TRUE(waitFor([&] { return deliveries().size() == 2; })) << log();

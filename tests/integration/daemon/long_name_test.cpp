@@ -80,8 +80,7 @@ TEST_F(LongNameTest, AnOverLongNameIsShortenedAndThePhotoDelivered) {
 
     for (const auto& message : smtp->messages()) {
         const auto parsed = run(
-            {python(), (supportDir() / ".." / "integration" / "pixstar" / "read_eml.py").string(),
-             message.string()});
+            {python(), (supportDir() / "smtp_server" / "read_eml.py").string(), message.string()});
         ASSERT_EQ(parsed.exitCode, 0) << parsed.err;
         // The attachment's name is the sink's own safe version of the shortened name.
         const std::string name = field(parsed.out, "filename");

@@ -1,5 +1,6 @@
 // The StateStore contract, run against both built store plugins and against the in-memory
-// store every engine test stands on (files, locks and read-only opening are the plugins' only).
+// store every engine test stands on; what only a store in files has (StateStoreFiles), against
+// the plugins.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -107,9 +108,8 @@ class StateStoreContract : public ::testing::TestWithParam<std::string> {
     std::filesystem::path path;
 };
 
-// For the tests of what only a store kept in files has.
-#define SKIP_IN_MEMORY() \
-    if (inMemory()) GTEST_SKIP() << "files, locks and read-only opening are the plugins' only"
+/// What only a store kept in files has: locks, read-only opening, its path option.
+class StateStoreFiles : public StateStoreContract {};
 
 TEST_P(StateStoreContract, NewStateIsEmpty) {
     auto store = open();
@@ -507,8 +507,7 @@ TEST_P(StateStoreContract, EverythingSurvivesClosingAndReopening) {
     EXPECT_EQ(store->meta("k"), "v");
 }
 
-TEST_P(StateStoreContract, FlushMakesBatchedOutcomesVisibleToAReader) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, FlushMakesBatchedOutcomesVisibleToAReader) {
     auto store = open();
     store->record(outcome({kRoute, "a1", kFrame}, DeliveryStatus::Delivered, now()));
     store->flush();
@@ -516,8 +515,7 @@ TEST_P(StateStoreContract, FlushMakesBatchedOutcomesVisibleToAReader) {
     EXPECT_EQ(reader->status({kRoute, "a1", kFrame}), DeliveryStatus::Delivered);
 }
 
-TEST_P(StateStoreContract, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
     auto writer = open();
     writer->record(outcome({kRoute, "a1", kFrame}, DeliveryStatus::Delivered, now()));
     writer->flush();
@@ -532,8 +530,7 @@ TEST_P(StateStoreContract, ReadOnlyReadsWithoutLockingAndRefusesWrites) {
     EXPECT_THROW(reader->commit(Plan{}), Error);
 }
 
-TEST_P(StateStoreContract, ReadOnlyOnAMissingStateIsEmptyAndCreatesNothing) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, ReadOnlyOnAMissingStateIsEmptyAndCreatesNothing) {
     auto reader = open(OpenMode::ReadOnly);
     EXPECT_FALSE(reader->status({kRoute, "a1", kFrame}));
     EXPECT_EQ(reader->summarize({kRoute})[0].delivered, 0u);
@@ -541,8 +538,7 @@ TEST_P(StateStoreContract, ReadOnlyOnAMissingStateIsEmptyAndCreatesNothing) {
     EXPECT_FALSE(std::filesystem::exists(path.string() + ".lock"));
 }
 
-TEST_P(StateStoreContract, ASecondWriterIsRefused) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, ASecondWriterIsRefused) {
     auto writer = open();
     Error e = test::errorFrom([&] { open(); });
     EXPECT_EQ(e.kind(), ErrorKind::Locked);
@@ -552,28 +548,27 @@ TEST_P(StateStoreContract, ASecondWriterIsRefused) {
     EXPECT_NO_THROW(open());  // released with the store
 }
 
-TEST_P(StateStoreContract, TheLockFileNamesTheWriter) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, TheLockFileNamesTheWriter) {
     auto writer = open();
     EXPECT_EQ(trim(test::readFile(path.string() + ".lock")), std::to_string(::getpid()));
 }
 
-TEST_P(StateStoreContract, AMissingFolderIsAStateErrorNamingIt) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, AMissingFolderIsAStateErrorNamingIt) {
     Error e = test::errorFrom([&] { plugin->open(dir / "no-such-folder" / "state"); });
     EXPECT_EQ(e.kind(), ErrorKind::State);
     EXPECT_THAT(e.what(), HasSubstr("no-such-folder"));
     EXPECT_THAT(e.what(), HasSubstr("does not exist"));
 }
 
-TEST_P(StateStoreContract, ThePathOptionIsRequired) {
-    SKIP_IN_MEMORY();
+TEST_P(StateStoreFiles, ThePathOptionIsRequired) {
     Error e = test::errorFrom([&] { plugin->open(Options{}); });
     EXPECT_EQ(e.kind(), ErrorKind::Config);
     EXPECT_THAT(e.what(), HasSubstr("path"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StateStoreContract, ::testing::Values("sqlite", "json", "memory"),
+                         [](const auto& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Stores, StateStoreFiles, ::testing::Values("sqlite", "json"),
                          [](const auto& p) { return p.param; });
 
 }  // namespace
