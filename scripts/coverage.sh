@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Line and branch coverage of the test suite, per component (libpixsync, each plugin, the CLI).
+# Line and branch coverage of the test suite, per component (libpixsync, each plugin, the CLI, the original's front door).
 #   scripts/coverage.sh                  configure build-coverage with gcov instrumentation,
 #                                        build it, run the whole suite, then report
 #   scripts/coverage.sh --report DIR     only report, from a build made with
@@ -26,7 +26,7 @@ fi
 
 summary="$build/coverage-summary.json"
 gcovr --root . --object-directory "$build" -j "$jobs" \
-  --filter 'libpixsync/' --filter 'plugins/' --filter 'apps/' \
+  --filter 'libpixsync/' --filter 'plugins/' --filter 'apps/' --filter 'compat/' \
   --exclude-unreachable-branches --exclude-throw-branches \
   --gcov-ignore-parse-errors --json-summary "$summary" >/dev/null
 exec python3 scripts/coverage_report.py "$summary" tests/coverage-minimums.txt

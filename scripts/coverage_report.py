@@ -11,6 +11,8 @@ def component(path):
         return "libpixsync"
     if parts[0] == "plugins" and len(parts) > 2:
         return "plugin " + parts[1]
+    if parts[0] == "compat" and len(parts) > 2:
+        return "compat " + parts[1]
     if parts[0] == "apps":
         return "cli"
     return None

@@ -4,7 +4,7 @@
 # Usage: scripts/format.sh [--check]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find apps bench examples libpixsync plugins tests \
+mapfile -t files < <(find apps bench compat examples libpixsync plugins tests \
   \( -name '*.cpp' -o -name '*.hpp' \) -not -path '*/build*' | sort)
 if [ "${1:-}" = "--check" ]; then
   bad=()

@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "original/original_config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -14,11 +15,17 @@ App::App(GlobalOptions o) : options(std::move(o)) {
 }
 
 Config App::loadConfig() {
-    ConfigRequest request;
-    request.configFile = options.configFile;
-    request.envFile = options.envFile;
-    request.environment = environment;
-    Config config = pixsync::loadConfig(request);
+    std::filesystem::path configFile = options.configFile;
+    if (auto it = environment.find("PIXSYNC_CONFIG");
+        configFile.empty() && it != environment.end() && !it->second.empty())
+        configFile = it->second;
+    originalFrontDoor = configFile.empty();
+    Config config = originalFrontDoor
+                        ? original::loadConfig(options.envFile.empty()
+                                                   ? std::filesystem::current_path() / ".env"
+                                                   : std::filesystem::path(options.envFile),
+                                               environment)
+                        : loadNativeConfig(configFile, environment);
     if (options.logLevel.empty()) log.setLevel(logLevelFromString(config.logLevel));
     for (const auto& s : config.secrets) log.addSecret(s);
     for (const auto& w : config.warnings) log.warning(w);

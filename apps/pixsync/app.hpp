@@ -38,7 +38,12 @@ struct App {
     /// Logs to stderr at the --log-level (info by default).
     App(GlobalOptions o);
 
-    /// Loads the configuration, applies its log level and secrets, prints its warnings.
+    /// Set by loadConfig(): the configuration came from the original service's files.
+    bool originalFrontDoor = false;
+
+    /// Loads the configuration, applies its log level and secrets, prints its warnings: a
+    /// native config when --config or PIXSYNC_CONFIG names one, otherwise the original
+    /// service's .env (--env-file, default ./.env) and mapping.
     Config loadConfig();
     /// Sets where plugins are looked for: --plugin-dir, the config's plugin_dirs,
     /// PIXSYNC_PLUGIN_PATH and the installed folder. Plugins load when first needed.

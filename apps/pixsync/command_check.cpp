@@ -6,9 +6,9 @@
 #include "app.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
+#include "pixsync/state_location.hpp"
 #include "pixsync/strings.hpp"
 #include "send_test.hpp"
-#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -28,15 +28,18 @@ void print(const CheckResult& r) {
 /// beside a daemon that holds the writer lock.
 void checkState(const Config& config, App& app, CheckReport& report) {
     try {
-        const std::filesystem::path path = statePath(config);
+        const auto location = StateLocation::of(config.state.options);
         std::error_code ec;
-        const bool exists = std::filesystem::exists(path, ec);
+        const bool exists = !location || std::filesystem::exists(location->file(), ec);
         auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
-        std::string detail =
-            exists
-                ? cat(config.state.plugin, " store ", path.string(), " can be read")
-                : cat(path.string(), " does not exist yet; the first `once` or `run` creates it");
-        if (auto pid = lockHolder(path))
+        const std::string name =
+            location ? cat(config.state.plugin, " store ", location->file().string())
+                     : cat(config.state.plugin, " store");
+        std::string detail = exists
+                                 ? cat(name, " can be read")
+                                 : cat(location->file().string(),
+                                       " does not exist yet; the first `once` or `run` creates it");
+        if (auto pid = location ? location->lockHolder() : std::nullopt)
             detail += cat("; in use by pixsync (pid ", *pid, "), which is fine");
         report.pass("state", detail);
     } catch (const Error& e) {

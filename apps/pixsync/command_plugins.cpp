@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "original/original_config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
@@ -42,10 +43,11 @@ int runPlugins(App& app, const std::string& optionsOf) {
     // A configuration is optional here; its plugin_dirs count when there is one.
     if (!app.options.configFile.empty()) configDirs = app.loadConfig().pluginDirs;
     if (optionsOf == "pixsync") {
-        for (const auto& section : coreOptionDeclarations()) {
-            std::printf("%s:\n", section.name);
-            printDeclarations(section.options, std::string_view(section.name) == ".env");
-        }
+        for (const auto& sections : {coreOptionDeclarations(), original::optionDeclarations()})
+            for (const auto& section : sections) {
+                std::printf("%s:\n", section.name);
+                printDeclarations(section.options, std::string_view(section.name) == ".env");
+            }
         return 0;
     }
     app.loadAllPlugins(configDirs);

@@ -7,7 +7,7 @@
 #include "pixsync/pipeline.hpp"
 #include "pixsync/strings.hpp"
 #include "progress.hpp"
-#include "state_files.hpp"
+#include "resend_requests.hpp"
 
 namespace pixsync::cli {
 
@@ -17,11 +17,12 @@ int runResend(App& app, const std::string& user, bool allUsers) {
     Config config = app.loadConfig();
     app.loadPlugins(config.pluginDirs);
     // A running daemon holds the state: it is asked to do the re-queuing itself.
-    if (auto pid = lockHolder(statePath(config))) {
+    const auto location = StateLocation::of(config.state.options);
+    if (auto pid = location ? location->lockHolder() : std::nullopt) {
         bool known = allUsers;
         for (const auto& r : config.routes) known = known || r.id == user;
         if (!known) throw usageError(cat("no route for '", user, "'"));
-        requestResend(statePath(config), *pid, {allUsers ? std::string("*") : user});
+        requestResend(*location, *pid, {allUsers ? std::string("*") : user});
         std::printf(
             "asked the running pixsync (pid %s) to queue them again; it sends them within the "
             "rate limits (see its log and `pixsync status`)\n",

@@ -24,7 +24,7 @@
 #include "pixsync/status_report.hpp"
 #include "pixsync/strings.hpp"
 #include "poll_interval.hpp"
-#include "state_files.hpp"
+#include "resend_requests.hpp"
 #include "systemd_notify.hpp"
 #include "thumbnails.hpp"
 
@@ -147,7 +147,8 @@ int runDaemon(App& app, const RunOptions& options) {
         pipeline = std::make_unique<Pipeline>(config, app.registry, app.log, app.clock,
                                               OpenMode::ReadWrite, thumbnails.get());
         pidFile = std::make_unique<PidFile>(options.pidFile);
-        daemonMarkerFile = std::make_unique<PidFile>(daemonMarker(statePath(config)).string());
+        if (const auto location = StateLocation::of(config.state.options))
+            daemonMarkerFile = std::make_unique<PidFile>(location->daemonMarker().string());
     } catch (const Error& e) {
         app.log.error(e.what());
         report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
@@ -162,7 +163,10 @@ int runDaemon(App& app, const RunOptions& options) {
             health = std::make_unique<HealthServer>(
                 options.listen, metrics,
                 StatusPageSettings{&board, config.listenToken,
-                                   testInterval.value_or(config.pollInterval), thumbnails.get()});
+                                   testInterval.value_or(config.pollInterval), thumbnails.get(),
+                                   app.originalFrontDoor
+                                       ? std::string("PIXSYNC_LISTEN_TOKEN in .env")
+                                       : cat("listen_token in ", config.origin)});
         } catch (const Error& e) {
             app.log.error(e.what());
             report(reportFd, cat(exitCodeFor(e.kind()), e.what()));
@@ -203,12 +207,16 @@ int runDaemon(App& app, const RunOptions& options) {
         std::atomic<bool> releasing{false};
         std::atomic<bool> reload{false};
         // Requests left while no daemon ran, or while this one was reloading.
-        runner.post([&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
+        // (A store that keeps no file has no place for requests: resend then waits its turn.)
+        const auto resendRequested = [&] {
+            if (const auto location = StateLocation::of(config.state.options))
+                processResendRequests(*location, pipeline->engine(), app.log);
+        };
+        runner.post(resendRequested);
         std::thread watcher([&] {
             int sig = signals.wait();
             while (sig == SIGUSR1 && !releasing) {  // `pixsync resend` asks for work
-                runner.post(
-                    [&] { processResendRequests(statePath(config), pipeline->engine(), app.log); });
+                runner.post(resendRequested);
                 sig = signals.wait();
             }
             if (releasing) return;

@@ -12,8 +12,8 @@
 #include "app.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/pipeline.hpp"
+#include "pixsync/state_location.hpp"
 #include "pixsync/strings.hpp"
-#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -22,10 +22,11 @@ namespace fs = std::filesystem;
 namespace {
 
 /// Refuses when a pixsync holds the state, naming its pid.
-void requireUnlocked(const fs::path& state) {
-    if (auto pid = lockHolder(state))
-        throw Error(ErrorKind::Locked, cat(state.string(), " is in use by another pixsync (pid ",
-                                           *pid, "); stop it first (./stop.sh)"));
+void requireUnlocked(const StateLocation& state) {
+    if (auto pid = state.lockHolder())
+        throw Error(ErrorKind::Locked,
+                    cat(state.file().string(), " is in use by another pixsync (pid ", *pid,
+                        "); stop it first (./stop.sh)"));
 }
 
 std::string stamp() {
@@ -45,33 +46,36 @@ int runStateReset(App& app, bool iKnow) {
             "state reset starts over: every current favorite will be sent again. "
             "Add --i-know to confirm (the old state is moved aside, not deleted)");
     Config config = app.loadConfig();
-    fs::path state = statePath(config);
-    requireUnlocked(state);
-    std::string suffix = ".reset-" + stamp();
-    int moved = 0;
-    for (const char* companion : {"", "-wal", "-shm", ".tmp", ".journal"}) {
-        fs::path from = state.string() + companion;
+    const auto location = StateLocation::of(config.state.options);
+    if (!location)
+        throw usageError(cat("the ", config.state.plugin,
+                             " state store keeps no file pixsync can move aside (it has no `",
+                             kStatePathOption, "` option); start over with its own means"));
+    const fs::path& state = location->file();
+    requireUnlocked(*location);
+    const std::string suffix = ".reset-" + stamp();
+    const auto files = location->storeFiles();
+    // The data file first, then its companions (`-wal`, ...), each keeping its own suffix.
+    for (const fs::path& from : files) {
+        const fs::path to = state.string() + suffix + from.string().substr(state.string().size());
         std::error_code ec;
-        if (!fs::exists(from, ec)) continue;
-        fs::path to = state.string() + suffix + companion;
         fs::rename(from, to, ec);
         if (ec) throw stateError(cat("cannot move ", from.string(), " aside: ", ec.message()));
         std::printf("moved %s to %s\n", from.c_str(), to.c_str());
-        ++moved;
     }
-    if (!moved) std::printf("%s does not exist; nothing to reset\n", state.c_str());
+    if (files.empty()) std::printf("%s does not exist; nothing to reset\n", state.c_str());
     std::printf(
         "the next pass starts from an empty state%s\n",
-        config.originalFormat ? " (the original service's state file is imported again)" : "");
+        app.originalFrontDoor ? " (the original service's state file is imported again)" : "");
     return kExitOk;
 }
 
 int runStateBaseline(App& app) {
     Config config = app.loadConfig();
-    fs::path state = statePath(config);
+    const auto location = StateLocation::of(config.state.options);
     std::error_code ec;
-    if (fs::exists(state, ec))
-        throw usageError(cat(state.string(),
+    if (location && fs::exists(location->file(), ec))
+        throw usageError(cat(location->file().string(),
                              " exists; a baseline starts a new state. Move the old one "
                              "aside first (`pixsync state reset --i-know` does that)"));
     app.loadPlugins(config.pluginDirs);

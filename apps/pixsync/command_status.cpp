@@ -7,9 +7,9 @@
 #include "pixsync/error.hpp"
 #include "pixsync/health_model.hpp"
 #include "pixsync/pipeline.hpp"
+#include "pixsync/state_location.hpp"
 #include "pixsync/status_report.hpp"
 #include "pixsync/strings.hpp"
-#include "state_files.hpp"
 
 namespace pixsync::cli {
 
@@ -62,8 +62,10 @@ int runStatus(App& app, bool json) {
     Config config = app.loadConfig();
     app.loadPlugins(config.pluginDirs);
     auto store = openStateStore(config, app.registry, app.log, app.clock, OpenMode::ReadOnly);
-    const StatusReport report = buildStatusReport(
-        config, *store, loadHealth(*store), app.clock.now(), runningDaemon(statePath(config)));
+    const auto location = StateLocation::of(config.state.options);
+    const StatusReport report =
+        buildStatusReport(config, *store, loadHealth(*store), app.clock.now(),
+                          location ? location->runningDaemon() : std::nullopt);
     if (json)
         std::printf("%s\n", statusJson(report).c_str());
     else

@@ -2,25 +2,19 @@
 
 #include "media_library.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/state_location.hpp"
 #include "pixsync/strings.hpp"
-#include "state_files.hpp"
 
 namespace pixsync::cli {
 
-std::filesystem::path thumbnailFolder(const Config& config) {
-    return statePath(config).parent_path() / "pixsync-thumbnails";
-}
-
 std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& log) {
     if (config.thumbnailBytes == 0) return nullptr;
-    std::filesystem::path folder;
-    try {
-        folder = thumbnailFolder(config);
-    } catch (const Error&) {
-        // A state without a path: the pipeline, checked next, names that mistake with the
-        // others of its configuration; no thumbnails meanwhile.
+    const auto location = StateLocation::of(config.state.options);
+    if (!location) {
+        log.info("the state store keeps no file; the status page shows no thumbnails");
         return nullptr;
     }
+    const std::filesystem::path folder = location->thumbnails();
     using Open = Thumbnails* (*)(const char*, std::uint64_t, const Logger*, char*, unsigned long);
     auto open = reinterpret_cast<Open>(
         mediaSymbol("pixsync_media_open_thumbnails", "for the status page's thumbnails"));

@@ -10,10 +10,8 @@
 
 namespace pixsync::cli {
 
-/// The folder thumbnails are kept in: `pixsync-thumbnails` beside the state.
-std::filesystem::path thumbnailFolder(const Config& config);
-
-/// The thumbnails of config.thumbnailBytes in thumbnailFolder(); null when that is 0.
+/// The thumbnails of config.thumbnailBytes in StateLocation::thumbnails(); null when that is
+/// 0 or the state store keeps no file.
 /// Throws Error(Config) naming the folder when it cannot be used.
 std::unique_ptr<Thumbnails> openThumbnails(const Config& config, const Logger& log);
 

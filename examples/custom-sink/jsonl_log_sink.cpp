@@ -134,7 +134,8 @@ pixsync_plugin_descriptor(void) {
         nullptr,
         &jsonl_log::create,
         nullptr,
-        pixsync::optionList(jsonl_log::kOptions)};
+        pixsync::optionList(jsonl_log::kOptions),
+        PIXSYNC_CXX_RUNTIME};
     return &descriptor;
 }
 #endif

@@ -16,7 +16,7 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
       journal_(settings_.path) {
     if (mode_ == OpenMode::ReadWrite) {
         state::requireWritableFolder(settings_.path);
-        lock_ = std::make_unique<state::WriterLock>(settings_.path);
+        lock_ = std::make_unique<StateWriterLock>(StateLocation(settings_.path));
         removeLeftoverTemporaryFiles();
     }
     if (std::optional<std::string> text = state::readStateFile(settings_.path)) {

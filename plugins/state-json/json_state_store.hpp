@@ -21,7 +21,7 @@
 #include "json_state_model.hpp"
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
-#include "state-common/writer_lock.hpp"
+#include "pixsync/state_location.hpp"
 
 namespace pixsync::jsonstate {
 
@@ -79,7 +79,7 @@ class JsonStateStore final : public StateStore {
     const Clock& clock_;
     Logger log_;
     OpenMode mode_;
-    std::unique_ptr<state::WriterLock> lock_;
+    std::unique_ptr<StateWriterLock> lock_;
     Journal journal_;
     mutable std::mutex mutex_;
     StateModel model_;

@@ -154,7 +154,7 @@ SqliteStateStore::~SqliteStateStore() {
 void SqliteStateStore::openForWriting() {
     const fs::path& path = settings_.path;
     state::requireWritableFolder(path);
-    lock_ = std::make_unique<state::WriterLock>(path);
+    lock_ = std::make_unique<StateWriterLock>(StateLocation(path));
 
     std::error_code ec;
     const bool exists = fs::exists(path, ec);

@@ -14,9 +14,9 @@
 
 #include "pixsync/log.hpp"
 #include "pixsync/plugin.hpp"
+#include "pixsync/state_location.hpp"
 #include "sqlite_handles.hpp"
 #include "state-common/original_state.hpp"
-#include "state-common/writer_lock.hpp"
 
 namespace pixsync::sqlitestate {
 
@@ -72,7 +72,7 @@ class SqliteStateStore final : public StateStore {
     const Clock& clock_;
     Logger log_;
     OpenMode mode_;
-    std::unique_ptr<state::WriterLock> lock_;
+    std::unique_ptr<StateWriterLock> lock_;
     std::mutex mutex_;
     std::string originalStamp_;    ///< of the original's file as last imported
     std::string originalProblem_;  ///< why it could not be read last time; empty when it could

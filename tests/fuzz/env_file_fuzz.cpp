@@ -5,13 +5,13 @@
 #include <cstdint>
 
 #include "fuzz_files.hpp"
-#include "pixsync/config.hpp"
+#include "original/original_config.hpp"
 #include "pixsync/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto file = pixsync::fuzz::folder().write(".env", data, size);
     try {
-        (void)pixsync::parseEnvFile(file);
+        (void)pixsync::original::parseEnvFile(file);
     } catch (const pixsync::Error&) {
     }
     return 0;

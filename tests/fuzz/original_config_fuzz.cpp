@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "fuzz_files.hpp"
-#include "pixsync/config.hpp"
+#include "original/original_config.hpp"
 #include "pixsync/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {"SMTP_PASSWORD", "password"},
     };
     try {
-        (void)pixsync::loadOriginalConfig(folder.path() / ".env", env);
+        (void)pixsync::original::loadConfig(folder.path() / ".env", env);
     } catch (const pixsync::Error&) {
     }
     return 0;

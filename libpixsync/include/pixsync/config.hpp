@@ -1,11 +1,11 @@
 #pragma once
 /// @file config.hpp
-/// The configuration model and its two front doors:
-/// 1. the original service's files: `.env` (the process environment wins over it) plus
-///    `pixstar_mapping.json` and `STATE_PATH`, unchanged;
-/// 2. a native JSON config (comments allowed) naming plugins and their options, with
-///    `${VAR}` substitution from the environment and `*_file` variants for secrets.
-/// Both produce the same Config, validated before anything runs.
+/// The configuration model and its native front door: a JSON config (comments allowed)
+/// naming plugins and their options, with `${VAR}` substitution from the environment and
+/// `*_file` variants for secrets. Other front doors (the pixsync command also reads the
+/// original service's `.env` + mapping, see compat/original) produce the same Config with the
+/// helpers below; the Pipeline validates it against the plugins' declarations before
+/// anything runs.
 
 #include <filesystem>
 #include <map>
@@ -26,14 +26,14 @@ using Environment = std::map<std::string, std::string>;
 /// The current process environment.
 Environment processEnvironment();
 
-/// Parses a `.env` file: KEY=VALUE lines, `#` comments, optional `export `, single or double
-/// quotes around values. Throws a Config error naming the file and line for anything else.
-Environment parseEnvFile(const std::filesystem::path& file);
+/// The whole content of a configuration file, at most 4 MiB. Throws Error(Config) naming the
+/// file when it cannot be read or is larger (a wrong path: a photo, a disk image, /dev/zero).
+std::string readConfigFile(const std::filesystem::path& file);
 
 /// A configured plugin instance.
 struct PluginInstance {
     std::string name;    ///< the instance's name (what routes refer to)
-    std::string plugin;  ///< the plugin's name ("immich", "pixstar", "sqlite", ...)
+    std::string plugin;  ///< the plugin's name
     Options options;
     /// Keys passed on without being checked against the plugin's declarations: variables
     /// that came only from the process environment, which other programs share. An unknown
@@ -49,15 +49,18 @@ struct RouteConfig {
     Options sourceOptions;  ///< merged over the source instance's options for this route
     std::string sink;       ///< name of a sink instance
     std::vector<Destination> destinations;
-    std::string where;  ///< "file: routes[2]" or "pixstar_mapping.json: accounts[2] (jane@…)"
+    std::string where;  ///< where it was configured, for messages ("file: routes[2]")
 };
 
 /// Everything pixsync needs to run.
 struct Config {
-    /// What the configuration was read from, for messages ("/srv/pixsync/pixsync.json" or
-    /// "/opt/sync/.env + /opt/sync/pixstar_mapping.json").
+    /// What the configuration was read from, for messages ("/srv/pixsync/pixsync.json"; a
+    /// front door reading several files joins them with " + ").
     std::string origin;
-    bool originalFormat = false;    ///< read from the original service's files
+    /// The front door's own keys, named as plugin options are (an environment file's
+    /// SMTP_PORT is `smtp_port`). A plugin option that is a near miss of one is reported as a
+    /// likely misspelling of it.
+    std::vector<std::string> frontDoorKeys;
     std::filesystem::path baseDir;  ///< folder relative paths resolve against
 
     PluginInstance state;
@@ -69,7 +72,7 @@ struct Config {
     EngineSettings engine;
     Duration pollInterval = std::chrono::seconds(300);
     std::filesystem::path logFile;  ///< empty: no log file
-    bool logFileIsDefault = false;  ///< logFile is the .env default, not set by the user
+    bool logFileIsDefault = false;  ///< logFile is a front door's default, not set by the user
     std::uint64_t logMaxBytes = 5 * 1024 * 1024;
     unsigned logKeep = 2;
     std::string logLevel = "info";
@@ -88,38 +91,23 @@ struct Config {
     /// The instance with this name, or nullptr.
     const PluginInstance* findSource(const std::string& name) const;
     const PluginInstance* findSink(const std::string& name) const;
+
+    /// Registers every value of `options` whose key looks secret (password, api key, token,
+    /// secret) in `secrets`.
+    void addSecretsFrom(const Options& options);
+    /// Adds a warning when `file`, which holds secrets, can be read by group or others.
+    void warnIfReadableByOthers(const std::filesystem::path& file);
 };
 
-/// The core's own keys, declared like a plugin's options, by where they are written
-/// ("native config: routes[]", ".env", "pixstar_mapping.json: accounts[]", ...).
+/// The native config's keys, declared like a plugin's options, by the object they belong to
+/// ("native config: routes[]", ...).
 struct DeclaredSection {
     const char* name;
     std::span<const OptionDeclaration> options;
 };
 std::span<const DeclaredSection> coreOptionDeclarations() noexcept;
 
-/// The original's .env prefixes: a variable starting with one of them that nothing declares
-/// is a configuration error (a typo such as SMTP_PASWORD). Others are left alone.
-std::span<const char* const> environmentPrefixes() noexcept;
-
-/// Where to look for configuration.
-struct ConfigRequest {
-    std::filesystem::path configFile;  ///< --config: a native config
-    std::filesystem::path envFile;     ///< --env-file: the original's .env (default ./.env)
-    std::filesystem::path workDir;     ///< folder to look in when nothing is given (default cwd)
-    Environment environment;           ///< the process environment (wins over .env)
-};
-
-/// Loads and validates the configuration: a native config when `configFile` is set (or
-/// PIXSYNC_CONFIG is), otherwise the original's files. Throws Error(Config) naming the file,
-/// the key or account, and the fix.
-Config loadConfig(const ConfigRequest& request);
-
 /// The native front door.
 Config loadNativeConfig(const std::filesystem::path& file, const Environment& env);
-
-/// The original service's front door: `.env` (optional when the environment carries the
-/// keys) + PIXSTAR_MAPPING_PATH + STATE_PATH.
-Config loadOriginalConfig(const std::filesystem::path& envFile, const Environment& processEnv);
 
 }  // namespace pixsync

@@ -69,6 +69,9 @@ struct StatusPageSettings {
     std::optional<Duration> pollInterval;  ///< shown on the page; none: not polling
     /// GET /thumb/<asset id> and the page's pictures; null: none shown.
     const Thumbnails* thumbnails = nullptr;
+    /// How the user sets the token, for the refusal of an address other than loopback
+    /// ("listen_token in /srv/pixsync.json").
+    std::string tokenSetting = "a token";
 };
 
 /// An HTTP server on `listen` ("127.0.0.1:9464"; port 0 picks a free one) answering

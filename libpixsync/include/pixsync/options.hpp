@@ -5,6 +5,8 @@
 /// throws a Config error that names the file and the key, so a plugin never writes its own
 /// "where" text. Values that came from an environment file are strings; the typed accessors
 /// convert them ("587" is an integer, "true"/"false"/"yes"/"no"/"1"/"0" are booleans).
+/// Options are values: a copy, or an object() view, shares the parsed document only until
+/// one of them is changed, so `Options b = a; b.set("port", 2);` leaves `a` as it was.
 
 #include <cstdint>
 #include <filesystem>
@@ -118,6 +120,8 @@ class Options {
 
   private:
     Options(std::shared_ptr<Node> node, std::string path);
+    /// Gives this object a document of its own before it is changed, when others share it.
+    void detach();
     std::shared_ptr<Node> node_;
     std::string path_;
 };

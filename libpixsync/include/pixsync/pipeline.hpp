@@ -39,10 +39,10 @@ class Pipeline {
     Pipeline& operator=(const Pipeline&) = delete;
 
     /// The engine and the store; only when the state was opened.
-    Engine& engine() { return *engine_; }
-    StateStore& store() { return *store_; }
-    bool hasState() const { return store_ != nullptr; }
-    const Config& config() const { return config_; }
+    Engine& engine();
+    StateStore& store();
+    bool hasState() const;
+    const Config& config() const;
 
     /// Runs every source's and sink's check() (reachability, credentials, TLS); sends nothing.
     void check(CheckReport& report);
@@ -51,11 +51,10 @@ class Pipeline {
     Sink* sink(const std::string& name);
 
   private:
-    Config config_;
-    std::unique_ptr<StateStore> store_;
-    std::vector<std::pair<std::string, std::unique_ptr<Sink>>> sinks_;
-    std::vector<std::unique_ptr<Source>> sources_;  ///< one per route, in route order
-    std::unique_ptr<Engine> engine_;
+    // Behind a pointer, so that programs embedding the pipeline see one size and layout
+    // whatever its internals become.
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace pixsync

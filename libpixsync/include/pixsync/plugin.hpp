@@ -29,10 +29,23 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 4;
+inline constexpr std::uint32_t kPluginAbiMinor = 5;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
 // Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures;
-// 4 appended Source::localMedia.
+// 4 appended Source::localMedia; 5 appended PluginDescriptor::cxxRuntime.
+
+#define PIXSYNC_STRINGIFY_(X) #X
+#define PIXSYNC_STRINGIFY(X) PIXSYNC_STRINGIFY_(X)
+/// The C++ standard library the including code is compiled against ("libstdc++ 12",
+/// "libc++ 170000"): a plugin's descriptor records it, and the loader refuses a plugin built
+/// with another library than pixsync's, whose std::string and std::vector would differ.
+#if defined(_LIBCPP_VERSION)
+#define PIXSYNC_CXX_RUNTIME "libc++ " PIXSYNC_STRINGIFY(_LIBCPP_VERSION)
+#elif defined(__GLIBCXX__)
+#define PIXSYNC_CXX_RUNTIME "libstdc++ " PIXSYNC_STRINGIFY(_GLIBCXX_RELEASE)
+#else
+#define PIXSYNC_CXX_RUNTIME "unknown"
+#endif
 
 /// What a plugin provides.
 enum class PluginKind : std::uint32_t { Source = 1, Sink = 2, State = 3 };
@@ -77,7 +90,13 @@ struct PluginDescriptor {
     /// The plugin's declared options. Empty: the plugin declares nothing and its options are
     /// passed to it unchecked (as for every plugin built before ABI 2.1).
     OptionList options;
+    // --- ABI 2.5 ---
+    /// PIXSYNC_CXX_RUNTIME as the plugin was compiled: the loader compares it with its own.
+    const char* cxxRuntime;
 };
+
+/// The C++ standard library libpixsync was built with (PIXSYNC_CXX_RUNTIME).
+const char* hostCxxRuntime() noexcept;
 
 /// The options a plugin declares; empty for a plugin built before ABI 2.1 (its descriptor
 /// ends before the field) or one that declares none.
@@ -88,20 +107,21 @@ std::span<const OptionDeclaration> declaredOptions(const PluginDescriptor& descr
 /// The symbol the loader looks for.
 #define PIXSYNC_PLUGIN_ENTRY_SYMBOL "pixsync_plugin_descriptor"
 
-#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE, ...)           \
-    extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*         \
-    pixsync_plugin_descriptor(void) {                                                            \
-        static const ::pixsync::PluginDescriptor descriptor{::pixsync::kPluginAbiMajor,          \
-                                                            ::pixsync::kPluginAbiMinor,          \
-                                                            KIND,                                \
-                                                            NAME,                                \
-                                                            VERSION,                             \
-                                                            DESCRIPTION,                         \
-                                                            SRC,                                 \
-                                                            SNK,                                 \
-                                                            STATE,                               \
-                                                            ::pixsync::optionList(__VA_ARGS__)}; \
-        return &descriptor;                                                                      \
+#define PIXSYNC_DEFINE_PLUGIN_(KIND, NAME, VERSION, DESCRIPTION, SRC, SNK, STATE, ...)          \
+    extern "C" __attribute__((visibility("default"))) const ::pixsync::PluginDescriptor*        \
+    pixsync_plugin_descriptor(void) {                                                           \
+        static const ::pixsync::PluginDescriptor descriptor{::pixsync::kPluginAbiMajor,         \
+                                                            ::pixsync::kPluginAbiMinor,         \
+                                                            KIND,                               \
+                                                            NAME,                               \
+                                                            VERSION,                            \
+                                                            DESCRIPTION,                        \
+                                                            SRC,                                \
+                                                            SNK,                                \
+                                                            STATE,                              \
+                                                            ::pixsync::optionList(__VA_ARGS__), \
+                                                            PIXSYNC_CXX_RUNTIME};               \
+        return &descriptor;                                                                     \
     }
 
 /// Declares a source plugin, optionally with its option declarations (a static array):

@@ -64,13 +64,13 @@ class PluginRegistry {
     const LoadedPlugin& find(const std::string& name, PluginKind kind);
 
     /// Every loaded plugin in load order.
-    const std::deque<LoadedPlugin>& plugins() const noexcept { return plugins_; }
+    const std::deque<LoadedPlugin>& plugins() const noexcept;
 
   private:
-    struct Library;
-    std::vector<std::unique_ptr<Library>> libraries_;
-    std::deque<LoadedPlugin> plugins_;  // deque: references stay valid as plugins load
-    std::vector<std::filesystem::path> searchPath_;
+    // Behind a pointer, so that programs embedding the registry see one size and layout
+    // whatever its internals become.
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
     const LoadedPlugin* loaded(const std::string& name, PluginKind kind) const;
     const LoadedPlugin& accept(const PluginDescriptor* d, const std::filesystem::path& file);
 };

@@ -3,10 +3,8 @@
 /// Drives an Engine for as long as the daemon runs: a poll every interval, deliveries as they
 /// come due in between, and a prompt stop when asked.
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <vector>
 
 #include "pixsync/engine.hpp"
@@ -25,6 +23,9 @@ class Runner {
     /// `onCycle` (optional) is called after every cycle, from the run() thread.
     Runner(Engine& engine, Logger log, Duration pollInterval,
            std::function<void(const CycleReport&)> onCycle = {});
+    ~Runner();
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
 
     /// Runs until stop() is called. Errors of the state store propagate (they are fatal);
     /// everything else is handled by the engine.
@@ -36,18 +37,13 @@ class Runner {
     /// Runs `task` on the run() thread before its next cycle (the engine is not thread-safe,
     /// so work on it from elsewhere goes through here), and wakes run(). Thread-safe.
     void post(std::function<void()> task);
-    bool stopping() const { return stop_.load(); }
+    bool stopping() const;
 
   private:
-    Engine& engine_;
-    Logger log_;
-    Duration interval_;
-    std::function<void(const CycleReport&)> onCycle_;
-    std::atomic<bool> stop_{false};
-    bool wakeRequested_ = false;
-    std::vector<std::function<void()>> tasks_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
+    // Behind a pointer, so that programs embedding the runner see one size and layout
+    // whatever its internals become.
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace pixsync

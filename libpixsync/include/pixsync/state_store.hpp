@@ -4,10 +4,14 @@
 /// route has seen, queued, delivered, skipped and failed, per destination.
 ///
 /// Contract for implementations:
-/// - Opening takes an exclusive writer lock (unless opened read-only); a second writer gets
-///   Error(Locked) naming the holder's pid. Opening never modifies a state it cannot read:
-///   corrupt, truncated, wrong-typed, unreadable or newer-schema state is Error(State) naming
-///   the file, the problem and how to recover, with the file left byte-for-byte unchanged.
+/// - A store that keeps its data in a file declares the Path option `path` and names any other
+///   file it keeps `<path>` + a suffix starting with `-` or `.`; the details, and what pixsync
+///   does for a store that keeps no file, are in state_location.hpp.
+/// - Opening takes an exclusive writer lock (unless opened read-only; a store with a file uses
+///   StateWriterLock); a second writer gets Error(Locked) naming the holder's pid. Opening never
+///   modifies a state it cannot read: corrupt, truncated, wrong-typed, unreadable or newer-schema
+///   state is Error(State) naming the file, the problem and how to recover, with the file left
+///   byte-for-byte unchanged.
 /// - Every mutating call is atomic. When a call returns, its effect survives a crash
 ///   (SIGKILL, power loss) unless the store documents a bounded group-commit window that
 ///   flush() closes.

@@ -2,11 +2,14 @@
 
 #include <system_error>
 
+#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/small_file.hpp"
 #include "pixsync/strings.hpp"
 
-namespace pixsync::config_detail {
+namespace pixsync {
+
+using config_detail::kMaxConfigFileBytes;
 
 std::string readConfigFile(const std::filesystem::path& file) {
     try {
@@ -20,4 +23,4 @@ std::string readConfigFile(const std::filesystem::path& file) {
     }
 }
 
-}  // namespace pixsync::config_detail
+}  // namespace pixsync

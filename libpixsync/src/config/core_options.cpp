@@ -1,5 +1,4 @@
-// The core's own keys, declared like a plugin's options: the native config's objects, the
-// original's .env keys that no plugin reads, and pixstar_mapping.json.
+// The native config's own keys, declared like a plugin's options.
 #include "core_options.hpp"
 
 namespace pixsync {
@@ -12,7 +11,7 @@ constexpr OptionDeclaration kTopLevel[] = {
     {.name = "state",
      .type = T::Object,
      .required = true,
-     .description = "the state store: {\"plugin\": \"sqlite\", \"options\": {\"path\": ...}}"},
+     .description = "the state store: {\"plugin\", \"options\"}"},
     {.name = "sources",
      .type = T::ObjectList,
      .required = true,
@@ -123,118 +122,10 @@ constexpr OptionDeclaration kLog[] = {
      .description = "rotated files kept"},
 };
 
-// Named in lower case: an environment file shows them in upper case (KeyStyle::Env).
-constexpr OptionDeclaration kEnvironment[] = {
-    {.name = "pixstar_mapping_path",
-     .type = T::Path,
-     .defaultValue = "pixstar_mapping.json",
-     .description = "the accounts file"},
-    {.name = "state_path",
-     .type = T::Path,
-     .defaultValue = "pixstar_sync_state.json",
-     .description = "the original's state file"},
-    {.name = "state_backend",
-     .type = T::String,
-     .defaultValue = "sqlite",
-     .choices = "sqlite|json",
-     .description =
-         "sqlite: pixsync_state.db beside STATE_PATH, importing it once; json: STATE_PATH itself"},
-    {.name = "poll_interval_seconds",
-     .type = T::Integer,
-     .defaultValue = "300",
-     .min = 10,
-     .max = 7 * 24 * 3600,
-     .description = "time between polls"},
-    {.name = "start_from_now",
-     .type = T::Boolean,
-     .defaultValue = "false",
-     .description = "first start: record current favorites as sent instead of sending them"},
-    {.name = "reconcile_hours",
-     .type = T::Integer,
-     .defaultValue = "24",
-     .min = 1,
-     .max = 24 * 365,
-     .description = "a full listing this often; other polls ask only for changes"},
-    {.name = "max_attempts",
-     .type = T::Integer,
-     .defaultValue = "10",
-     .min = 1,
-     .max = 1000,
-     .description = "transient failures before a delivery is recorded failed"},
-    {.name = "retry_base_seconds",
-     .type = T::Integer,
-     .defaultValue = "60",
-     .min = 1,
-     .max = 24 * 3600,
-     .description = "first retry delay; it doubles with each failure"},
-    {.name = "log_file",
-     .type = T::Path,
-     .defaultValue = "immich-pixstar.log",
-     .description = "rotating log file"},
-    {.name = "log_level",
-     .type = T::String,
-     .defaultValue = "info",
-     .choices = "debug|info|warning|error",
-     .description = "least severe level logged"},
-    {.name = "log_max_mb",
-     .type = T::Integer,
-     .defaultValue = "5",
-     .min = 1,
-     .max = 1024,
-     .description = "size at which the log rotates"},
-    {.name = "log_keep",
-     .type = T::Integer,
-     .defaultValue = "2",
-     .min = 1,
-     .max = 100,
-     .description = "rotated files kept"},
-    {.name = "pixsync_thumbnails_mb",
-     .type = T::Integer,
-     .defaultValue = "20",
-     .min = 0,
-     .max = 1024,
-     .description = "thumbnails kept for the status page (0: none)"},
-    {.name = "pixsync_listen_token",
-     .type = T::String,
-     .description = "the status page's token; needed for a --listen address other than loopback"},
-    {.name = "pixsync_plugin_path",
-     .type = T::String,
-     .description = "extra plugin folders, :-separated"},
-    {.name = "pixsync_config",
-     .type = T::Path,
-     .description = "a native config to read instead of these files (process environment only)"},
-};
-
-constexpr OptionDeclaration kMapping[] = {
-    {.name = "defaultPixstarEmails",
-     .type = T::StringList,
-     .description = "frames for accounts without pixstarEmails"},
-    {.name = "accounts",
-     .type = T::ObjectList,
-     .required = true,
-     .description = "one entry per Immich user"},
-};
-
-constexpr OptionDeclaration kAccount[] = {
-    {.name = "immichUser",
-     .type = T::String,
-     .required = true,
-     .description = "the user's Immich login e-mail"},
-    {.name = "immichApiKey",
-     .type = T::String,
-     .required = true,
-     .secret = true,
-     .description = "an API key the user created"},
-    {.name = "pixstarEmails",
-     .type = T::StringList,
-     .description = "the user's frame addresses (default: defaultPixstarEmails)"},
-};
-
 constexpr DeclaredSection kSections[] = {
     {"native config", kTopLevel},        {"native config: sources[], sinks[], state", kInstance},
     {"native config: routes[]", kRoute}, {"native config: routes[].destinations[]", kDestination},
-    {"native config: log", kLog},        {".env", kEnvironment},
-    {"pixstar_mapping.json", kMapping},  {"pixstar_mapping.json: accounts[]", kAccount},
+    {"native config: log", kLog},
 };
 
 }  // namespace
@@ -247,9 +138,6 @@ std::span<const OptionDeclaration> instance() noexcept { return kInstance; }
 std::span<const OptionDeclaration> route() noexcept { return kRoute; }
 std::span<const OptionDeclaration> destination() noexcept { return kDestination; }
 std::span<const OptionDeclaration> log() noexcept { return kLog; }
-std::span<const OptionDeclaration> environment() noexcept { return kEnvironment; }
-std::span<const OptionDeclaration> mapping() noexcept { return kMapping; }
-std::span<const OptionDeclaration> account() noexcept { return kAccount; }
 }  // namespace core_options
 
 }  // namespace pixsync

@@ -12,9 +12,5 @@ std::span<const OptionDeclaration> instance() noexcept;
 std::span<const OptionDeclaration> route() noexcept;
 std::span<const OptionDeclaration> destination() noexcept;
 std::span<const OptionDeclaration> log() noexcept;
-/// The original's .env keys that no plugin reads, in lower case.
-std::span<const OptionDeclaration> environment() noexcept;
-std::span<const OptionDeclaration> mapping() noexcept;
-std::span<const OptionDeclaration> account() noexcept;
 
 }  // namespace pixsync::core_options

@@ -2,7 +2,6 @@
 #include <set>
 #include <sstream>
 
-#include "config_common.hpp"
 #include "config_file.hpp"
 #include "core_options.hpp"
 #include "pixsync/error.hpp"
@@ -11,8 +10,6 @@
 namespace pixsync {
 
 namespace fs = std::filesystem;
-using config_detail::collectSecrets;
-using config_detail::warnIfReadableByOthers;
 
 namespace {
 
@@ -116,8 +113,8 @@ std::vector<PluginInstance> readInstances(const Options& root, const char* key) 
 }  // namespace
 
 Config loadNativeConfig(const fs::path& file, const Environment& env) {
-    Options root = Options::parse(
-        substitute(config_detail::readConfigFile(file), env, file.string()), file.string());
+    Options root =
+        Options::parse(substitute(readConfigFile(file), env, file.string()), file.string());
 
     Config config;
     config.origin = file.string();
@@ -128,8 +125,9 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     if (!root.has("state"))
         throw configError(
             file.string() +
-            ": \"state\" is missing: add e.g. "
-            "\"state\": {\"plugin\": \"sqlite\", \"options\": {\"path\": \"pixsync_state.db\"}}");
+            ": \"state\" is missing: add the state store, \"state\": {\"plugin\": NAME, "
+            "\"options\": {...}} (`pixsync plugins` lists the state plugins; see "
+            "examples/pixsync.json)");
     config.state = readInstance(root.object("state"), "state");
     config.sources = readInstances(root, "sources");
     config.sinks = readInstances(root, "sinks");
@@ -170,13 +168,13 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
         if (route.destinations.empty())
             throw configError(r.where("destinations") +
                               " is empty: list the frames this route feeds");
-        collectSecrets(config, route.sourceOptions);
+        config.addSecretsFrom(route.sourceOptions);
         config.routes.push_back(std::move(route));
     }
     for (const auto& list : {&config.sources, &config.sinks})
-        for (const auto& p : *list) collectSecrets(config, p.options);
-    collectSecrets(config, config.state.options);
-    if (!config.secrets.empty()) warnIfReadableByOthers(config, file);
+        for (const auto& p : *list) config.addSecretsFrom(p.options);
+    config.addSecretsFrom(config.state.options);
+    if (!config.secrets.empty()) config.warnIfReadableByOthers(file);
 
     for (const auto& d : root.stringList("plugin_dirs"))
         config.pluginDirs.push_back(fs::path(d).is_relative() ? config.baseDir / d : fs::path(d));

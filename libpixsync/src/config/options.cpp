@@ -17,6 +17,7 @@
 
 #include "config_file.hpp"
 #include "pixsync/bounded_json.hpp"
+#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/small_file.hpp"
 #include "pixsync/strings.hpp"
@@ -114,9 +115,7 @@ Options Options::parse(std::string_view text, std::string origin) {
     return Options(std::make_shared<Node>(Node{d, &d->doc}), "");
 }
 
-Options Options::load(const fs::path& file) {
-    return parse(config_detail::readConfigFile(file), file.string());
-}
+Options Options::load(const fs::path& file) { return parse(readConfigFile(file), file.string()); }
 
 namespace {
 const rapidjson::Value* member(const rapidjson::Value* obj, std::string_view key) {
@@ -157,6 +156,7 @@ std::string Options::keyName(std::string_view key) const {
 KeyStyle Options::keyStyle() const { return node_->doc->style; }
 
 Options& Options::placeKey(std::string_view key, std::string where) {
+    detach();
     node_->places.insert_or_assign(std::string(key), std::move(where));
     return *this;
 }
@@ -422,25 +422,39 @@ std::string Options::toJson() const {
     return std::string(buf.GetString(), buf.GetSize());
 }
 
+void Options::detach() {
+    if (node_.use_count() == 1 && node_->doc.use_count() == 1) return;
+    auto d = std::make_shared<Document>();
+    static_cast<rapidjson::Value&>(d->doc) = copyJsonValue(*node_->value, d->doc.GetAllocator());
+    d->origin = node_->doc->origin;
+    d->style = node_->doc->style;
+    d->baseDir = node_->doc->baseDir;
+    node_ = std::make_shared<Node>(Node{d, &d->doc, node_->places});
+}
+
 Options& Options::set(std::string_view key, std::string_view value) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     setMember(*node_->value, key, makeString(value, a), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, std::int64_t value) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     setMember(*node_->value, key, rapidjson::Value(value), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, bool value) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     setMember(*node_->value, key, rapidjson::Value(value), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, const std::vector<std::string>& values) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     rapidjson::Value arr(rapidjson::kArrayType);
     for (const auto& s : values) arr.PushBack(makeString(s, a), a);
@@ -449,12 +463,14 @@ Options& Options::set(std::string_view key, const std::vector<std::string>& valu
 }
 
 Options& Options::set(std::string_view key, const Options& object) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     setMember(*node_->value, key, copyJsonValue(*object.node_->value, a), a);
     return *this;
 }
 
 Options& Options::set(std::string_view key, const std::vector<Options>& objects) {
+    detach();
     auto& a = node_->doc->doc.GetAllocator();
     rapidjson::Value arr(rapidjson::kArrayType);
     for (const auto& o : objects) arr.PushBack(copyJsonValue(*o.node_->value, a), a);
@@ -463,6 +479,7 @@ Options& Options::set(std::string_view key, const std::vector<Options>& objects)
 }
 
 Options& Options::describe(std::string origin, KeyStyle style, fs::path baseDir) {
+    detach();
     auto& d = *node_->doc;
     d.origin = std::move(origin);
     d.style = style;

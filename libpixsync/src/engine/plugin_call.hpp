@@ -25,7 +25,7 @@ inline std::string exceptionTypeName(const std::exception& e) {
     return status == 0 && name ? std::string(name.get()) : std::string(mangled);
 }
 
-/// Calls `call` (a call into a plugin, described by `what`: "sink 'pixstar' deliver()").
+/// Calls `call` (a call into a plugin, described by `what`: "sink 'frames' deliver()").
 /// A pixsync::Error passes unchanged; anything else becomes an Error of `kind` naming the
 /// call and the exception: Unavailable (the default) makes the engine hold that route or sink
 /// like any outage.

@@ -1,37 +1,64 @@
 #include "pixsync/runner.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 #include "pixsync/strings.hpp"
 
 namespace pixsync {
 
+struct Runner::Impl {
+    Impl(Engine& engine, Logger log, Duration interval,
+         std::function<void(const CycleReport&)> onCycle)
+        : engine_(engine),
+          log_(std::move(log)),
+          interval_(interval),
+          onCycle_(std::move(onCycle)) {}
+
+    Engine& engine_;
+    Logger log_;
+    Duration interval_;
+    std::function<void(const CycleReport&)> onCycle_;
+    std::atomic<bool> stop_{false};
+    bool wakeRequested_ = false;
+    std::vector<std::function<void()>> tasks_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+
+    void run();
+};
+
 Runner::Runner(Engine& engine, Logger log, Duration pollInterval,
                std::function<void(const CycleReport&)> onCycle)
-    : engine_(engine),
-      log_(std::move(log)),
-      interval_(pollInterval),
-      onCycle_(std::move(onCycle)) {}
+    : impl_(std::make_unique<Impl>(engine, std::move(log), pollInterval, std::move(onCycle))) {}
+
+Runner::~Runner() = default;
+
+bool Runner::stopping() const { return impl_->stop_.load(); }
 
 void Runner::stop() {
-    stop_ = true;
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
+    impl_->stop_ = true;
+    std::lock_guard lock(impl_->mutex_);
+    impl_->cv_.notify_all();
 }
 
 void Runner::wake() {
-    std::lock_guard lock(mutex_);
-    wakeRequested_ = true;
-    cv_.notify_all();
+    std::lock_guard lock(impl_->mutex_);
+    impl_->wakeRequested_ = true;
+    impl_->cv_.notify_all();
 }
 
 void Runner::post(std::function<void()> task) {
-    std::lock_guard lock(mutex_);
-    tasks_.push_back(std::move(task));
-    cv_.notify_all();
+    std::lock_guard lock(impl_->mutex_);
+    impl_->tasks_.push_back(std::move(task));
+    impl_->cv_.notify_all();
 }
 
-void Runner::run() {
+void Runner::run() { impl_->run(); }
+
+void Runner::Impl::run() {
     using std::chrono::steady_clock;
     auto nextPoll = steady_clock::now();
     log_.info(cat("running: polling every ",

@@ -169,9 +169,8 @@ HealthServer::HealthServer(const std::string& listen, const Metrics& metrics,
     if (!address.host().isLoopback() && impl_->page.token.empty())
         throw configError(cat("--listen ", listen,
                               " is reachable from other machines, and the status page shows "
-                              "e-mail addresses and family photos: set PIXSYNC_LISTEN_TOKEN in "
-                              ".env (listen_token in a native configuration), or listen on "
-                              "127.0.0.1"));
+                              "e-mail addresses and family photos: set ",
+                              impl_->page.tokenSetting, ", or listen on 127.0.0.1"));
     try {
         impl_->socket.bind(address, true);
         impl_->socket.listen(128);

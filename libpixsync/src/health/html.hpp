@@ -1,5 +1,5 @@
 #pragma once
-// Escaping for the status page: every value from Immich, a sink or the state is hostile.
+// Escaping for the status page: every value from a source, a sink or the state is hostile.
 
 #include <string>
 #include <string_view>

@@ -11,7 +11,7 @@ namespace pixsync::http {
 
 /// What the caller knows about the failed transfer, for the message.
 struct FailureContext {
-    std::string server;        ///< "Immich at http://host:2283/api" or the base URL
+    std::string server;        ///< "the photo server at http://host:2283/api" or the base URL
     std::string detail;        ///< libcurl's error buffer (names host and port, never headers)
     long timeoutSeconds = 0;   ///< the timeout that applied
     bool connected = false;    ///< whether a connection had been established

@@ -1,7 +1,7 @@
 #pragma once
 // The overall deadline of one download: a fixed allowance plus the time the bytes received
 // so far take at the slowest acceptable average speed. Only bytes that arrived buy time: a
-// size the server announces (or one missing from Immich's listing) buys none, so a server
+// size the server announces (or one missing from a source's listing) buys none, so a server
 // that drips cannot hold a download (and with it every route) much past the allowance.
 
 #include <algorithm>

@@ -17,7 +17,7 @@ namespace {
     std::string what = e.what();
     if (what.find(where) != std::string::npos) throw e;
     // A message that starts with one of the configuration's files already says where: an
-    // option's own place ("/srv/.env: IMMICH_BASE_URL") is the one to correct.
+    // option's own place ("/srv/pixsync.json: sinks[0].options.port") is the one to correct.
     for (const auto& part : split(origin, '+'))
         if (!trim(part).empty() && what.starts_with(trim(part) + ": ")) throw e;
     throw Error(e.kind(), where + ": " + what);
@@ -36,10 +36,7 @@ void checkDeclared(const Config& config, const LoadedPlugin& plugin, const Plugi
         .alsoAccepted = instance.unchecked,
         .checkRequired = checkRequired,
     };
-    if (config.originalFormat)
-        for (const auto& d : coreOptionDeclarations())
-            if (std::string_view(d.name) == ".env")
-                for (const auto& o : d.options) context.alsoSuggested.emplace_back(o.name);
+    context.alsoSuggested = config.frontDoorKeys;
     validateOptions(options, declared, context);
     for (const auto& key : instance.unchecked) {
         if (findDeclaration(declared, key)) continue;
@@ -119,15 +116,23 @@ std::unique_ptr<StateStore> openStateStore(const Config& config, PluginRegistry&
     return adaptOlderStateStore(std::move(store), plugin->descriptor->abiMinor);
 }
 
+struct Pipeline::Impl {
+    Config config;
+    std::unique_ptr<StateStore> store;
+    std::vector<std::pair<std::string, std::unique_ptr<Sink>>> sinks;
+    std::vector<std::unique_ptr<Source>> sources;  ///< one per route, in route order
+    std::unique_ptr<Engine> engine;
+};
+
 Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, const Clock& clock,
                    std::optional<OpenMode> stateMode, DeliveredPictures* pictures)
-    : config_(config) {
-    for (const auto& s : config_.secrets) log.addSecret(s);
+    : impl_(new Impl{config, {}, {}, {}, {}}) {
+    for (const auto& s : impl_->config.secrets) log.addSecret(s);
     // Unknown keys, wrong values and missing required ones stop here, before any plugin
     // instance exists and long before anything could be sent.
-    checkAllDeclared(config_, registry, log);
+    checkAllDeclared(impl_->config, registry, log);
     // Sinks and sources first: a configuration mistake must surface before the state is locked.
-    for (const auto& s : config_.sinks) {
+    for (const auto& s : impl_->config.sinks) {
         try {
             const auto& plugin = registry.find(s.plugin, PluginKind::Sink);
             auto sink = guardPluginCall(
@@ -139,13 +144,14 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                 ErrorKind::Plugin);
             if (!sink)
                 throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
-            sinks_.emplace_back(s.name, std::move(sink));
+            impl_->sinks.emplace_back(s.name, std::move(sink));
         } catch (const Error& e) {
-            rethrowWithPlace(e, cat(config_.origin, ": sink '", s.name, "'"), config_.origin);
+            rethrowWithPlace(e, cat(impl_->config.origin, ": sink '", s.name, "'"),
+                             impl_->config.origin);
         }
     }
-    for (const auto& r : config_.routes) {
-        const PluginInstance* source = config_.findSource(r.source);
+    for (const auto& r : impl_->config.routes) {
+        const PluginInstance* source = impl_->config.findSource(r.source);
         if (!source) throw configError(cat(r.where, ": no source is named '", r.source, "'"));
         try {
             const auto& plugin = registry.find(source->plugin, PluginKind::Source);
@@ -159,15 +165,15 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                 ErrorKind::Plugin);
             if (!src)
                 throw pluginError(plugin.file.string() + ": the source factory returned nothing");
-            sources_.push_back(adaptOlderSource(std::move(src), plugin.descriptor->abiMinor));
+            impl_->sources.push_back(adaptOlderSource(std::move(src), plugin.descriptor->abiMinor));
         } catch (const Error& e) {
-            rethrowWithPlace(e, r.where, config_.origin);
+            rethrowWithPlace(e, r.where, impl_->config.origin);
         }
     }
-    for (std::size_t i = 0; i < config_.routes.size(); ++i) {
-        const auto& r = config_.routes[i];
+    for (std::size_t i = 0; i < impl_->config.routes.size(); ++i) {
+        const auto& r = impl_->config.routes[i];
         Sink* sink = nullptr;
-        for (auto& [name, s] : sinks_)
+        for (auto& [name, s] : impl_->sinks)
             if (name == r.sink) sink = s.get();
         if (!sink) throw configError(cat(r.where, ": no sink is named '", r.sink, "'"));
         for (const auto& d : r.destinations)
@@ -175,36 +181,43 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                 throw configError(cat(r.where, ": ", problem));
     }
     if (!stateMode) return;
-    store_ = openStateStore(config_, registry, log, clock, *stateMode);
-    engine_ = std::make_unique<Engine>(*store_, clock, log.tagged("engine"), config_.engine);
-    for (std::size_t i = 0; i < config_.routes.size(); ++i) {
-        const auto& r = config_.routes[i];
+    impl_->store = openStateStore(impl_->config, registry, log, clock, *stateMode);
+    impl_->engine =
+        std::make_unique<Engine>(*impl_->store, clock, log.tagged("engine"), impl_->config.engine);
+    for (std::size_t i = 0; i < impl_->config.routes.size(); ++i) {
+        const auto& r = impl_->config.routes[i];
         Sink* sink = nullptr;
-        for (auto& [name, s] : sinks_)
+        for (auto& [name, s] : impl_->sinks)
             if (name == r.sink) sink = s.get();
-        engine_->addRoute(Route{r.id, r.label, sources_[i].get(), sink, r.sink, r.destinations});
+        impl_->engine->addRoute(
+            Route{r.id, r.label, impl_->sources[i].get(), sink, r.sink, r.destinations});
     }
 }
 
 Pipeline::~Pipeline() {
-    if (store_) {
+    if (impl_->store) {
         try {
-            store_->flush();
+            impl_->store->flush();
         } catch (const Error&) {
             // Nothing more can be done while shutting down; the store reports on next open.
         }
     }
 }
 
+Engine& Pipeline::engine() { return *impl_->engine; }
+StateStore& Pipeline::store() { return *impl_->store; }
+bool Pipeline::hasState() const { return impl_->store != nullptr; }
+const Config& Pipeline::config() const { return impl_->config; }
+
 Sink* Pipeline::sink(const std::string& name) {
-    for (auto& [n, s] : sinks_)
+    for (auto& [n, s] : impl_->sinks)
         if (n == name) return s.get();
     return nullptr;
 }
 
 void Pipeline::check(CheckReport& report) {
-    for (auto& s : sources_) s->check(report);
-    for (auto& [name, s] : sinks_) s->check(report);
+    for (auto& s : impl_->sources) s->check(report);
+    for (auto& [name, s] : impl_->sinks) s->check(report);
 }
 
 }  // namespace pixsync

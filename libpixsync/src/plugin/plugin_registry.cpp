@@ -15,18 +15,34 @@ namespace pixsync {
 
 namespace fs = std::filesystem;
 
+namespace {
+
 /// An open shared object, closed on destruction.
-struct PluginRegistry::Library {
+struct Library {
     void* handle = nullptr;
     explicit Library(void* h) : handle(h) {}
     ~Library() {
         // With RTLD_NODELETE this only drops the reference; the code stays mapped.
         if (handle) ::dlclose(handle);
     }
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
 };
 
-PluginRegistry::PluginRegistry() = default;
+}  // namespace
+
+struct PluginRegistry::Impl {
+    std::vector<std::unique_ptr<Library>> libraries;
+    std::deque<LoadedPlugin> plugins;  // deque: references stay valid as plugins load
+    std::vector<fs::path> searchPath;
+};
+
+PluginRegistry::PluginRegistry() : impl_(std::make_unique<Impl>()) {}
 PluginRegistry::~PluginRegistry() = default;
+
+const std::deque<LoadedPlugin>& PluginRegistry::plugins() const noexcept { return impl_->plugins; }
+
+const char* hostCxxRuntime() noexcept { return PIXSYNC_CXX_RUNTIME; }
 
 fs::path defaultPluginDir() {
     // Plugins live in <libdir>/pixsync/plugins beside libpixsync itself, in the build tree and
@@ -67,6 +83,21 @@ const LoadedPlugin& PluginRegistry::accept(const PluginDescriptor* d, const fs::
         throw pluginError(cat(where, ": plugin ABI version ", d->abiMajor, ".", d->abiMinor,
                               " found, expected ", kPluginAbiMajor, ".x with x <= ",
                               kPluginAbiMinor, " (rebuild the plugin against this pixsync)"));
+    // From 2.5 a descriptor records its C++ standard library (null: not recorded). The C++
+    // types crossing the boundary (std::string, std::vector, std::function) are laid out by
+    // it, so a plugin built with another one loads fine and then crashes.
+    if (d->abiMinor >= 5 && d->cxxRuntime) {
+        const std::string_view plugin = d->cxxRuntime, host = hostCxxRuntime();
+        const auto family = [](std::string_view runtime) {
+            return runtime.substr(0, runtime.find(' '));
+        };
+        if (family(plugin) != family(host))
+            throw pluginError(cat(where, ": built with the C++ standard library ", plugin,
+                                  ", but pixsync uses ", host,
+                                  "; their std::string and std::vector differ, so it would "
+                                  "crash. Rebuild the plugin with ",
+                                  family(host)));
+    }
     const char* factory = nullptr;
     bool ok = false;
     switch (d->kind) {
@@ -89,12 +120,12 @@ const LoadedPlugin& PluginRegistry::accept(const PluginDescriptor* d, const fs::
     }
     if (!ok) throw pluginError(cat(where, ": ", toString(d->kind), " plugin without ", factory));
     if (!d->name || !*d->name) throw pluginError(where + ": plugin without a name");
-    for (const auto& p : plugins_)
+    for (const auto& p : impl_->plugins)
         if (p.name() == d->name)
             throw pluginError(cat(where, ": duplicate plugin name '", d->name,
                                   "', already loaded from ", p.file.string()));
-    plugins_.push_back(LoadedPlugin{d, file});
-    return plugins_.back();
+    impl_->plugins.push_back(LoadedPlugin{d, file});
+    return impl_->plugins.back();
 }
 
 const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
@@ -120,7 +151,7 @@ const LoadedPlugin& PluginRegistry::load(const fs::path& file) {
     const PluginDescriptor* d = entry();
     if (!d) throw pluginError(file.string() + ": not a pixsync plugin (null descriptor)");
     const LoadedPlugin& loaded = accept(d, file);
-    libraries_.push_back(std::move(lib));
+    impl_->libraries.push_back(std::move(lib));
     return loaded;
 }
 
@@ -146,10 +177,12 @@ const LoadedPlugin& PluginRegistry::add(const PluginDescriptor* descriptor, fs::
     return accept(descriptor, origin);
 }
 
-void PluginRegistry::setSearchPath(std::vector<fs::path> dirs) { searchPath_ = std::move(dirs); }
+void PluginRegistry::setSearchPath(std::vector<fs::path> dirs) {
+    impl_->searchPath = std::move(dirs);
+}
 
 const LoadedPlugin* PluginRegistry::loaded(const std::string& name, PluginKind kind) const {
-    for (const auto& p : plugins_) {
+    for (const auto& p : impl_->plugins) {
         if (p.name() != name) continue;
         if (p.kind() != kind)
             throw pluginError(cat("plugin '", name, "' (", p.file.string(), ") is a ",
@@ -163,22 +196,22 @@ const LoadedPlugin* PluginRegistry::loaded(const std::string& name, PluginKind k
 const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kind) {
     if (const auto* p = loaded(name, kind)) return *p;
     // By convention a plugin's file is named after it: try that before opening everything.
-    for (const auto& dir : searchPath_) {
+    for (const auto& dir : impl_->searchPath) {
         fs::path file = dir / ("pixsync-" + name + ".so");
         std::error_code ec;
         if (!fs::exists(file, ec)) continue;
-        bool already = std::any_of(plugins_.begin(), plugins_.end(),
+        bool already = std::any_of(impl_->plugins.begin(), impl_->plugins.end(),
                                    [&](const LoadedPlugin& p) { return p.file == file; });
         if (!already) load(file);
         if (const auto* p = loaded(name, kind)) return *p;
     }
     std::vector<std::string> problems;
-    for (const auto& dir : searchPath_) {
+    for (const auto& dir : impl_->searchPath) {
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             if (entry.path().extension() != ".so") continue;
             bool already =
-                std::any_of(plugins_.begin(), plugins_.end(),
+                std::any_of(impl_->plugins.begin(), impl_->plugins.end(),
                             [&](const LoadedPlugin& p) { return p.file == entry.path(); });
             if (already) continue;
             try {
@@ -190,10 +223,10 @@ const LoadedPlugin& PluginRegistry::find(const std::string& name, PluginKind kin
     }
     if (const auto* p = loaded(name, kind)) return *p;
     std::vector<std::string> names;
-    for (const auto& p : plugins_)
+    for (const auto& p : impl_->plugins)
         if (p.kind() == kind) names.push_back(p.name());
     std::vector<std::string> dirs;
-    for (const auto& d : searchPath_) dirs.push_back(d.string());
+    for (const auto& d : impl_->searchPath) dirs.push_back(d.string());
     throw pluginError(cat("no ", toString(kind), " plugin named '", name,
                           "' (available: ", names.empty() ? std::string("none") : join(names, ", "),
                           "; searched ", dirs.empty() ? std::string("nothing") : join(dirs, ":"),

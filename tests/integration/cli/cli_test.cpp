@@ -186,6 +186,24 @@ TEST_F(CliTest, ConfigurationErrorsExitTwoNamingTheFile) {
     EXPECT_THAT(r.err, HasSubstr((dir / "pixsync.json").string() + ": line 1"));
 }
 
+TEST_F(CliTest, TheFrontDoorIsANamedNativeConfigElseTheOriginalFiles) {
+    favorite("a");
+    // PIXSYNC_CONFIG names the native config as --config does.
+    auto named = run({cliPath().string(), "once"},
+                     {{"PIXSYNC_CONFIG", (dir / "pixsync.json").string()}}, dir.path(), 60);
+    EXPECT_EQ(named.exitCode, 0) << named.err;
+    EXPECT_EQ(deliveries().size(), 2u);
+    // Neither: the original's .env in the current folder (here, none).
+    TempDir empty;
+    auto original = run({cliPath().string(), "once"}, {}, empty.path(), 60);
+    EXPECT_EQ(original.exitCode, 2);
+    EXPECT_THAT(original.err, HasSubstr((empty / ".env").string() + " does not exist"));
+    auto envFile = run({cliPath().string(), "once", "--env-file", (dir / "other.env").string()}, {},
+                       empty.path(), 60);
+    EXPECT_EQ(envFile.exitCode, 2);
+    EXPECT_THAT(envFile.err, HasSubstr((dir / "other.env").string() + " does not exist"));
+}
+
 TEST_F(CliTest, AnUnknownPluginExitsTwo) {
     writeConfig("", "no-such-sink");
     auto r = pixsync({"once"});

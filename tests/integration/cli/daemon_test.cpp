@@ -12,6 +12,7 @@
 using namespace pixsync::test;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -292,4 +293,36 @@ TEST_F(DaemonCommandTest, ResendWhileTheDaemonRunsIsCarriedOutByIt) {
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(10s), 0);
     EXPECT_FALSE(std::filesystem::exists(dir / "state.db.daemon"));
+}
+
+// A third-party state store that keeps no file (no `path` option): every command that needs
+// nothing beside the state works; those that do say why they cannot.
+TEST_F(DaemonCommandTest, AStateStoreThatKeepsNoFileRunsAndSaysWhatItCannotDo) {
+    std::string config = readFile(dir / "pixsync.json");
+    const std::string sqlite = R"("state": {"plugin": "sqlite", "options": {"path": "state.db"}})";
+    ASSERT_NE(config.find(sqlite), std::string::npos);
+    config.replace(config.find(sqlite), sqlite.size(),
+                   R"("state": {"plugin": "test-memory-state"})");
+    writeFile(dir / "pixsync.json", config);
+    favorite("a");
+
+    auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 0) << once.err;
+    EXPECT_EQ(deliveries().size(), 2u);
+
+    Background daemon(runArgs({"--listen", "127.0.0.1:0"}), dir.path());
+    servedPortOrFail();
+    ASSERT_TRUE(waitFor([&] { return deliveries().size() == 4; })) << log();
+    EXPECT_THAT(log(), HasSubstr("the state store keeps no file; the status page shows no "
+                                 "thumbnails"));
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(10s), 0) << log();
+
+    auto reset = pixsync({"state", "reset", "--i-know"});
+    EXPECT_EQ(reset.exitCode, 2);
+    EXPECT_THAT(reset.err, HasSubstr("the test-memory-state state store keeps no file pixsync "
+                                     "can move aside"));
+    // Nothing was written beside the configuration for the state.
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_THAT(entry.path().filename().string(), Not(HasSubstr("state")));
 }

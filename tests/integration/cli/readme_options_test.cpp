@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "original/original_config.hpp"
 #include "pixsync/config.hpp"
 #include "pixsync/plugin_registry.hpp"
 #include "pixsync/strings.hpp"
@@ -101,7 +102,7 @@ class ReadmeOptions : public ::testing::Test {
 
 TEST_F(ReadmeOptions, TheEnvTableMatchesTheDeclarations) {
     std::map<std::string, const OptionDeclaration*> declared;
-    for (const auto& section : coreOptionDeclarations())
+    for (const auto& section : original::optionDeclarations())
         if (std::string_view(section.name) == ".env")
             for (const auto& d : section.options) declared[toUpper(d.name)] = &d;
     // The original's .env reaches the immich source's immich_* options and every option of

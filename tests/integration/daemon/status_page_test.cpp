@@ -311,7 +311,7 @@ TEST_F(StatusPageTest, AnAddressBeyondLoopbackWithoutATokenIsRefusedBeforeAnythi
     EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
     EXPECT_THAT(logText() + r.err,
                 HasSubstr("--listen 0.0.0.0:0 is reachable from other machines"));
-    EXPECT_THAT(logText() + r.err, HasSubstr("PIXSYNC_LISTEN_TOKEN"));
+    EXPECT_THAT(logText() + r.err, HasSubstr("set PIXSYNC_LISTEN_TOKEN in .env"));
     EXPECT_TRUE(smtp->messages().empty());
 }
 

@@ -56,6 +56,21 @@ TEST(Loader, RefusesANewerMinorAbi) {
                                std::to_string(kPluginAbiMinor + 1) + " found"));
 }
 
+TEST(Loader, RefusesAPluginBuiltWithAnotherStandardLibrary) {
+    PluginRegistry registry;
+    auto file = testPlugin("other-runtime", "pixsync-test-other-runtime.so");
+    auto msg = refusal(registry, file);
+    EXPECT_THAT(msg, AllOf(HasSubstr(file.string()),
+                           HasSubstr("built with the C++ standard library libc++ 170000, but "
+                                     "pixsync uses " +
+                                     std::string(hostCxxRuntime())),
+                           HasSubstr("Rebuild the plugin with libstdc++")));
+    // Every plugin built by the PIXSYNC_*_PLUGIN macros records the library it was built with.
+    const auto& good = registry.load(testPlugin("good", "pixsync-test-recorder.so"));
+    EXPECT_STREQ(good.descriptor->cxxRuntime, hostCxxRuntime());
+    EXPECT_THAT(hostCxxRuntime(), ::testing::StartsWith("libstdc++ "));
+}
+
 TEST(Loader, LoadsAPluginBuiltBeforeDeclaredOptionsAndLeavesItsOptionsUnchecked) {
     PluginRegistry registry;
     const auto& p = registry.load(testPlugin("abi-2-0", "pixsync-test-abi-2-0.so"));
@@ -187,7 +202,10 @@ TEST(Loader, LoadAllReportsProblemsAndKeepsTheRest) {
     registry.loadAll({test::testPluginsDir() / "good", test::testPluginsDir() / "wrong-abi",
                       test::testPluginsDir() / "duplicate"},
                      &problems);
-    EXPECT_EQ(registry.plugins().size(), 2u);
+    std::vector<std::string> names;
+    for (const auto& p : registry.plugins()) names.push_back(p.name());
+    EXPECT_THAT(names, ::testing::UnorderedElementsAre("test-listing", "test-recorder",
+                                                       "test-memory-state"));
     ASSERT_EQ(problems.size(), 2u);
     EXPECT_THAT(problems[0], HasSubstr("ABI version"));
     EXPECT_THAT(problems[1], HasSubstr("duplicate plugin name"));

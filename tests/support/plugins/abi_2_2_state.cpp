@@ -79,6 +79,7 @@ pixsync_plugin_descriptor() {
                                     nullptr,
                                     nullptr,
                                     make,
-                                    {}};
+                                    {},
+                                    PIXSYNC_CXX_RUNTIME};
     return &d;
 }

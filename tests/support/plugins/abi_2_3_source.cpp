@@ -59,6 +59,7 @@ pixsync_plugin_descriptor() {
                                     make,
                                     nullptr,
                                     nullptr,
-                                    {}};
+                                    {},
+                                    PIXSYNC_CXX_RUNTIME};
     return &d;
 }

@@ -12,6 +12,7 @@ pixsync_plugin_descriptor() {
                                              nullptr,
                                              nullptr,
                                              nullptr,
-                                             {}};
+                                             {},
+                                             PIXSYNC_CXX_RUNTIME};
     return &d;
 }

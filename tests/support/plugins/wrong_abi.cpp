@@ -18,6 +18,7 @@ pixsync_plugin_descriptor() {
                                              nullptr,
                                              make,
                                              nullptr,
-                                             {}};
+                                             {},
+                                             PIXSYNC_CXX_RUNTIME};
     return &d;
 }

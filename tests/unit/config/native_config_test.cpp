@@ -53,7 +53,7 @@ class NativeConfig : public ::testing::Test {
 
 TEST_F(NativeConfig, LoadsPluginsRoutesAndSettings) {
     Config c = loadNativeConfig(write(kConfig), env);
-    EXPECT_FALSE(c.originalFormat);
+    EXPECT_TRUE(c.frontDoorKeys.empty());
     EXPECT_EQ(c.state.plugin, "sqlite");
     EXPECT_EQ(c.state.options.path("path"), dir / "state.db");
     ASSERT_EQ(c.routes.size(), 1u);
@@ -148,23 +148,6 @@ TEST_F(NativeConfig, DuplicateRouteIdsAreRefused) {
             R"({"state": {"plugin": "sqlite"}, "sources": [{"plugin": "immich"}], "sinks": [{"plugin": "pixstar"}],
                          "routes": [{"id": "a", "destinations": ["x@y.com"]}, {"id": "a", "destinations": ["x@y.com"]}]})"),
         HasSubstr("the route id 'a' is used twice"));
-}
-
-TEST(ConfigRequest, ChoosesTheFrontDoor) {
-    test::TempDir dir;
-    test::writeFile(dir / "c.json", kConfig);
-    ConfigRequest r;
-    r.configFile = dir / "c.json";
-    r.environment = {{"IMMICH_URL", "u"}, {"ADMIN_KEY", "k"}, {"JOHN_KEY", "j"}};
-    EXPECT_FALSE(loadConfig(r).originalFormat);
-    r.configFile.clear();
-    r.workDir = dir.path();
-    try {
-        loadConfig(r);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_THAT(e.what(), HasSubstr((dir / ".env").string()));
-    }
 }
 
 TEST(NativeConfigExample, TheShippedExampleLoads) {

@@ -81,3 +81,22 @@ TEST(Options, ASecretFileThatNeverEndsIsRefusedNotRead) {
         errorOf([&] { o.secret("password"); }),
         AllOf(HasSubstr("password_file"), HasSubstr("/dev/zero"), HasSubstr("no password or key")));
 }
+
+TEST(Options, CopiesAndViewsAreIndependentValues) {
+    Options a = Options::parse(R"({"port": 1, "profile": {"width": 800}})", "/etc/p.json");
+    Options b = a;
+    b.set("port", std::int64_t{2});
+    EXPECT_EQ(a.integer("port"), 1);
+    EXPECT_EQ(b.integer("port"), 2);
+    // A view of a nested object is a value too: changing it leaves its parent alone, and it
+    // keeps naming the place it came from.
+    Options profile = a.object("profile");
+    profile.set("width", std::int64_t{1024}).placeKey("height", "elsewhere");
+    EXPECT_EQ(a.object("profile").integer("width"), 800);
+    EXPECT_EQ(profile.integer("width"), 1024);
+    EXPECT_EQ(profile.where("width"), "/etc/p.json: profile.width");
+    EXPECT_EQ(a.object("profile").where("height"), "/etc/p.json: profile.height");
+    Options c = a;
+    c.describe("other", KeyStyle::Env, {});
+    EXPECT_EQ(a.origin(), "/etc/p.json");
+}

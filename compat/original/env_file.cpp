@@ -1,30 +1,15 @@
-// The environment and `.env` files (the original service's configuration format).
-#include <cerrno>
-#include <cstring>
+// `.env` files, the original service's configuration format.
+#include <cctype>
 #include <sstream>
 
-#include "config_file.hpp"
-#include "pixsync/config.hpp"
+#include "original_config.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
-extern char** environ;
-
-namespace pixsync {
-
-Environment processEnvironment() {
-    Environment env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string_view kv(*e);
-        auto eq = kv.find('=');
-        if (eq == kv.npos) continue;
-        env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-    }
-    return env;
-}
+namespace pixsync::original {
 
 Environment parseEnvFile(const std::filesystem::path& file) {
-    std::istringstream in(config_detail::readConfigFile(file));
+    std::istringstream in(readConfigFile(file));
     Environment env;
     std::string line;
     int number = 0;
@@ -58,4 +43,4 @@ Environment parseEnvFile(const std::filesystem::path& file) {
     return env;
 }
 
-}  // namespace pixsync
+}  // namespace pixsync::original

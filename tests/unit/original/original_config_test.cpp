@@ -1,9 +1,12 @@
 // The original service's files: .env + pixstar_mapping.json, loaded and validated.
+#include "original/original_config.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "pixsync/config.hpp"
+#include <algorithm>
+
 #include "pixsync/error.hpp"
 #include "test_support.hpp"
 
@@ -27,7 +30,7 @@ class OriginalConfig : public ::testing::Test {
     }
     void mapping(const std::string& json) { test::writeFile(dir / "pixstar_mapping.json", json); }
     Config load(const Environment& processEnv = {}) {
-        return loadOriginalConfig(dir / ".env", processEnv);
+        return original::loadConfig(dir / ".env", processEnv);
     }
     std::string error(const Environment& processEnv = {}) {
         try {
@@ -45,8 +48,9 @@ class OriginalConfig : public ::testing::Test {
 
 TEST_F(OriginalConfig, TheOriginalExampleFilesLoadIntoRoutes) {
     const std::filesystem::path examples = PIXSYNC_EXAMPLES_DIR "/original";
-    Config c = loadOriginalConfig(examples / ".env", {});
-    EXPECT_TRUE(c.originalFormat);
+    Config c = original::loadConfig(examples / ".env", {});
+    EXPECT_NE(std::find(c.frontDoorKeys.begin(), c.frontDoorKeys.end(), "state_path"),
+              c.frontDoorKeys.end());
     ASSERT_EQ(c.routes.size(), 2u);
     EXPECT_EQ(c.routes[0].id, "john.doe@example.com");
     EXPECT_EQ(c.routes[0].destinations,

@@ -4,20 +4,20 @@
 // option of the "immich" source, every SMTP_* and PIXSTAR_* variable an option of the
 // "pixstar" sink, named in lower case (SMTP_PORT -> smtp_port). So a plugin that learns a new
 // setting needs no change here, and the native config uses the same names. Each variable is
-// checked against what its reader declares: the core (core_options.cpp) or the plugin.
+// checked against what its reader declares: this front door (original_options.cpp) or the
+// plugin.
+#include "original_config.hpp"
+
 #include <algorithm>
 #include <set>
 
-#include "config_common.hpp"
-#include "core_options.hpp"
+#include "original_options.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/strings.hpp"
 
-namespace pixsync {
+namespace pixsync::original {
 
 namespace fs = std::filesystem;
-using config_detail::collectSecrets;
-using config_detail::warnIfReadableByOthers;
 
 namespace {
 
@@ -41,9 +41,9 @@ bool isPixsyncKey(const std::string& key) {
                        [&](const char* p) { return key.rfind(p, 0) == 0; });
 }
 
-/// Read by the core itself (not passed to a plugin).
-bool isCoreKey(const std::string& key) {
-    return findDeclaration(core_options::environment(), toLower(key)) != nullptr;
+/// Read by this front door itself (not passed to a plugin).
+bool isFrontDoorKey(const std::string& key) {
+    return findDeclaration(environmentOptions(), toLower(key)) != nullptr;
 }
 
 std::string get(const Environment& env, const std::string& key, const std::string& fallback = {}) {
@@ -61,7 +61,7 @@ PluginInstance instanceFromEnvironment(const std::string& plugin, const Environm
     PluginInstance instance{plugin, plugin, {}};
     Options& o = instance.options;
     for (const auto& [key, value] : env) {
-        if (!hasPrefix(key, prefixes) || isCoreKey(key)) continue;
+        if (!hasPrefix(key, prefixes) || isFrontDoorKey(key)) continue;
         o.set(toLower(key), value);
         if (!fromFile.contains(key)) {
             instance.unchecked.push_back(toLower(key));
@@ -72,18 +72,18 @@ PluginInstance instanceFromEnvironment(const std::string& plugin, const Environm
     return instance;
 }
 
-/// The .env file's variables that the core reads, and any with a pixsync prefix that no
+/// The .env file's variables that this front door reads, and any with a pixsync prefix that no
 /// plugin reads either: unknown names (a typo) and bad values stop pixsync here.
-void checkCoreKeys(const Environment& fromFile, const std::string& origin,
-                   const fs::path& baseDir) {
+void checkFrontDoorKeys(const Environment& fromFile, const std::string& origin,
+                        const fs::path& baseDir) {
     Options o;
     for (const auto& [key, value] : fromFile)
         if (isPixsyncKey(key) &&
-            (isCoreKey(key) || !hasPrefix(key, {"IMMICH_", "SMTP_", "PIXSTAR_"})))
+            (isFrontDoorKey(key) || !hasPrefix(key, {"IMMICH_", "SMTP_", "PIXSTAR_"})))
             o.set(toLower(key), value);
     o.describe(origin, KeyStyle::Env, baseDir);
     validateOptions(
-        o, core_options::environment(),
+        o, environmentOptions(),
         {.owner = "pixsync", .reference = "the README's .env table", .checkRequired = false});
 }
 
@@ -125,7 +125,7 @@ void readMapping(Config& config, const fs::path& mappingPath) {
                               "or set PIXSTAR_MAPPING_PATH in .env"));
     Options mapping = Options::load(mappingPath);
     const std::string file = mappingPath.string();
-    validateOptions(mapping, core_options::mapping(),
+    validateOptions(mapping, mappingOptions(),
                     {.owner = "pixstar_mapping.json",
                      .reference = "examples/original/pixstar_mapping.json",
                      .checkRequired = false});
@@ -159,7 +159,7 @@ void readMapping(Config& config, const fs::path& mappingPath) {
                                       "or remove it"));
         // An unknown key (a typo such as pixstarEmail) would otherwise be ignored and the
         // account's photos sent to defaultPixstarEmails.
-        validateOptions(a, core_options::account(),
+        validateOptions(a, accountOptions(),
                         {.owner = "an account (immichUser, immichApiKey, pixstarEmails)",
                          .reference = "examples/original/pixstar_mapping.json",
                          .checkRequired = false});
@@ -207,9 +207,7 @@ void readMapping(Config& config, const fs::path& mappingPath) {
 
 }  // namespace
 
-std::span<const char* const> environmentPrefixes() noexcept { return kPrefixes; }
-
-Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv) {
+Config loadConfig(const fs::path& envFile, const Environment& processEnv) {
     Environment fromFile;
     std::error_code ec;
     const bool haveFile = fs::exists(envFile, ec);
@@ -219,7 +217,7 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     for (const auto& [k, v] : processEnv) env[k] = v;
 
     Config config;
-    config.originalFormat = true;
+    for (const auto& d : environmentOptions()) config.frontDoorKeys.emplace_back(d.name);
     config.baseDir = fs::absolute(envFile).parent_path();
     const std::string envOrigin = haveFile ? envFile.string() : std::string("the environment");
     if (get(env, "IMMICH_BASE_URL").empty()) {
@@ -233,8 +231,8 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
                           ": set it to your Immich server's API address, e.g. "
                           "IMMICH_BASE_URL=http://192.168.1.50:2283/api");
     }
-    checkCoreKeys(fromFile, envOrigin, config.baseDir);
-    if (haveFile) warnIfReadableByOthers(config, envFile);
+    checkFrontDoorKeys(fromFile, envOrigin, config.baseDir);
+    if (haveFile) config.warnIfReadableByOthers(envFile);
 
     const fs::path mappingPath =
         resolve(config.baseDir, get(env, "PIXSTAR_MAPPING_PATH", "pixstar_mapping.json"));
@@ -243,7 +241,7 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     config.origin = cat(envOrigin, " + ", mappingPath.string());
 
     readMapping(config, mappingPath);
-    warnIfReadableByOthers(config, mappingPath);
+    config.warnIfReadableByOthers(mappingPath);
 
     config.sources.push_back(instanceFromEnvironment(kSourceName, env, fromFile, {"IMMICH_"},
                                                      envOrigin, config.baseDir));
@@ -252,7 +250,7 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     config.listenToken = get(env, "PIXSYNC_LISTEN_TOKEN");
     for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD", "PIXSYNC_LISTEN_TOKEN"})
         if (auto v = get(env, key); !v.empty()) config.secrets.push_back(v);
-    collectSecrets(config, config.sinks.back().options);
+    config.addSecretsFrom(config.sinks.back().options);
 
     const std::string backend = toLower(get(env, "STATE_BACKEND", "sqlite"));
     Options state;
@@ -293,4 +291,4 @@ Config loadOriginalConfig(const fs::path& envFile, const Environment& processEnv
     return config;
 }
 
-}  // namespace pixsync
+}  // namespace pixsync::original
