@@ -2,7 +2,7 @@
 
 #include "original/original_config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

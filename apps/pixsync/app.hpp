@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/plugin_registry.hpp"
 #include "terminal.hpp"
 
 namespace pixsync::cli {

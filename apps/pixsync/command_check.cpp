@@ -5,9 +5,9 @@
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/pipeline.hpp"
+#include "pixsync/host/pipeline.hpp"
 #include "pixsync/state_location.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "send_test.hpp"
 
 namespace pixsync::cli {

@@ -3,8 +3,8 @@
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/pipeline.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/pipeline.hpp"
+#include "pixsync/util/strings.hpp"
 #include "progress.hpp"
 #include "thumbnails.hpp"
 

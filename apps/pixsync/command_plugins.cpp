@@ -5,7 +5,7 @@
 #include "app.hpp"
 #include "original/original_config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

@@ -4,8 +4,8 @@
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/pipeline.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/pipeline.hpp"
+#include "pixsync/util/strings.hpp"
 #include "progress.hpp"
 #include "resend_requests.hpp"
 

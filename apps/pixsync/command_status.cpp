@@ -5,11 +5,11 @@
 
 #include "app.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/health_model.hpp"
-#include "pixsync/pipeline.hpp"
+#include "pixsync/host/health_model.hpp"
+#include "pixsync/host/pipeline.hpp"
+#include "pixsync/host/status_report.hpp"
 #include "pixsync/state_location.hpp"
-#include "pixsync/status_report.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

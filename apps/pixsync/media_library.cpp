@@ -3,8 +3,8 @@
 #include <dlfcn.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/plugin_registry.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

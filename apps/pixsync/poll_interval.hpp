@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
 #include "pixsync/log.hpp"
 
 namespace pixsync::cli {

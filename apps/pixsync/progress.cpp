@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

@@ -6,10 +6,10 @@
 
 #include <fstream>
 
-#include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/private_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/engine.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

@@ -2,8 +2,8 @@
 
 #include "media_library.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
 #include "pixsync/temp_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

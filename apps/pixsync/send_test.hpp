@@ -4,8 +4,8 @@
 #include <string>
 
 #include "pixsync/check.hpp"
-#include "pixsync/config.hpp"
-#include "pixsync/pipeline.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/pipeline.hpp"
 
 namespace pixsync::cli {
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

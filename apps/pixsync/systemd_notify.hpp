@@ -11,7 +11,7 @@
 #include <string_view>
 #include <thread>
 
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
 
 namespace pixsync::cli {
 

@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

@@ -3,7 +3,7 @@
 #include "media_library.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/state_location.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::cli {
 

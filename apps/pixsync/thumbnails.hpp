@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/thumbnails.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/thumbnails.hpp"
 
 namespace pixsync::cli {
 

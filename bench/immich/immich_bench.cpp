@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "pixsync/error.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/http_client.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync;
 namespace fs = std::filesystem;

@@ -13,8 +13,8 @@
 #include <fstream>
 
 #include "media_fixtures.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/plugin.hpp"
-#include "pixsync/plugin_registry.hpp"
 #include "smtp_server.hpp"
 #include "test_support.hpp"
 

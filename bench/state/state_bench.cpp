@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "pixsync/error.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/plugin_registry.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync;
 namespace fs = std::filesystem;

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "pixsync/host/test_picture.hpp"
+#include "pixsync/host/thumbnail_cache.hpp"
 #include "pixsync/media_transform.hpp"
-#include "pixsync/strings.hpp"
-#include "pixsync/test_picture.hpp"
-#include "pixsync/thumbnail_cache.hpp"
+#include "pixsync/util/strings.hpp"
 #include "status_page.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include "original_config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::original {
 

@@ -13,7 +13,7 @@
 
 #include "original_options.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::original {
 

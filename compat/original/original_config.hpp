@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <span>
 
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
 
 namespace pixsync::original {
 

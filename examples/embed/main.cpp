@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/engine.hpp"
+#include "pixsync/host/plugin_registry.hpp"
+#include "pixsync/util/strings.hpp"
 #include "pixsync/version.hpp"
 
 namespace fs = std::filesystem;

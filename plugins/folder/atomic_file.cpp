@@ -8,26 +8,12 @@
 #include <string>
 #include <system_error>
 
-#include "pixsync/atomic_file.hpp"
+#include "pixsync/util/atomic_file.hpp"
+#include "pixsync/util/unique_fd.hpp"
 
 namespace pixsync::folder {
 
 namespace {
-
-/// An open file descriptor, closed on destruction.
-class Descriptor {
-  public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // Network shares may not sync a folder at all; the renamed photo is then as safe as the
 // share makes it.
@@ -36,7 +22,7 @@ constexpr auto kFolderSync = AtomicFile::FolderSync::BestEffort;
 }  // namespace
 
 void copyFileAtomically(const std::filesystem::path& source, const std::filesystem::path& target) {
-    Descriptor in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
     if (in.get() < 0)
         throw std::system_error(errno, std::generic_category(), "cannot read " + source.string());
     AtomicFile out(target, kTempPrefix);

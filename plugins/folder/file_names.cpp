@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::folder {
 

@@ -8,9 +8,9 @@
 #include "atomic_file.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/options.hpp"
-#include "pixsync/private_file.hpp"
-#include "pixsync/small_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/small_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::folder {
 

@@ -12,7 +12,7 @@
 #include "file_names.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/media_transform.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "removal.hpp"
 
 namespace pixsync::folder {

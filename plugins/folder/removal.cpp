@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "file_names.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::folder {
 

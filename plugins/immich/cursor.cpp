@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "immich_json.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

@@ -12,7 +12,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/http_client.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "settings.hpp"
 
 namespace pixsync::immich {

@@ -8,7 +8,7 @@
 
 #include "immich_json.hpp"
 #include "immich_source.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "tested_versions.hpp"
 
 namespace pixsync::immich {

@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <limits>
 
-#include "pixsync/bounded_json.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/file_name.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

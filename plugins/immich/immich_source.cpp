@@ -5,7 +5,7 @@
 
 #include "cursor.hpp"
 #include "immich_json.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "tested_versions.hpp"
 
 namespace pixsync::immich {

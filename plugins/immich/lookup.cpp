@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

@@ -8,7 +8,7 @@
 
 #include "immich_json.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

@@ -2,7 +2,7 @@
 // or person it names, with the permission a lookup needs when the key lacks it. Read-only.
 
 #include "immich_source.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

@@ -1,7 +1,7 @@
 #include "settings.hpp"
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::immich {
 

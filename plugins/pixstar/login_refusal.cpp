@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "oauth2_token.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

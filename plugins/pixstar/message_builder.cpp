@@ -7,7 +7,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "mime_text.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

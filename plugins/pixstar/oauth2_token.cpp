@@ -7,8 +7,8 @@
 #include <system_error>
 
 #include "pixsync/error.hpp"
-#include "pixsync/small_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/small_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

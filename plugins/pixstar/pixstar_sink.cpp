@@ -6,7 +6,7 @@
 #include "mime_text.hpp"
 #include "pixsync/error.hpp"
 #include "pixsync/media_transform.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

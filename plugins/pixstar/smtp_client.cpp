@@ -12,7 +12,7 @@
 #include "login_refusal.hpp"
 #include "oauth2_token.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

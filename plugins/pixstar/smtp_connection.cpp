@@ -14,7 +14,7 @@
 #include <streambuf>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::pixstar {
 

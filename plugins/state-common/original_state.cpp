@@ -1,7 +1,7 @@
 #include "original_state.hpp"
 
-#include "pixsync/bounded_json.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state_files.hpp"
 
 namespace pixsync::state {

@@ -8,7 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
+#include "pixsync/util/unique_fd.hpp"
 
 namespace pixsync::state {
 
@@ -45,27 +46,8 @@ Error unreadableState(const fs::path& file, int error) {
                           "give this user read access to it and its folder"));
 }
 
-namespace {
-
-/// Closes a descriptor when the read is done, whatever happens.
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
-}  // namespace
-
 std::optional<std::string> readStateFile(const fs::path& file) {
-    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::nullopt;
         throw unreadableState(file, errno);
@@ -89,7 +71,7 @@ std::optional<std::string> readStateFile(const fs::path& file) {
 }
 
 void requireReadableFile(const fs::path& file) {
-    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) throw unreadableState(file, errno);
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
@@ -102,7 +84,7 @@ fs::path folderOf(const fs::path& file) {
 }
 
 void syncFolder(const fs::path& file) {
-    FileDescriptor dir(::open(folderOf(file).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir(::open(folderOf(file).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() < 0 || ::fsync(dir.get()) != 0)
         throw stateError(cat("state file ", file.string(), ": cannot sync its folder ",
                              folderOf(file).string(), " (", std::strerror(errno), ")"));

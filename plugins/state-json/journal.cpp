@@ -12,8 +12,8 @@
 
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
-#include "pixsync/bounded_json.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {

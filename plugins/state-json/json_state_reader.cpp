@@ -4,8 +4,8 @@
 #include "delivery_json.hpp"
 #include "field_reader.hpp"
 #include "json_state_model.hpp"
-#include "pixsync/bounded_json.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state-common/original_state.hpp"
 #include "state-common/state_files.hpp"
 

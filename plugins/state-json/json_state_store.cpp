@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {

@@ -10,10 +10,10 @@
 
 #include "delivery_json.hpp"
 #include "json_state_model.hpp"
-#include "pixsync/atomic_file.hpp"
-#include "pixsync/bounded_json.hpp"
-#include "pixsync/private_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/atomic_file.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state-common/state_files.hpp"
 
 namespace pixsync::jsonstate {

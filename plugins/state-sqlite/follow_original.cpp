@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "sqlite_state_store.hpp"
 #include "state-common/state_files.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "state-common/state_files.hpp"
 
 namespace pixsync::sqlitestate {

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::sqlitestate {
 

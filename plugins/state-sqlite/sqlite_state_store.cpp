@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "pixsync/private_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/strings.hpp"
 #include "schema.hpp"
 #include "state-common/state_files.hpp"
 

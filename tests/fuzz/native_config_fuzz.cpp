@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "fuzz_files.hpp"
-#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/host/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto file = pixsync::fuzz::folder().write("pixsync.json", data, size);

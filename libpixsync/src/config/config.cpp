@@ -1,10 +1,10 @@
 // The Config model's helpers, shared by every front door.
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
 
 #include <sys/stat.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 extern char** environ;
 

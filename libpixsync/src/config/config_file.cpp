@@ -2,10 +2,10 @@
 
 #include <system_error>
 
-#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/small_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/util/small_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -3,7 +3,7 @@
 
 #include <span>
 
-#include "pixsync/config.hpp"
+#include "pixsync/host/config.hpp"
 
 namespace pixsync::core_options {
 

@@ -5,7 +5,7 @@
 #include "config_file.hpp"
 #include "core_options.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -6,7 +6,7 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/options.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

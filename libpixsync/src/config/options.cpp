@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "config_file.hpp"
-#include "pixsync/bounded_json.hpp"
-#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/small_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/small_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -1,6 +1,6 @@
 #include "pixsync/delivered_pictures.hpp"
 
-#include "pixsync/thumbnails.hpp"
+#include "pixsync/host/thumbnails.hpp"
 
 namespace pixsync {
 

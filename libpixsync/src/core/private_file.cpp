@@ -1,4 +1,4 @@
-#include "pixsync/private_file.hpp"
+#include "pixsync/util/private_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

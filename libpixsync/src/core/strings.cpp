@@ -1,4 +1,4 @@
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 #include <cctype>
 #include <cstdio>

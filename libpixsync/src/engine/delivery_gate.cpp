@@ -3,7 +3,7 @@
 
 #include <exception>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

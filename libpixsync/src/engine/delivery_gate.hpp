@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/route.hpp"
+#include "pixsync/host/route.hpp"
 #include "pixsync/sink.hpp"
 #include "pixsync/state_store.hpp"
 

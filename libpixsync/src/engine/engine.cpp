@@ -6,7 +6,7 @@
 
 #include "engine_impl.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "plugin_call.hpp"
 
 namespace pixsync {

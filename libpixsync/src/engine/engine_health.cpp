@@ -3,7 +3,7 @@
 #include <set>
 
 #include "engine_impl.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "plugin_call.hpp"
 
 namespace pixsync {

@@ -12,7 +12,7 @@
 
 #include "delivery_gate.hpp"
 #include "media_in_hand.hpp"
-#include "pixsync/engine.hpp"
+#include "pixsync/host/engine.hpp"
 
 namespace pixsync {
 

@@ -12,7 +12,7 @@
 #include <typeinfo>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

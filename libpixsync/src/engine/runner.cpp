@@ -1,11 +1,11 @@
-#include "pixsync/runner.hpp"
+#include "pixsync/host/runner.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -1,4 +1,4 @@
-#include "pixsync/atomic_file.hpp"
+#include "pixsync/util/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "pixsync/small_file.hpp"
+#include "pixsync/util/small_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

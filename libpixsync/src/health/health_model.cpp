@@ -1,5 +1,5 @@
 // The health model and how it is kept with the state for `pixsync status`.
-#include "pixsync/health_model.hpp"
+#include "pixsync/host/health_model.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -8,9 +8,9 @@
 #include <cmath>
 #include <ctime>
 
-#include "pixsync/bounded_json.hpp"
 #include "pixsync/state_store.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/bounded_json.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

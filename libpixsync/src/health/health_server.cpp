@@ -16,8 +16,8 @@
 
 #include "listen_access.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/health.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/health.hpp"
+#include "pixsync/util/strings.hpp"
 #include "request_gate.hpp"
 #include "status_page.hpp"
 

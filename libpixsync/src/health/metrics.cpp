@@ -1,7 +1,7 @@
 #include <set>
 
-#include "pixsync/health.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/health.hpp"
+#include "pixsync/util/strings.hpp"
 #include "pixsync/version.hpp"
 
 namespace pixsync {

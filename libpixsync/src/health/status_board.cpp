@@ -1,4 +1,4 @@
-#include "pixsync/health.hpp"
+#include "pixsync/host/health.hpp"
 
 namespace pixsync {
 

@@ -3,7 +3,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "pixsync/status_report.hpp"
+#include "pixsync/host/status_report.hpp"
 
 namespace pixsync {
 

@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "html.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

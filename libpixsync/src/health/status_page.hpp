@@ -7,7 +7,7 @@
 #include <string>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/status_report.hpp"
+#include "pixsync/host/status_report.hpp"
 
 namespace pixsync {
 

@@ -1,5 +1,5 @@
 // The status model from the state, the health record and the configuration.
-#include "pixsync/status_report.hpp"
+#include "pixsync/host/status_report.hpp"
 
 #include <algorithm>
 #include <map>

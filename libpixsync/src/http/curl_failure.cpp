@@ -1,6 +1,6 @@
 #include "http/curl_failure.hpp"
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::http {
 

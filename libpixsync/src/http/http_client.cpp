@@ -9,7 +9,7 @@
 
 #include "http/curl_failure.hpp"
 #include "http/download_deadline.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "pixsync/version.hpp"
 
 namespace pixsync {

@@ -11,8 +11,8 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/private_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -2,7 +2,7 @@
 
 #include <initializer_list>
 
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::media {
 

@@ -4,7 +4,7 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/option_declaration.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

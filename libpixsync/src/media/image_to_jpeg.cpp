@@ -7,7 +7,7 @@
 #include "media/decode_failure.hpp"
 #include "media/vips_runtime.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::media {
 

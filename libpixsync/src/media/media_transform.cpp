@@ -5,7 +5,7 @@
 
 #include "media/image_to_jpeg.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -1,4 +1,4 @@
-#include "pixsync/test_picture.hpp"
+#include "pixsync/host/test_picture.hpp"
 
 #include <cstring>
 #include <vector>
@@ -6,7 +6,7 @@
 
 #include "media/vips_runtime.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

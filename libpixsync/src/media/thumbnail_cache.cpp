@@ -1,4 +1,4 @@
-#include "pixsync/thumbnail_cache.hpp"
+#include "pixsync/host/thumbnail_cache.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "media/vips_runtime.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace fs = std::filesystem;
 

@@ -8,7 +8,7 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/media_transform.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync::media {
 

@@ -1,9 +1,9 @@
-#include "pixsync/pipeline.hpp"
+#include "pixsync/host/pipeline.hpp"
 
 #include "engine/plugin_call.hpp"
-#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/util/strings.hpp"
 #include "plugin/older_source.hpp"
 #include "state/older_state_store.hpp"
 

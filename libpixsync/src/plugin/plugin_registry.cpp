@@ -1,5 +1,5 @@
 // Loading plugins from shared objects and checking them before use.
-#include "pixsync/plugin_registry.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

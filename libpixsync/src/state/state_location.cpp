@@ -12,8 +12,8 @@
 #include <fstream>
 
 #include "pixsync/error.hpp"
-#include "pixsync/private_file.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/private_file.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 

@@ -7,9 +7,9 @@
 #include <set>
 
 #include "original/original_config.hpp"
-#include "pixsync/config.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/plugin_registry.hpp"
+#include "pixsync/util/strings.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;

@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 
 #include "daemon_fixture.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync::test;
 using pixsync::cat;

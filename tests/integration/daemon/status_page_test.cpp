@@ -5,7 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "daemon_fixture.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync::test;
 using pixsync::cat;

@@ -8,7 +8,7 @@
 #include "folder_fixture.hpp"
 #include "media_fixtures.hpp"
 #include "memory_state_store.hpp"
-#include "pixsync/engine.hpp"
+#include "pixsync/host/engine.hpp"
 
 namespace pixsync {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "captured_log.hpp"
 #include "permissions_apply.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/plugin.hpp"
-#include "pixsync/plugin_registry.hpp"
 #include "test_support.hpp"
 
 namespace pixsync::test {

@@ -12,8 +12,8 @@
 #include "folder_fixture.hpp"
 #include "media_fixtures.hpp"
 #include "memory_state_store.hpp"
-#include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/host/engine.hpp"
 
 namespace pixsync {
 namespace {

@@ -13,8 +13,8 @@
 #include "captured_log.hpp"
 #include "fake_immich.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/host/plugin_registry.hpp"
+#include "pixsync/util/strings.hpp"
 #include "test_support.hpp"
 
 namespace pixsync::test {

@@ -19,7 +19,7 @@ prefix="$work/prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 test -x "$prefix/bin/pixsync"
 test -f "$prefix/lib/pkgconfig/pixsync.pc"
-test -f "$prefix/include/pixsync/engine.hpp"
+test -f "$prefix/include/pixsync/host/engine.hpp"
 # The installed binary finds the installed plugins with no environment set.
 plugins=$(env -u PIXSYNC_PLUGIN_PATH "$prefix/bin/pixsync" plugins)
 echo "$plugins"

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/pipeline.hpp"
-#include "pixsync/plugin_registry.hpp"
+#include "pixsync/host/pipeline.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;

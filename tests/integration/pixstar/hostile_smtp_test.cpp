@@ -37,51 +37,6 @@ constexpr long kMaxPeakRssKb = 100 * 1024;
 /// a reply is at most 64 KiB.
 constexpr long kMaxGrowthKb = 24 * 1024;
 
-/// A finished child process, with its wall time and peak resident memory.
-struct Measured {
-    int exitCode = -1;
-    std::string output;
-    double seconds = 0;
-    long peakRssKb = 0;
-};
-
-/// Runs `argv` in `cwd` (stdout and stderr to `outputFile`), killing it after `limit`.
-Measured runMeasured(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                     const std::filesystem::path& outputFile, std::chrono::seconds limit) {
-    const auto started = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        const int out = ::open(outputFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(127);
-        ::dup2(out, 1);
-        ::dup2(out, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
-    Measured m;
-    int status = 0;
-    rusage usage{};
-    for (;;) {
-        const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
-        if (done == pid) break;
-        if (std::chrono::steady_clock::now() - started > limit) {
-            ::kill(pid, SIGKILL);
-            ::wait4(pid, &status, 0, &usage);
-            break;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    m.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-    m.peakRssKb = usage.ru_maxrss;  // kilobytes on Linux
-    m.output = readFile(outputFile);
-    return m;
-}
-
 class HostileSmtpTest : public DaemonTest {
   protected:
     void SetUp() override { startImmich(1); }

@@ -11,10 +11,10 @@
 #include "media_fixtures.hpp"
 #include "pixsync/asset.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/media_transform.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/plugin.hpp"
-#include "pixsync/plugin_registry.hpp"
 #include "smtp_server.hpp"
 #include "test_support.hpp"
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "pixsync/error.hpp"
-#include "pixsync/plugin_registry.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 
 using namespace pixsync;
 

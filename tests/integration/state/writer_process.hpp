@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "process.hpp"
+
 namespace pixsync::test {
 
 /// Starts `program args...` with stdout on a pipe and stderr in `errorFile`. Killed (SIGKILL)
@@ -22,20 +24,9 @@ class WriterProcess {
   public:
     WriterProcess(const std::vector<std::string>& argv, const std::filesystem::path& errorFile) {
         int fds[2];
-        if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            ::dup2(fds[1], 1);
-            int err = ::open(errorFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (err >= 0) ::dup2(err, 2);
-            ::close(fds[0]);
-            std::vector<char*> args;
-            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-            args.push_back(nullptr);
-            ::execv(args[0], args.data());
-            ::_exit(127);
-        }
+        if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+        pid_ = spawn(argv,
+                     {.errors = errorFile, .stdoutFd = fds[1], .closeInChild = {fds[0], fds[1]}});
         ::close(fds[1]);
         out_ = fds[0];
     }

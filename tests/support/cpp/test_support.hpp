@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pixsync/clock.hpp"
+#include "process.hpp"
 
 namespace pixsync::test {
 
@@ -52,40 +53,6 @@ std::string python();
 std::filesystem::path writeFile(const std::filesystem::path& p, const std::string& content);
 /// Reads a whole file.
 std::string readFile(const std::filesystem::path& p);
-
-/// Result of running a command.
-struct CommandResult {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-/// Runs a program with arguments (no shell) and extra environment, capturing output.
-/// `timeoutSeconds` kills it (exit code -9) when exceeded.
-CommandResult run(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env = {},
-                  const std::filesystem::path& cwd = {}, int timeoutSeconds = 120);
-
-/// A program started in the background (a daemon under test); killed if still running when
-/// the object goes away.
-class BackgroundProcess {
-  public:
-    /// Starts `argv` in `cwd` with `env` added to the environment; with `output`, stdout and
-    /// stderr are appended to that file.
-    BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                      const std::filesystem::path& output = {},
-                      const std::map<std::string, std::string>& env = {});
-    ~BackgroundProcess();
-    BackgroundProcess(const BackgroundProcess&) = delete;
-    BackgroundProcess& operator=(const BackgroundProcess&) = delete;
-
-    int pid() const { return pid_; }
-    void signal(int sig) const;
-    /// The exit code (128 + signal when killed), or -1 if it did not exit within `timeout`.
-    int wait(std::chrono::milliseconds timeout);
-
-  private:
-    int pid_ = -1;
-};
 
 /// The port of `pixsync run --listen 127.0.0.1:0`, from its log line "serving /healthz and
 /// /metrics on port N" (the last such line); 0 while there is none.

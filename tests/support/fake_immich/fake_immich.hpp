@@ -43,20 +43,7 @@ class FakeImmich {
             argv.push_back(manifest.string());
         }
         argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            std::FILE* log = std::fopen(logFile_.c_str(), "w");
-            if (log) {
-                ::dup2(::fileno(log), 1);
-                ::dup2(::fileno(log), 2);
-            }
-            std::vector<char*> args;
-            for (auto& a : argv) args.push_back(a.data());
-            args.push_back(nullptr);
-            ::execv(args[0], args.data());
-            ::_exit(127);
-        }
+        pid_ = spawn(argv, {.output = logFile_, .appendOutput = false});
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (port_ == 0) {
             int status = 0;

@@ -9,7 +9,7 @@
 
 #include "pixsync/error.hpp"
 #include "pixsync/plugin.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace {
 

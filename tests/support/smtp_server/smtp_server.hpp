@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +18,6 @@
 #include <vector>
 
 #include "test_support.hpp"
-
-extern char** environ;
 
 namespace pixsync::test {
 
@@ -78,18 +75,8 @@ class SmtpTestServer {
         if (!options.quotaReply.empty())
             argv.insert(argv.end(), {"--quota-reply", options.quotaReply});
 
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
         const std::string errPath = (dir_ / "server.out").string();
-        posix_spawn_file_actions_addopen(&actions, 1, errPath.c_str(),
-                                         O_WRONLY | O_CREAT | O_APPEND, 0600);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0) throw std::runtime_error("cannot start the test SMTP server");
+        pid_ = spawn(argv, {.output = errPath});
 
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         while (!fs::exists(portFile)) {

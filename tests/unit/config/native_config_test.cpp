@@ -2,8 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "pixsync/config.hpp"
 #include "pixsync/error.hpp"
+#include "pixsync/host/config.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;

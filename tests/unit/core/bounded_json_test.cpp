@@ -1,6 +1,6 @@
 // The bounded JSON helpers: the depth limit, and copying and writing a document far deeper
 // than any call stack holds.
-#include "pixsync/bounded_json.hpp"
+#include "pixsync/util/bounded_json.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -7,9 +7,9 @@
 
 #include "captured_log.hpp"
 #include "engine_mocks.hpp"
-#include "pixsync/engine.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/health_model.hpp"
+#include "pixsync/host/engine.hpp"
+#include "pixsync/host/health_model.hpp"
 
 using namespace pixsync;
 using namespace pixsync::test;

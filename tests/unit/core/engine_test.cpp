@@ -1,5 +1,5 @@
 // Engine behaviour with mocked plugins, an in-memory store and a fake clock.
-#include "pixsync/engine.hpp"
+#include "pixsync/host/engine.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include "captured_log.hpp"
 #include "engine_mocks.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync;
 using namespace pixsync::test;

@@ -7,8 +7,8 @@
 #include <string>
 #include <system_error>
 
-#include "pixsync/atomic_file.hpp"
-#include "pixsync/small_file.hpp"
+#include "pixsync/util/atomic_file.hpp"
+#include "pixsync/util/small_file.hpp"
 #include "test_support.hpp"
 
 namespace pixsync {

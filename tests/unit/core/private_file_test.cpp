@@ -1,6 +1,6 @@
 // Files pixsync creates for itself are 0600 whatever the umask: the helper, and the log file
 // through its rotations (Poco creates each new file; pixsync makes it private).
-#include "pixsync/private_file.hpp"
+#include "pixsync/util/private_file.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

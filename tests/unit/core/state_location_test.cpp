@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "test_support.hpp"
 
 namespace pixsync {

@@ -1,11 +1,11 @@
 // The thumbnail cache with real pictures through libvips: small JPEGs, a size bound that holds
 // with the oldest dropped first, ids that are hostile file names, and a restart that keeps them.
-#include "pixsync/thumbnail_cache.hpp"
+#include "pixsync/host/thumbnail_cache.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "pixsync/test_picture.hpp"
+#include "pixsync/host/test_picture.hpp"
 #include "test_support.hpp"
 
 using namespace pixsync;

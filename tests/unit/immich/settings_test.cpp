@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "pixsync/error.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 
 using namespace pixsync;
 using ::testing::HasSubstr;

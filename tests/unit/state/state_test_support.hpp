@@ -8,9 +8,9 @@
 #include <string>
 
 #include "pixsync/error.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/plugin.hpp"
-#include "pixsync/plugin_registry.hpp"
-#include "pixsync/strings.hpp"
+#include "pixsync/util/strings.hpp"
 #include "test_support.hpp"
 
 namespace pixsync::test {

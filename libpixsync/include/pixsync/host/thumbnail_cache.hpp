@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "pixsync/host/thumbnails.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/thumbnails.hpp"
 
 namespace pixsync {
 

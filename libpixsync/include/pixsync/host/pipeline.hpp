@@ -11,10 +11,10 @@
 
 #include "pixsync/check.hpp"
 #include "pixsync/clock.hpp"
-#include "pixsync/config.hpp"
-#include "pixsync/engine.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/engine.hpp"
+#include "pixsync/host/plugin_registry.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/plugin_registry.hpp"
 
 namespace pixsync {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/config.hpp"
-#include "pixsync/health_model.hpp"
+#include "pixsync/host/config.hpp"
+#include "pixsync/host/health_model.hpp"
 #include "pixsync/state_store.hpp"
 
 namespace pixsync {

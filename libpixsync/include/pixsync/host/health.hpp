@@ -10,10 +10,10 @@
 #include <string>
 
 #include "pixsync/clock.hpp"
-#include "pixsync/health_model.hpp"
-#include "pixsync/runner.hpp"
-#include "pixsync/status_report.hpp"
-#include "pixsync/thumbnails.hpp"
+#include "pixsync/host/health_model.hpp"
+#include "pixsync/host/runner.hpp"
+#include "pixsync/host/status_report.hpp"
+#include "pixsync/host/thumbnails.hpp"
 
 namespace pixsync {
 

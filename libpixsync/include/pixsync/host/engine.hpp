@@ -15,9 +15,9 @@
 
 #include "pixsync/clock.hpp"
 #include "pixsync/error.hpp"
-#include "pixsync/health_model.hpp"
+#include "pixsync/host/health_model.hpp"
+#include "pixsync/host/route.hpp"
 #include "pixsync/log.hpp"
-#include "pixsync/route.hpp"
 #include "pixsync/state_store.hpp"
 
 namespace pixsync {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "pixsync/engine.hpp"
+#include "pixsync/host/engine.hpp"
 #include "pixsync/log.hpp"
 
 namespace pixsync {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "pixsync/engine.hpp"
+#include "pixsync/host/engine.hpp"
 #include "pixsync/option_declaration.hpp"
 #include "pixsync/options.hpp"
 #include "pixsync/sink.hpp"
