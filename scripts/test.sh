@@ -43,21 +43,8 @@ build_and_test() {
   fi
   say "$dir: test"
   find "$dir" -name '*.gcda' -delete  # coverage counts this run only
-  local skip=()
-  if [ "$dir" = build-sanitize ]; then
-    # The end-to-end scenarios drive the same code as the integration tests, through the
-    # whole program; under the sanitizers two of them stand for all ten (the normal build
-    # runs every one).
-    local others
-    others=$(ctest --test-dir "$dir" -N -L e2e | sed -n 's/^ *Test *#[0-9]*: \(e2e\.[a-z_]*\)$/\1/p' |
-      grep -vxE "$sanitized_e2e" | paste -sd'|' -)
-    [ -z "$others" ] || skip=(-E "^($others)\$")
-  fi
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600 "${skip[@]}"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 600
 }
-# The two scenarios the sanitizer build runs: the first sync of every user's favorites to
-# every frame, and an SMTP server that fails for a while.
-sanitized_e2e='e2e\.(first_sync|smtp_temporary_failures)'
 
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ $quick -eq 0 ]; then
