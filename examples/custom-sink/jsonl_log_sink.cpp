@@ -6,6 +6,8 @@
 // Destinations: any non-empty label ("kitchen"); it is written into each line.
 
 #include <fcntl.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,22 +27,25 @@ using namespace pixsync;
 
 namespace {
 
-/// A JSON string literal (quotes, backslashes and control characters escaped).
-std::string jsonString(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-        } else {
-            out += c;
-        }
+/// One delivery as a JSON object on one line (RapidJSON escapes every string).
+std::string jsonLine(const std::string& time, const DeliveryRequest& request,
+                     const std::string& destination) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> line(buffer);
+    line.StartObject();
+    const std::pair<const char*, const std::string*> fields[] = {{"time", &time},
+                                                                 {"route", &request.route},
+                                                                 {"asset", &request.asset.id},
+                                                                 {"file", &request.asset.fileName},
+                                                                 {"destination", &destination}};
+    for (const auto& [key, value] : fields) {
+        line.Key(key);
+        line.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
     }
-    return out + "\"";
+    line.Key("bytes");
+    line.Uint64(request.media.size);
+    line.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 }  // namespace
@@ -55,12 +60,7 @@ class JsonlLogSink final : public Sink {
                                  const std::vector<Destination>& destinations) override {
         std::string lines;
         for (const auto& d : destinations)
-            lines += cat("{\"time\":", jsonString(isoUtc(clock_.now())),
-                         ",\"route\":", jsonString(request.route),
-                         ",\"asset\":", jsonString(request.asset.id),
-                         ",\"file\":", jsonString(request.asset.fileName),
-                         ",\"destination\":", jsonString(d.address),
-                         ",\"bytes\":", request.media.size, "}\n");
+            lines += jsonLine(isoUtc(clock_.now()), request, d.address);
         // One write of whole lines with O_APPEND: lines never interleave or tear.
         const int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
