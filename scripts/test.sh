@@ -61,8 +61,8 @@ fi
 if [ $quick -eq 0 ]; then
   # Every parser of outside input under libFuzzer (clang): each pixsync-fuzz-<name> target of
   # tests/fuzz with a seed corpus in tests/fuzz/corpus/<name> (dashes may be underscores)
-  # runs for an equal share of FUZZ_SECONDS (63 by default: 7 s each). A crash fails the script and
-  # leaves the input in build-fuzz/artifacts/.
+  # runs for an equal share of FUZZ_SECONDS (63 by default: 7 s each), one per core at a time.
+  # A crash fails the script and leaves the input in build-fuzz/artifacts/.
   if ! wait "$fuzz_build_pid"; then
     cat build-fuzz/build.log
     echo "building the fuzz targets failed" >&2
@@ -81,19 +81,27 @@ if [ $quick -eq 0 ]; then
   seconds=$(( ${FUZZ_SECONDS:-63} / ${#targets[@]} ))
   [ $seconds -ge 5 ] || seconds=5
   mkdir -p build-fuzz/artifacts
-  for target in "${targets[@]}"; do
-    name=${target%%:*}
-    seeds=${target#*:}
-    say "fuzz: $name, $seconds s"
+  # Each fuzzer is single-threaded: as many run at once as there are cores.
+  fuzz_one() {
+    local name=$1 seeds=$2
     mkdir -p "build-fuzz/corpus/${name//-/_}"
     if ! build-fuzz/pixsync-fuzz-"$name" -max_total_time="$seconds" -rss_limit_mb=2048 \
         -artifact_prefix="build-fuzz/artifacts/$name-" "build-fuzz/corpus/${name//-/_}" "$seeds" \
         >"build-fuzz/$name.log" 2>&1; then
       tail -n 40 "build-fuzz/$name.log"
       echo "fuzz target $name failed; the input is in build-fuzz/artifacts/" >&2
-      exit 1
+      return 1
     fi
     grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs)' "build-fuzz/$name.log" | tail -n 2
+  }
+  for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+    pids=()
+    for target in "${targets[@]:i:jobs}"; do
+      say "fuzz: ${target%%:*}, $seconds s"
+      fuzz_one "${target%%:*}" "${target#*:}" &
+      pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
   done
 fi
 if [ $quick -eq 0 ]; then
