@@ -28,6 +28,11 @@ class FolderSink final : public Sink {
     std::vector<Outcome> deliver(const DeliveryRequest& request,
                                  const std::vector<Destination>& destinations) override;
     std::string validateDestination(const Destination& destination) const override;
+    /// The largest of the destinations' frame profiles: a source's preview that fills it
+    /// makes the same picture as the original.
+    std::optional<FrameBox> frameBox(const std::vector<Destination>& destinations) const override {
+        return settings_.profiles.boxFor(destinations);
+    }
     void check(CheckReport& report) override;
 
     /// With `remove_unfavorited`: removes from each destination folder the files this route

@@ -5,6 +5,7 @@
 
 #include "cursor.hpp"
 #include "immich_json.hpp"
+#include "pixsync/media_transform.hpp"
 #include "pixsync/util/strings.hpp"
 #include "tested_versions.hpp"
 
@@ -274,10 +275,10 @@ std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::s
     }
     if (preview && d.status == 403) {
         // Previews need asset.view, which users were not told to grant: a fallback only.
-        if (!previewRefusalLogged_)
+        if (!previewsRefused_)
             log_.info(cat("previews are not available for ", settings_.user, " (", said,
-                          "); media the frame cannot show is skipped instead"));
-        previewRefusalLogged_ = true;
+                          "); originals are sent, and media the frame cannot show is skipped"));
+        previewsRefused_ = true;
         return std::nullopt;
     }
     if (d.status < 200 || d.status >= 300) {
@@ -319,6 +320,26 @@ MediaFile ImmichSource::fetch(const Asset& asset) {
 std::optional<MediaFile> ImmichSource::fetchPreview(const Asset& asset) {
     if (!settings_.previewFallback || !isUuid(asset.id)) return std::nullopt;
     return download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true);
+}
+
+MediaFile ImmichSource::fetchFor(const Asset& asset, const std::optional<FrameBox>& box) {
+    using Mode = Settings::ImageSource;
+    const Mode mode = settings_.imageSource;
+    // Immich renders previews of still images only; a video is always its original.
+    if (mode == Mode::Original || (mode == Mode::Auto && !box) || asset.kind != AssetKind::Image ||
+        previewsRefused_ || !isUuid(asset.id))
+        return fetch(asset);
+    // None yet (Immich makes them in the background after an upload) or not for this key.
+    auto preview = download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true);
+    if (!preview) return fetch(asset);
+    if (mode == Mode::Preview) return std::move(*preview);
+    const auto size = readPictureSize(preview->file.path());
+    if (size && box->filledBy(size->width, size->height)) return std::move(*preview);
+    log_.debug(cat("the preview of \"", asset.fileName, "\" (",
+                   size ? cat(size->width, "\u00d7", size->height) : std::string("unreadable"),
+                   ") does not fill the frame's ", box->width, "\u00d7", box->height,
+                   "; sending the original"));
+    return fetch(asset);
 }
 
 }  // namespace pixsync::immich

@@ -26,6 +26,9 @@ class ImmichSource final : public Source {
     Listing list(const std::string& cursor) override;
     MediaFile fetch(const Asset& asset) override;
     std::optional<MediaFile> fetchPreview(const Asset& asset) override;
+    /// Immich's preview when the settings allow it and (in auto) it fills `box`; otherwise
+    /// the original.
+    MediaFile fetchFor(const Asset& asset, const std::optional<FrameBox>& box) override;
     void check(CheckReport& report) override;
 
   private:
@@ -75,7 +78,7 @@ class ImmichSource final : public Source {
     Api api_;
     Lookup lookup_;
     std::string userId_;
-    bool previewRefusalLogged_ = false;
+    bool previewsRefused_ = false;  ///< the key lacks asset.view: previews are not asked for
     bool versionChecked_ = false;
 };
 

@@ -72,6 +72,12 @@ constexpr pixsync::OptionDeclaration kOptions[] = {
      .type = OptionType::Boolean,
      .defaultValue = "true",
      .description = "send Immich's preview when the original cannot be decoded"},
+    {.name = "immich_image_source",
+     .type = OptionType::String,
+     .defaultValue = "auto",
+     .choices = "auto|original|preview",
+     .description = "auto: Immich's preview when it fills the frame, else the original; "
+                    "original: always the original; preview: the preview whenever there is one"},
     {.name = "album",
      .type = OptionType::String,
      .description = "follow an album (its name or id)"},

@@ -56,6 +56,15 @@ Settings readSettings(const Options& options) {
                                       "immich_min_download_kb_per_second", 32, 1, 1024 * 1024)) *
                                   1024;
     s.previewFallback = options.boolean("immich_preview_fallback", true);
+    // The declaration's choices have refused anything else before the source is made.
+    const std::string imageSource = toLower(trim(options.string("immich_image_source", "auto")));
+    if (imageSource == "original")
+        s.imageSource = Settings::ImageSource::Original;
+    else if (imageSource == "preview")
+        s.imageSource = Settings::ImageSource::Preview;
+    else if (imageSource != "auto")
+        throw configError(cat(options.where("immich_image_source"), ": \"", imageSource,
+                              "\" is not one of auto, original, preview"));
     s.selection = readSelection(options);
     return s;
 }

@@ -24,6 +24,9 @@ struct Settings {
     /// The slowest average a download may have (after timeoutSeconds); see HttpClientOptions.
     std::uint64_t minDownloadBytesPerSecond = 32 * 1024;
     bool previewFallback = true;
+    /// Which rendition a frame gets: Immich's preview when it fills the frame (Auto), always
+    /// the original, or always the preview.
+    enum class ImageSource { Auto, Original, Preview } imageSource = ImageSource::Auto;
     Selection selection;  ///< what the route follows (favorites by default)
 
     KeyStyle keyStyle = KeyStyle::Json;  ///< how the user wrote the keys (for messages)

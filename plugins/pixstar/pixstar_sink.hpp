@@ -22,6 +22,11 @@ class PixstarSink final : public Sink {
     std::vector<Outcome> deliver(const DeliveryRequest& request,
                                  const std::vector<Destination>& destinations) override;
     std::string validateDestination(const Destination& destination) const override;
+    /// The largest of the destinations' frame profiles: a source's preview that fills it
+    /// makes the same picture as the original.
+    std::optional<FrameBox> frameBox(const std::vector<Destination>& destinations) const override {
+        return settings_.profiles.boxFor(destinations);
+    }
     RateLimits rateLimits() const override { return settings_.limits; }
     void check(CheckReport& report) override;
 

@@ -48,7 +48,7 @@ def log(*parts):
 def ensure_media(source_dir, cache_dir):
     """Generates (once, shared by concurrent callers) the pictures the library is made of:
     the fixtures of tests/support/media plus a 1600x1200 JPEG of the same upright scene."""
-    done = os.path.join(cache_dir, ".complete")
+    done = os.path.join(cache_dir, ".complete-2")
     os.makedirs(cache_dir, exist_ok=True)
     with open(os.path.join(cache_dir, ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -67,6 +67,10 @@ def ensure_media(source_dir, cache_dir):
         scene = os.path.join(work, "scene-1600.ppm")
         fx.write_scene(scene, 1600, 1200)
         fx.run("vips", "copy", scene, os.path.join(cache_dir, "photo-1600.jpg") + "[Q=85]")
+        # A camera RAW file as far as pixsync can tell: a DNG (TIFF) header and nothing a
+        # decoder can read. Immich's preview of it is photo-1600.jpg.
+        with open(os.path.join(cache_dir, "photo.dng"), "wb") as f:
+            f.write(b"II*\x00" + bytes(range(256)) * 64)
         shutil.rmtree(work, ignore_errors=True)
         with open(done, "w") as f:
             f.write("ok\n")
@@ -77,6 +81,8 @@ def ensure_media(source_dir, cache_dir):
 # pixsync must deliver (fitted inside 1024x768, never enlarged). None: sent as it is.
 KINDS = {
     "jpeg": ("photo-1600.jpg", ".jpg", (1024, 768)),
+    # Delivered from Immich's preview (PREVIEWS), the only picture of it libvips can read.
+    "raw": ("photo.dng", ".dng", (1024, 768)),
     "jpeg12mp": ("photo-12mp.jpg", ".jpg", (1024, 768)),
     "heic": ("photo.heic", ".heic", (800, 600)),
     "png-alpha": ("alpha.png", ".png", (400, 300)),
@@ -85,6 +91,11 @@ KINDS = {
     "exif3": ("orientation-3.jpg", ".jpg", (400, 300)),
     "video": ("video-small.mp4", ".mp4", None),
 }
+
+
+# Immich's preview of a kind, where the test library has one of its own (otherwise a JPEG
+# original serves as its own preview, anything else gets a 1x1 JPEG).
+PREVIEWS = {"raw": "photo-1600.jpg"}
 
 
 def asset_uuid(name):
@@ -113,10 +124,13 @@ class Asset:
         return self.file_name if self.kind == "video" else self.stem + ".jpg"
 
     def manifest(self, minute):
-        return {"id": self.id, "owner": self.owner, "file": self.file,
-                "originalFileName": self.file_name, "checksum": self.checksum,
-                "isFavorite": self.favorite,
-                "fileCreatedAt": time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(1.7e9 + 60 * minute))}
+        m = {"id": self.id, "owner": self.owner, "file": self.file,
+             "originalFileName": self.file_name, "checksum": self.checksum,
+             "isFavorite": self.favorite,
+             "fileCreatedAt": time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(1.7e9 + 60 * minute))}
+        if self.kind in PREVIEWS:
+            m["preview"] = PREVIEWS[self.kind]
+        return m
 
 
 class User:
@@ -146,7 +160,7 @@ class Library:
         per_user = [favorites // users + (1 if i < favorites % users else 0) for i in range(users)]
         specials = ["heic", "png-alpha", "portrait-exif6", "portrait-exif8", "exif3", "video"]
         if not demo:
-            specials.append("jpeg12mp")
+            specials += ["jpeg12mp", "raw"]
         for u, count in zip(self.users, per_user):
             short = u.email.split("@")[0]
             kinds = (specials + ["jpeg"] * count)[:count]

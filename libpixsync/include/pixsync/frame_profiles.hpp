@@ -7,9 +7,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "pixsync/frame_box.hpp"
 #include "pixsync/media_transform.hpp"
 #include "pixsync/options.hpp"
+#include "pixsync/sink.hpp"
 
 namespace pixsync {
 
@@ -36,6 +39,10 @@ class FrameProfiles {
     /// The profile a destination names; "" is the default. Throws Error(Config) for an unknown
     /// name (validateDestination() should have refused it).
     const FrameProfile& find(const std::string& name) const;
+
+    /// The box the pictures for `destinations` are fitted into: the largest width and the
+    /// largest height among their profiles (what a sink answers to Sink::frameBox()).
+    FrameBox boxFor(const std::vector<Destination>& destinations) const;
 
     /// Empty when `name` is "" or configured; otherwise the problem, listing what exists.
     std::string problemWith(const std::string& name, const std::string& address) const;

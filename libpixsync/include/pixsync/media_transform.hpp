@@ -62,6 +62,17 @@ void setMediaLog(const Logger& log);
 /// True for MIME types handled as video ("video/..."), which are passed through.
 bool isVideoMimeType(std::string_view mimeType);
 
+/// A picture's size in pixels.
+struct PictureSize {
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+};
+
+/// The size of the image in `path` as it is shown (EXIF orientation applied), read from its
+/// header without decoding the pixels; nullopt when the local decoder cannot read it. A source
+/// uses it to tell whether a rendition fills a frame (FrameBox::filledBy()).
+std::optional<PictureSize> readPictureSize(const std::filesystem::path& path);
+
 /// Prepares `media` for a frame described by `profile`.
 ///
 /// Images (JPEG, HEIC/HEIF, PNG, WebP, AVIF, TIFF, GIF's first frame) are turned upright

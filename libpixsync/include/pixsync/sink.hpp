@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pixsync/asset.hpp"
 #include "pixsync/check.hpp"
 #include "pixsync/clock.hpp"
+#include "pixsync/frame_box.hpp"
 #include "pixsync/media_file.hpp"
 
 namespace pixsync {
@@ -125,6 +127,16 @@ class Sink {
 
     /// Adds the results of `pixsync check` (connect, TLS, authentication). Sends nothing.
     virtual void check(CheckReport& /*report*/) {}
+
+    // --- ABI 2.6 ---
+    /// The box the pictures for `destinations` are fitted into (the largest of their frame
+    /// profiles), or nullopt when they get the media as it is (the default). The engine hands
+    /// it to Source::fetchFor(), so that a source may send a smaller rendition that makes the
+    /// same picture. Called before deliver(), from the same thread; must not block.
+    virtual std::optional<FrameBox> frameBox(
+        const std::vector<Destination>& /*destinations*/) const {
+        return std::nullopt;
+    }
 
     /// Receives outcomes a sink reports early (see notifyOutcome()). Set by the engine.
     using OutcomeListener = std::function<void(std::size_t index, const Outcome& outcome)>;

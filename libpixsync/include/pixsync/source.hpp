@@ -9,6 +9,7 @@
 
 #include "pixsync/asset.hpp"
 #include "pixsync/check.hpp"
+#include "pixsync/frame_box.hpp"
 #include "pixsync/media_file.hpp"
 
 namespace pixsync {
@@ -64,6 +65,16 @@ class Source {
     /// and never move, change or remove it. nullopt (the default) has the engine call fetch()
     /// instead. Throws like fetch() (Error(Media) when this file is gone).
     virtual std::optional<LocalMedia> localMedia(const Asset& /*asset*/) { return std::nullopt; }
+
+    // --- ABI 2.6 ---
+    /// Downloads media for a picture fitted into `box` (Sink::frameBox(); nullopt: the sink
+    /// takes the media as it is). A source with renditions of its own may return one, marked
+    /// isPreview, when its picture fills the box (FrameBox::filledBy()): the frame then shows
+    /// the same size of picture for a fraction of the download and decoding. The default
+    /// downloads the original (fetch()). Throws like fetch().
+    virtual MediaFile fetchFor(const Asset& asset, const std::optional<FrameBox>& /*box*/) {
+        return fetch(asset);
+    }
 };
 
 }  // namespace pixsync

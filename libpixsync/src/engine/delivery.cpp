@@ -112,7 +112,30 @@ void Engine::Impl::holdSink(const Route& route, const std::string& why, DeliverR
     if (!gate_.heldUntil(key)) gate_.hold(key);
 }
 
-Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& asset) {
+std::vector<Destination> Engine::Impl::destinationsOf(
+    const Route& route, const std::vector<const QueuedDelivery*>& items) {
+    std::vector<Destination> dests;
+    for (const auto* q : items) {
+        auto it =
+            std::find_if(route.destinations.begin(), route.destinations.end(),
+                         [&](const Destination& d) { return d.address == q->key.destination; });
+        dests.push_back(it != route.destinations.end() ? *it : Destination{q->key.destination, {}});
+    }
+    return dests;
+}
+
+std::optional<FrameBox> Engine::Impl::frameBoxOf(const Route& route,
+                                                 const std::vector<const QueuedDelivery*>& items) {
+    try {
+        return guardPluginCall(cat("sink '", route.sinkName, "' frameBox()"),
+                               [&] { return route.sink->frameBox(destinationsOf(route, items)); });
+    } catch (const Error&) {
+        return std::nullopt;  // the original always does
+    }
+}
+
+Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& asset,
+                                               const std::optional<FrameBox>& box) {
     Fetched f;
     try {
         // A source whose media already are files here lends them: no copy is made.
@@ -121,8 +144,8 @@ Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& 
             f.media = MediaInHand::inPlace(*local);
         else
             f.media = MediaInHand::owned(
-                guardPluginCall(cat("route '", route.id, "': the source's fetch()"),
-                                [&] { return route.source->fetch(asset); }));
+                guardPluginCall(cat("route '", route.id, "': the source's fetchFor()"),
+                                [&] { return route.source->fetchFor(asset, box); }));
     } catch (const Error& e) {
         f.error = e;
     }
@@ -158,17 +181,7 @@ class Engine::Impl::GroupDelivery {
   private:
     const Asset& asset() const { return items_.front()->asset; }
 
-    std::vector<Destination> destinations() const {
-        std::vector<Destination> dests;
-        for (const auto* q : items_) {
-            auto it =
-                std::find_if(route_.destinations.begin(), route_.destinations.end(),
-                             [&](const Destination& d) { return d.address == q->key.destination; });
-            dests.push_back(it != route_.destinations.end() ? *it
-                                                            : Destination{q->key.destination, {}});
-        }
-        return dests;
-    }
+    std::vector<Destination> destinations() const { return destinationsOf(route_, items_); }
 
     /// True when the media is there; otherwise records why not.
     bool downloaded(const Fetched& fetched) {
@@ -201,7 +214,7 @@ class Engine::Impl::GroupDelivery {
             try {
                 return deliver(media);
             } catch (const Error& e) {
-                if (e.kind() != ErrorKind::Media || storeError_) throw;
+                if (e.kind() != ErrorKind::Media || storeError_ || media.isPreview) throw;
                 // The original cannot be decoded; a source-rendered preview may still show it.
                 auto preview = fetchPreview(quiesceSource);
                 if (!preview) {
@@ -327,8 +340,11 @@ class Engine::Impl::Prefetcher {
             const Route* r = e_.findRoute(groups_[j].route);
             if (!r || e_.gate_.blocked(*r)) continue;
             const Asset* asset = &groups_[j].items.front()->asset;
-            pending_.emplace(
-                j, std::async(std::launch::async, [r, asset] { return fetchMedia(*r, *asset); }));
+            // The sink is asked here, on the engine's thread: it may be delivering meanwhile.
+            auto box = frameBoxOf(*r, groups_[j].items);
+            pending_.emplace(j, std::async(std::launch::async, [r, asset, box] {
+                                 return fetchMedia(*r, *asset, box);
+                             }));
             return;
         }
     }
@@ -341,7 +357,8 @@ class Engine::Impl::Prefetcher {
             return f;
         }
         quiesce();  // never two calls into one source at once
-        return fetchMedia(route, groups_[i].items.front()->asset);
+        return fetchMedia(route, groups_[i].items.front()->asset,
+                          frameBoxOf(route, groups_[i].items));
     }
 
     /// Waits for a running download.

@@ -72,7 +72,17 @@ struct Engine::Impl {
                                             const std::set<DeliveryKey>& attempted);
     /// Asks the gate whether the group's route may deliver now; counts it waiting if not.
     bool admitted(const Route& route, const AssetGroup& group, DeliverReport& report);
-    static Fetched fetchMedia(const Route& route, const Asset& asset);
+    /// The route's destinations of these deliveries, with their frame profiles.
+    static std::vector<Destination> destinationsOf(const Route& route,
+                                                   const std::vector<const QueuedDelivery*>& items);
+    /// The box the route's sink fits these deliveries' pictures into (Sink::frameBox()); none
+    /// when the sink takes the media as it is, or its answer is a fault.
+    static std::optional<FrameBox> frameBoxOf(const Route& route,
+                                              const std::vector<const QueuedDelivery*>& items);
+    /// The asset's media for pictures fitted into `box`: the source's own file, or a download.
+    /// Runs on the prefetch thread, so it calls the source only (frameBoxOf() asks the sink).
+    static Fetched fetchMedia(const Route& route, const Asset& asset,
+                              const std::optional<FrameBox>& box);
     void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
                       Fetched fetched, const std::function<void()>& quiesceSource,
                       DeliverReport& report);

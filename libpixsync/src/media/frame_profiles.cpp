@@ -1,5 +1,6 @@
 #include "pixsync/frame_profiles.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "pixsync/error.hpp"
@@ -70,6 +71,16 @@ const FrameProfile& FrameProfiles::find(const std::string& name) const {
     auto it = named_.find(name);
     if (it == named_.end()) throw configError(cat("unknown frame profile '", name, "'"));
     return it->second;
+}
+
+FrameBox FrameProfiles::boxFor(const std::vector<Destination>& destinations) const {
+    FrameBox box;
+    for (const auto& d : destinations) {
+        const FrameProfile& p = find(d.profile);
+        box.width = std::max(box.width, static_cast<std::uint32_t>(std::max(p.maxWidth, 0)));
+        box.height = std::max(box.height, static_cast<std::uint32_t>(std::max(p.maxHeight, 0)));
+    }
+    return box;
 }
 
 std::string FrameProfiles::problemWith(const std::string& name, const std::string& address) const {

@@ -4,6 +4,7 @@
 #include "pixsync/error.hpp"
 #include "pixsync/host/config.hpp"
 #include "pixsync/util/strings.hpp"
+#include "plugin/older_sink.hpp"
 #include "plugin/older_source.hpp"
 #include "state/older_state_store.hpp"
 
@@ -144,7 +145,8 @@ Pipeline::Pipeline(const Config& config, PluginRegistry& registry, Logger log, c
                 ErrorKind::Plugin);
             if (!sink)
                 throw pluginError(plugin.file.string() + ": the sink factory returned nothing");
-            impl_->sinks.emplace_back(s.name, std::move(sink));
+            impl_->sinks.emplace_back(s.name,
+                                      adaptOlderSink(std::move(sink), plugin.descriptor->abiMinor));
         } catch (const Error& e) {
             rethrowWithPlace(e, cat(impl_->config.origin, ": sink '", s.name, "'"),
                              impl_->config.origin);

@@ -9,10 +9,12 @@ namespace {
 // object's type (vptr) does not apply to the calls forwarded to it.
 #define PIXSYNC_FORWARD_TO_OLDER __attribute__((no_sanitize("vptr")))
 
-/// Forwards every call of ABI 2.0–2.3 and answers the later ones with their defaults.
+/// Forwards the calls the plugin's minor version has and answers the later ones with their
+/// defaults (fetchFor()'s default calls fetch(), which is forwarded).
 class OlderSource final : public Source {
   public:
-    explicit OlderSource(std::unique_ptr<Source> source) : source_(std::move(source)) {}
+    OlderSource(std::unique_ptr<Source> source, std::uint32_t abiMinor)
+        : source_(std::move(source)), abiMinor_(abiMinor) {}
     PIXSYNC_FORWARD_TO_OLDER ~OlderSource() override { delete source_.release(); }
 
     PIXSYNC_FORWARD_TO_OLDER Listing list(const std::string& cursor) override {
@@ -25,17 +27,21 @@ class OlderSource final : public Source {
         return source_->fetchPreview(asset);
     }
     PIXSYNC_FORWARD_TO_OLDER void check(CheckReport& report) override { source_->check(report); }
-    // localMedia(): the default, none; the engine fetches.
+    PIXSYNC_FORWARD_TO_OLDER std::optional<LocalMedia> localMedia(const Asset& asset) override {
+        if (abiMinor_ < 4) return std::nullopt;  // none: the engine fetches
+        return source_->localMedia(asset);
+    }
 
   private:
     std::unique_ptr<Source> source_;
+    std::uint32_t abiMinor_;
 };
 
 }  // namespace
 
 std::unique_ptr<Source> adaptOlderSource(std::unique_ptr<Source> source, std::uint32_t abiMinor) {
-    if (abiMinor >= 4) return source;
-    return std::make_unique<OlderSource>(std::move(source));
+    if (abiMinor >= 6) return source;
+    return std::make_unique<OlderSource>(std::move(source), abiMinor);
 }
 
 }  // namespace pixsync

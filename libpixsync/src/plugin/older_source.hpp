@@ -1,7 +1,8 @@
 #pragma once
-// A source made by a plugin built before ABI 2.4, whose vtable ends at check() (no
-// localMedia()): calling that slot would jump into whatever follows the table. The host wraps
-// such a source so every call it makes is one the plugin knows.
+// A source made by a plugin built before ABI 2.6, whose vtable ends before the calls added
+// since (localMedia() in 2.4, fetchFor() in 2.6): calling a slot the plugin does not have would
+// jump into whatever follows its table. The host wraps such a source so every call it makes
+// is one the plugin knows.
 
 #include <cstdint>
 #include <memory>

@@ -105,34 +105,71 @@ TEST(Loader, AStateStoreBuiltBeforeRecentDeliveriesIsNeverAskedForThem) {
     EXPECT_EQ(store->summarize({"r"}).at(0).route, "r");
 }
 
+namespace {
+
+/// One route from `source` to `sink` (plugins the registry has loaded) with a SQLite state in
+/// `dir`: one poll, one delivery pass. The sink's record file is `dir`/record.txt.
+DeliverReport pollAndDeliver(PluginRegistry& registry, const std::string& source,
+                             const std::string& sink, const test::TempDir& dir) {
+    registry.load(test::pluginDir() / "pixsync-sqlite.so");
+    Config config;
+    config.origin = "test.json";
+    config.baseDir = dir.path();
+    config.state = {"state", "sqlite", Options().set("path", (dir / "state.db").string())};
+    config.sources = {{"old", source, Options()}};
+    config.sinks = {{"sink", sink, Options().set("record_file", (dir / "record.txt").string())}};
+    config.routes = {
+        {"r", "R", "old", Options(), "sink", {{"frame@example.com", ""}}, "test.json: routes[0]"}};
+    Logger log;
+    SystemClock clock;
+    Pipeline pipeline(config, registry, log, clock);
+    pipeline.engine().pollAll();
+    return pipeline.engine().deliverDue();
+}
+
+}  // namespace
+
 TEST(Loader, ASourceBuiltBeforeLocalMediaIsNeverAskedForIt) {
     PluginRegistry registry;
     const auto& p = registry.load(testPlugin("abi-2-3", "pixsync-test-source-abi-2-3.so"));
     EXPECT_EQ(p.descriptor->abiMinor, 3u);
     registry.load(testPlugin("good", "pixsync-test-recorder.so"));
-    registry.load(test::pluginDir() / "pixsync-sqlite.so");
     test::TempDir dir;
-    Config config;
-    config.origin = "test.json";
-    config.baseDir = dir.path();
-    config.state = {"state", "sqlite", Options().set("path", (dir / "state.db").string())};
-    config.sources = {{"old", "test-source-abi-2-3", Options()}};
-    config.sinks = {
-        {"recorder", "test-recorder", Options().set("record_file", (dir / "record.txt").string())}};
-    config.routes = {{"r",
-                      "R",
-                      "old",
-                      Options(),
-                      "recorder",
-                      {{"frame@example.com", ""}},
-                      "test.json: routes[0]"}};
-    Logger log;
-    SystemClock clock;
-    Pipeline pipeline(config, registry, log, clock);
-    // The engine asks every source for local media first; this one's vtable has no such slot,
-    // so the host answers for it and the photo is fetched as before.
-    pipeline.engine().pollAll();
-    EXPECT_EQ(pipeline.engine().deliverDue().delivered, 1u);
+    // The engine asks every source for local media first, then for media fit for the frame;
+    // this one's vtable has neither slot, so the host answers for it and the photo is fetched
+    // as before.
+    EXPECT_EQ(pollAndDeliver(registry, "test-source-abi-2-3", "test-recorder", dir).delivered, 1u);
+    EXPECT_EQ(test::readFile(dir / "record.txt"), "r old-1 frame@example.com\n");
+}
+
+TEST(Loader, ASourceBuiltBeforeFrameBoxesStillHasItsLocalMediaReadInPlace) {
+    PluginRegistry registry;
+    const auto& p = registry.load(testPlugin("abi-2-5", "pixsync-test-source-abi-2-5.so"));
+    EXPECT_EQ(p.descriptor->abiMinor, 5u);
+    registry.load(testPlugin("good", "pixsync-test-recorder.so"));
+    test::TempDir dir;
+    // Its fetch() refuses old-1: that delivery is made from the file its localMedia() names.
+    // old-2 is fetched through fetch(), never through the fetchFor() slot it does not have.
+    EXPECT_EQ(pollAndDeliver(registry, "test-source-abi-2-5", "test-recorder", dir).delivered, 2u);
+    EXPECT_EQ(test::readFile(dir / "record.txt"),
+              "r old-1 frame@example.com\nr old-2 frame@example.com\n");
+    std::filesystem::remove(std::filesystem::temp_directory_path() /
+                            "pixsync-test-source-abi-2-5-old-1.jpg");
+}
+
+TEST(Loader, ASinkBuiltBeforeFrameBoxesIsNeverAskedForOneAndReportsEarly) {
+    PluginRegistry registry;
+    registry.load(testPlugin("abi-2-3", "pixsync-test-source-abi-2-3.so"));
+    const auto& p = registry.load(testPlugin("abi-2-5", "pixsync-test-sink-abi-2-5.so"));
+    EXPECT_EQ(p.descriptor->abiMinor, 5u);
+    test::TempDir dir;
+    // The engine asks each sink for its frame box; this one's vtable has no such slot. It
+    // reports "delivered" while it works and returns "retry" afterwards: the early report
+    // reaches the engine through the host's wrapper and is the one kept.
+    const DeliverReport report =
+        pollAndDeliver(registry, "test-source-abi-2-3", "test-sink-abi-2-5", dir);
+    EXPECT_EQ(report.delivered, 1u);
+    EXPECT_EQ(report.retrying, 0u);
     EXPECT_EQ(test::readFile(dir / "record.txt"), "r old-1 frame@example.com\n");
 }
 

@@ -200,6 +200,10 @@ class Store(Library):
         if path is not None and not os.path.isabs(path):
             path = os.path.join(self.base_dir, path)
         preview = spec.get("preview")
+        # "preview": false: Immich has not made one yet (its background job after an upload).
+        no_preview = preview is False
+        if no_preview:
+            preview = None
         if preview is not None and not os.path.isabs(preview):
             preview = os.path.join(self.base_dir, preview)
         base_name = spec.get("originalFileName") or (os.path.basename(path) if path else "IMG.jpg")
@@ -221,7 +225,8 @@ class Store(Library):
             stamp = self.tick()
             self.assets[asset_id] = {
                 "id": asset_id, "ownerId": owner, "type": kind, "originalFileName": name,
-                "originalMimeType": mime, "file": path, "preview": preview, "size": size,
+                "originalMimeType": mime, "file": path, "preview": preview, "noPreview": no_preview,
+                "size": size,
                 "checksum": checksum, "fileCreatedAt": taken + i * 60_000_000,
                 "createdAt": stamp, "updatedAt": stamp,
                 "isFavorite": bool(spec.get("isFavorite", True)),
@@ -775,6 +780,8 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return 302
+        if asset.get("noPreview"):
+            raise HttpProblem(404, "Asset media not found")
         if asset["preview"]:
             source = asset["preview"]
             length = os.path.getsize(source)

@@ -14,10 +14,20 @@ namespace pixsync::test {
 
 class MockSource : public Source {
   public:
+    /// fetchFor() downloads the original (fetch()) unless a test says otherwise, as the
+    /// default Source does.
+    MockSource() {
+        ON_CALL(*this, fetchFor(::testing::_, ::testing::_))
+            .WillByDefault([this](const Asset& asset, const std::optional<FrameBox>&) {
+                return fetch(asset);
+            });
+    }
     MOCK_METHOD(Listing, list, (const std::string& cursor), (override));
     MOCK_METHOD(MediaFile, fetch, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<MediaFile>, fetchPreview, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<LocalMedia>, localMedia, (const Asset& asset), (override));
+    MOCK_METHOD(MediaFile, fetchFor, (const Asset& asset, const std::optional<FrameBox>& box),
+                (override));
 };
 
 class MockSink : public Sink {
@@ -26,6 +36,8 @@ class MockSink : public Sink {
                 (const DeliveryRequest& request, const std::vector<Destination>& destinations),
                 (override));
     MOCK_METHOD(RateLimits, rateLimits, (), (const, override));
+    MOCK_METHOD(std::optional<FrameBox>, frameBox, (const std::vector<Destination>& destinations),
+                (const, override));
     MOCK_METHOD(void, retain,
                 (const RetainRequest& request, const std::vector<Destination>& destinations),
                 (override));

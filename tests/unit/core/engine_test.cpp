@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "captured_log.hpp"
 #include "engine_mocks.hpp"
 #include "pixsync/error.hpp"
@@ -439,6 +441,61 @@ TEST_F(EngineTest, ALocalFileIsReadInPlaceAndNeverRemovedWhateverTheOutcome) {
         EXPECT_EQ(test::readFile(library / photos[i].fileName), "pixels of " + photos[i].id)
             << photos[i].id << ": the source's own file is never removed or changed";
     }
+}
+
+TEST_F(EngineTest, TheSinksFrameBoxForTheDueFramesReachesTheSourcesDownload) {
+    auto& e = engine();
+    engine_->addRoute(Route{"jane@example.com",
+                            "Jane",
+                            &source,
+                            &sink,
+                            "pixstar",
+                            {{"jane-frame@mypixstar.com", "small"}, {"family@mypixstar.com", ""}}});
+    EXPECT_CALL(source, list("")).Times(2).WillRepeatedly([](const std::string&) {
+        return listing({photo("a"), photo("b")}, "c1", true);
+    });
+    e.pollAll();
+    // The box depends on the frames: one for John's, another for Jane's two.
+    ON_CALL(sink, frameBox(_)).WillByDefault([](const std::vector<Destination>& d) {
+        return std::optional<FrameBox>(d.size() == 2 ? FrameBox{1024, 1024} : FrameBox{800, 600});
+    });
+    EXPECT_CALL(sink, frameBox(std::vector<Destination>{{"john-frame@mypixstar.com", ""}}))
+        .Times(2);
+    EXPECT_CALL(sink, frameBox(std::vector<Destination>{{"jane-frame@mypixstar.com", "small"},
+                                                        {"family@mypixstar.com", ""}}))
+        .Times(2);
+    std::map<std::string, int> boxes;  // "route asset WxH"
+    EXPECT_CALL(source, fetchFor(_, _))
+        .Times(4)
+        .WillRepeatedly([&](const Asset& a, const std::optional<FrameBox>& box) {
+            EXPECT_TRUE(box);
+            if (box) ++boxes[cat(a.id, " ", box->width, "x", box->height)];
+            return mediaFor(a);
+        });
+    EXPECT_EQ(e.deliverDue().delivered, 6u);
+    EXPECT_EQ(boxes,
+              (std::map<std::string, int>{
+                  {"a 800x600", 1}, {"b 800x600", 1}, {"a 1024x1024", 1}, {"b 1024x1024", 1}}));
+}
+
+TEST_F(EngineTest, APreviewTheSinkCannotUseIsNotFetchedAgainAsAFallback) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("raw")}, "c1", true)));
+    e.pollAll();
+    ON_CALL(source, fetchFor(_, _))
+        .WillByDefault([](const Asset& a, const std::optional<FrameBox>&) {
+            MediaFile m = mediaFor(a);
+            m.isPreview = true;
+            return m;
+        });
+    EXPECT_CALL(source, fetchPreview(_)).Times(0);
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw mediaError("the preview is damaged");
+            });
+    EXPECT_EQ(e.deliverDue().failed, 1u);
+    EXPECT_EQ(rec("raw").detail, "the preview is damaged");
 }
 
 TEST_F(EngineTest, AMissingLocalFileFailsThatPhotoAndNamesIt) {
