@@ -4,20 +4,28 @@
 # JPEG quality 80), a 256x192 detail of each enlarged 2x, and prints how far apart the two
 # frame pictures are. Needs libvips-tools. Usage: docs/previews/make-comparison.sh [OUT.png]
 set -euo pipefail
-out=${1:-"$(dirname "$0")/preview-vs-original.png"}
+out=$(realpath -m "${1:-"$(dirname "$0")/preview-vs-original.png"}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# A detailed 4000x3000 test picture: a zone plate (fine rings show every loss of sharpness)
-# in colour, under a slight noise like a camera's.
-vips zone zone.v 4000 3000
-vips linear zone.v zone8.v 127.5 127.5 --uchar
-vips gaussnoise noise.v 4000 3000 --mean 0 --sigma 6
-vips add zone8.v noise.v mixed.v
+# A detailed 4000x3000 test picture: a zone plate whose finest rings reach the frame's own
+# resolution (every loss of sharpness shows there), lines of text from large to small, and a
+# slight noise like a camera's.
+vips zone zone.v 1024 768
+vips resize zone.v zone-big.v 3.90625 --kernel cubic
+vips linear zone-big.v zone8.v 100 140 --uchar
+vips text words.v "Frames fed from Immich: 0123456789 ABCDEFGHIJKLM abcdefghijklm" --dpi 1100 \
+  --width 3800
+vips embed words.v words-big.v 100 1900 4000 3000
+vips invert words-big.v ink.v
+vips multiply zone8.v ink.v product.v
+vips linear product.v scene.v 0.0039215686 0 --uchar
+vips gaussnoise noise.v 4000 3000 --mean 0 --sigma 5
+vips add scene.v noise.v mixed.v
 vips cast mixed.v mono.v uchar
 vips bandjoin "mono.v mono.v mono.v" rgb.v
-vips linear rgb.v tinted.v "1 0.85 0.7" "0 20 40" --uchar
+vips linear rgb.v tinted.v "1 0.9 0.75" "0 10 30" --uchar
 vips copy tinted.v original.jpg[Q=92]
 
 # Immich's preview of it, then both fitted to the frame as pixsync fits pictures (upright,
@@ -36,7 +44,7 @@ echo "frame from the preview vs from the original: mean difference $(vips avg ab
 
 # A detail of each, side by side, enlarged 2x without smoothing, with a caption.
 for source in original preview; do
-  vips crop "frame-$source.jpg" "crop-$source.v" 640 448 256 192
+  vips crop "frame-$source.jpg" "crop-$source.v" 560 420 256 192
   vips resize "crop-$source.v" "big-$source.v" 2 --kernel nearest
 done
 vips text caption-original.v "from the original (12 MP)" --dpi 110
