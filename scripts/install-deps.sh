@@ -13,7 +13,7 @@ if [ "${1:-}" != "--build" ]; then
     git libvips-tools libheif-examples
     libgtest-dev libgmock-dev
     python3 python3-aiosmtpd openssl
-    clang libclang-rt-14-dev clang-format gcovr
+    clang libclang-rt-14-dev clang-format gcovr ccache
     chromium fonts-dejavu-core
   )
 fi
