@@ -19,11 +19,14 @@ class OlderSink final : public Sink {
         // laid out as in every 2.x): they are passed on to the engine's, set on this wrapper.
         sink_->setOutcomeListener(
             [this](std::size_t index, const Outcome& outcome) { notifyOutcome(index, outcome); });
-        struct Clear {
-            Sink* sink;
-            ~Clear() { sink->setOutcomeListener({}); }
-        } clear{sink_.get()};
-        return sink_->deliver(request, destinations);
+        try {
+            auto outcomes = sink_->deliver(request, destinations);
+            sink_->setOutcomeListener({});
+            return outcomes;
+        } catch (...) {
+            sink_->setOutcomeListener({});
+            throw;
+        }
     }
     PIXSYNC_FORWARD_TO_OLDER void retain(const RetainRequest& request,
                                          const std::vector<Destination>& destinations) override {
