@@ -116,8 +116,8 @@ def manifest(path, files, salt=0, preview=None):
     return path
 
 
-def setup(folder, immich, smtp, extra=None):
-    """The original service's two files in `folder`."""
+def setup(folder, immich, smtp, extra=None, frames=(FRAME,)):
+    """The original service's two files in `folder`; the user's photos go to `frames`."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         "IMMICH_BASE_URL": immich.base_url,
@@ -130,7 +130,7 @@ def setup(folder, immich, smtp, extra=None):
     (folder / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     (folder / "pixstar_mapping.json").write_text(json.dumps({
         "defaultPixstarEmails": [],
-        "accounts": [{"immichUser": USER, "immichApiKey": KEY, "pixstarEmails": [FRAME]}]}))
+        "accounts": [{"immichUser": USER, "immichApiKey": KEY, "pixstarEmails": list(frames)}]}))
     os.chmod(folder / ".env", 0o600)
     os.chmod(folder / "pixstar_mapping.json", 0o600)
     return folder
@@ -287,6 +287,60 @@ def cpu_per_12mp(t, cli, work, media, count, runs):
           f"original: {wall['12mp'] / count * 1000:.0f} ms per photo")
 
 
+def two_frames(t, cli, work, media, count, runs, previous=None):
+    """(g) First sync of `count` 12 MP photos, each to two frames of one profile: CPU per photo
+    against vipsthumbnail on the same file, wall time against CPU time (a pipeline keeps both
+    cores busy), peak memory; from the originals, then with Immich's previews there (auto).
+    With `previous` (another build's pixsync) the originals run is measured for it too, in the
+    same run, alternating."""
+    work.mkdir()
+    thumb = []
+    for _ in range(5):
+        r = run_measured(["vipsthumbnail", str(media["12mp"]), "--size", "1024x768>",
+                          "--export-profile", "srgb", "-o",
+                          str(work / "thumb.jpg") + "[Q=85,strip,optimize_coding]"], cwd=work)
+        thumb.append(r["cpu_s"])
+    vips = statistics.median(thumb)
+    frames = (FRAME, "bench-family@mypixstar.com")
+    kinds = [("now", cli, "original", None), ("now-auto", cli, "auto", "12mp-preview")]
+    if previous:
+        kinds.append(("previous", previous, None, None))
+    results = {k[0]: [] for k in kinds}
+    for run in range(runs):
+        for name, binary, source, preview in kinds:
+            sub = work / f"{name}-{run}"
+            sub.mkdir()
+            lib = manifest(sub / "library.json",
+                           [(media["12mp"], f"IMG_{i:04d}.jpg") for i in range(count)], salt=3,
+                           preview=media[preview] if preview else None)
+            # A previous build may not know IMMICH_IMAGE_SOURCE (it always sent originals).
+            extra = {"IMMICH_IMAGE_SOURCE": source} if source else {}
+            with FakeImmich(sub, lib) as immich, SmtpServer(sub) as smtp:
+                folder = setup(sub / "service", immich, smtp, extra, frames)
+                r = pixsync(binary, folder, "once")
+                r["messages"] = smtp.message_count()
+                results[name].append(r)
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("cpu_s", "wall_s", "maxrss_mb")}
+           for k, v in results.items()}
+    label = f"{count} x 12 MP to two frames"
+    for name, title in (("now", "originals"), ("now-auto", "previews (auto)"),
+                        ("previous", "originals, previous build")):
+        if name not in med:
+            continue
+        m = med[name]
+        sent = results[name][0]["messages"]
+        t.add(f"two frames, {title}", f"CPU per photo / vipsthumbnail ({label})",
+              m["cpu_s"] / count / vips if vips else float("nan"), "x",
+              f"{m['cpu_s'] / count * 1000:.0f} ms vs {vips * 1000:.0f} ms; {sent} messages")
+        t.add(f"two frames, {title}", "wall time / CPU time (2 cores)", m["wall_s"] / m["cpu_s"],
+              "x", f"wall {m['wall_s']:.1f} s, CPU {m['cpu_s']:.1f} s")
+        t.add(f"two frames, {title}", "peak memory (max RSS)", m["maxrss_mb"], "MB")
+    if "previous" in med:
+        for measure in ("cpu_s", "wall_s", "maxrss_mb"):
+            t.add("two frames, originals", f"this build / previous build, {measure[:-3].replace('maxrss', 'peak memory')}",
+                  med["now"][measure] / med["previous"][measure], "x")
+
+
 def startup(t, cli, folder, runs):
     """`pixsync --version` and a no-op `pixsync status` (state of the first sync)."""
     hyperfine = shutil.which("hyperfine")
@@ -372,8 +426,10 @@ def main():
     ap.add_argument("--media-runs", type=int, default=5)
     ap.add_argument("--startup-runs", type=int, default=20)
     ap.add_argument("--state-args", default="--sqlite-sizes 100000 --json-size 20000")
-    ap.add_argument("--skip", default="", help="comma-separated: first,idle,cpu,resend,startup,"
-                                               "transform,state")
+    ap.add_argument("--two-frames", type=int, default=30, help="12 MP photos of the two-frame sync")
+    ap.add_argument("--previous", type=Path, help="another build to compare in the two-frame sync")
+    ap.add_argument("--skip", default="", help="comma-separated: first,idle,cpu,twoframes,resend,"
+                                               "startup,transform,state")
     a = ap.parse_args()
     build = a.build.resolve()
     cli = build / "bin" / "pixsync"
@@ -401,6 +457,9 @@ def main():
                 smtp.stop()
         if "cpu" not in skip:
             cpu_per_12mp(t, cli, work / "cpu", media, a.big_photos, a.samples)
+        if "twoframes" not in skip:
+            previous = (a.previous.resolve() / "bin" / "pixsync") if a.previous else None
+            two_frames(t, cli, work / "two-frames", media, a.two_frames, a.samples, previous)
         if "resend" not in skip:
             sizes = sorted({max(1, a.resend // 10), a.resend})
             resend(t, cli, work / "resend", media, sizes, a.resend_quota)

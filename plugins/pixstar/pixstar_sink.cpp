@@ -15,6 +15,12 @@ struct PixstarSink::Prepared {
     std::string attachmentName;
 };
 
+struct PixstarSink::Ahead {
+    std::string assetId;
+    std::filesystem::path media;  ///< the file it was made from: an original or a preview
+    PreparedByProfile ready;
+};
+
 PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
     : settings_(std::move(settings)),
       log_(context.log),
@@ -35,6 +41,8 @@ PixstarSink::PixstarSink(SinkSettings settings, const PluginContext& context)
                          " travels unencrypted (acceptable only for a local relay)"));
 }
 
+PixstarSink::~PixstarSink() = default;
+
 const FrameProfile& PixstarSink::profileFor(const std::string& name) const {
     return settings_.profiles.find(name);
 }
@@ -53,17 +61,10 @@ std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,
         return std::vector<Outcome>(destinations.size(), Outcome::paused(pauseReason_, left));
     }
 
-    // Transform once per profile; Error(Media) goes to the engine.
-    std::map<std::string, Prepared> prepared;
-    for (const auto& d : destinations) {
-        if (prepared.contains(d.profile)) continue;
-        Prepared p{prepareForFrame(request.media, profileFor(d.profile), tempDir_), {}};
-        p.attachmentName =
-            safeFileName(request.asset.fileName, p.media.passedThrough ? "" : ".jpg");
-        log_.debug(cat("prepared ", p.attachmentName, " for frame profile '",
-                       d.profile.empty() ? "default" : d.profile, "'"));
-        prepared.emplace(d.profile, std::move(p));
-    }
+    // Transform once per profile, unless prepare() already did; Error(Media) goes to the
+    // engine.
+    PreparedByProfile prepared = takeAhead(request);
+    fitToProfiles(request, destinations, prepared);
 
     std::vector<std::optional<Outcome>> outcomes(destinations.size());
     if (settings_.message.groupRecipients) {
@@ -89,6 +90,41 @@ std::vector<Outcome> PixstarSink::deliver(const DeliveryRequest& request,
         }
     }
     return result;
+}
+
+void PixstarSink::fitToProfiles(const DeliveryRequest& request,
+                                const std::vector<Destination>& destinations,
+                                PreparedByProfile& ready) const {
+    for (const auto& d : destinations) {
+        if (ready.contains(d.profile)) continue;
+        Prepared p{prepareForFrame(request.media, profileFor(d.profile), tempDir_), {}};
+        p.attachmentName =
+            safeFileName(request.asset.fileName, p.media.passedThrough ? "" : ".jpg");
+        log_.debug(cat("prepared ", p.attachmentName, " for frame profile '",
+                       d.profile.empty() ? "default" : d.profile, "'"));
+        ready.emplace(d.profile, std::move(p));
+    }
+}
+
+void PixstarSink::prepare(const DeliveryRequest& request,
+                          const std::vector<Destination>& destinations) {
+    auto ahead = std::make_unique<Ahead>();
+    ahead->assetId = request.asset.id;
+    ahead->media = request.media.file.path();
+    fitToProfiles(request, destinations, ahead->ready);
+    // One photo ahead is all the engine asks for: a newer one replaces (and removes) the last.
+    const std::lock_guard lock(aheadMutex_);
+    ahead_ = std::move(ahead);
+}
+
+PixstarSink::PreparedByProfile PixstarSink::takeAhead(const DeliveryRequest& request) {
+    const std::lock_guard lock(aheadMutex_);
+    if (!ahead_ || ahead_->assetId != request.asset.id ||
+        ahead_->media != request.media.file.path())
+        return {};
+    PreparedByProfile ready = std::move(ahead_->ready);
+    ahead_.reset();
+    return ready;
 }
 
 void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ namespace pixsync::pixstar {
 class PixstarSink final : public Sink {
   public:
     PixstarSink(SinkSettings settings, const PluginContext& context);
+    ~PixstarSink() override;
 
     std::vector<Outcome> deliver(const DeliveryRequest& request,
                                  const std::vector<Destination>& destinations) override;
@@ -27,12 +29,25 @@ class PixstarSink final : public Sink {
     std::optional<FrameBox> frameBox(const std::vector<Destination>& destinations) const override {
         return settings_.profiles.boxFor(destinations);
     }
+    /// Fits the next photo into its frames' profiles ahead of deliver(), on the engine's
+    /// download thread; deliver() with the same asset and media sends what was made here.
+    void prepare(const DeliveryRequest& request,
+                 const std::vector<Destination>& destinations) override;
     RateLimits rateLimits() const override { return settings_.limits; }
     void check(CheckReport& report) override;
 
   private:
     struct Prepared;
+    using PreparedByProfile = std::map<std::string, Prepared>;
+    /// One photo made ready ahead (prepare()), for the deliver() of the same media.
+    struct Ahead;
     const FrameProfile& profileFor(const std::string& name) const;
+    /// The media fitted into each profile the destinations name that `ready` lacks (one
+    /// transform per profile, however many frames share it). Throws Error(Media).
+    void fitToProfiles(const DeliveryRequest& request, const std::vector<Destination>& destinations,
+                       PreparedByProfile& ready) const;
+    /// What prepare() made for this very request, taken out; empty when it made nothing.
+    PreparedByProfile takeAhead(const DeliveryRequest& request);
     /// Sends one message to `recipients` (indexes into `destinations`), writing their outcomes.
     void sendTo(const DeliveryRequest& request, const Prepared& media,
                 const std::vector<Destination>& destinations,
@@ -47,6 +62,8 @@ class PixstarSink final : public Sink {
     SmtpClient client_;
     TimePoint pausedUntil_{};
     std::string pauseReason_;
+    std::mutex aheadMutex_;  ///< prepare() runs on another thread than deliver()
+    std::unique_ptr<Ahead> ahead_;
 };
 
 /// The plugin's factory.

@@ -33,7 +33,7 @@ inline constexpr std::uint32_t kPluginAbiMinor = 6;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
 // Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures;
 // 4 appended Source::localMedia; 5 appended PluginDescriptor::cxxRuntime; 6 appended
-// Sink::frameBox and Source::fetchFor (and the FrameBox they pass).
+// Sink::frameBox, Sink::prepare and Source::fetchFor (and the FrameBox they pass).
 
 #define PIXSYNC_STRINGIFY_(X) #X
 #define PIXSYNC_STRINGIFY(X) PIXSYNC_STRINGIFY_(X)

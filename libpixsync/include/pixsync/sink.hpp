@@ -138,6 +138,19 @@ class Sink {
         return std::nullopt;
     }
 
+    /// A head start on the next delivery. The engine downloads the photo it will deliver next
+    /// while the sink delivers the current one; as soon as that media is here it calls
+    /// prepare() with it, on the download thread, so this is the one call that may overlap
+    /// another on the same sink (deliver(), for the previous photo). A sink may do here the
+    /// work that needs no server, such as fitting the picture into the frames' profiles, so
+    /// that deliver() with the same asset and media finds it done and the two cores work at
+    /// once. The request is valid during the call only. The engine prepares one photo ahead,
+    /// so keeping the latest one is enough; what a sink keeps must be bounded, because the
+    /// matching deliver() may never come (a stop, a pause). Exceptions are ignored: deliver()
+    /// meets the problem again and reports it. The default does nothing.
+    virtual void prepare(const DeliveryRequest& /*request*/,
+                         const std::vector<Destination>& /*destinations*/) {}
+
     /// Receives outcomes a sink reports early (see notifyOutcome()). Set by the engine.
     using OutcomeListener = std::function<void(std::size_t index, const Outcome& outcome)>;
     void setOutcomeListener(OutcomeListener listener) { listener_ = std::move(listener); }

@@ -152,6 +152,17 @@ Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& 
     return f;
 }
 
+void Engine::Impl::prepareAhead(const Route& route, const Asset& asset, const MediaFile& media,
+                                const std::vector<Destination>& destinations) {
+    try {
+        guardPluginCall(cat("sink '", route.sinkName, "' prepare()"), [&] {
+            route.sink->prepare(DeliveryRequest{asset, media, route.id, route.label}, destinations);
+        });
+    } catch (const Error&) {
+        // deliver() does the same work again and reports what goes wrong.
+    }
+}
+
 /// One asset of one route delivered to its due frames: the download's result, the sink's
 /// outcomes as they come, and what the deliveries not yet recorded become when it fails.
 class Engine::Impl::GroupDelivery {
@@ -326,9 +337,11 @@ void Engine::Impl::deliverGroup(const Route& route, const std::vector<const Queu
     GroupDelivery(*this, route, items, report).run(std::move(fetched), quiesceSource);
 }
 
-/// The next group's download runs while the current one is transformed and sent. A source
-/// instance is still used by one thread at a time: the prefetch is always collected before
-/// that source is called again.
+/// The next group's download runs while the current one is transformed and sent, and then the
+/// sink's head start on it (Sink::prepare(): for Pix-Star, fitting the picture to the frames),
+/// so that one photo is sent while the next is made ready: a pipeline of download, transform
+/// and send one photo deep. A source instance is still used by one thread at a time: the
+/// prefetch is always collected before that source is called again.
 class Engine::Impl::Prefetcher {
   public:
     Prefetcher(Impl& engine, const std::vector<AssetGroup>& groups) : e_(engine), groups_(groups) {}
@@ -342,8 +355,12 @@ class Engine::Impl::Prefetcher {
             const Asset* asset = &groups_[j].items.front()->asset;
             // The sink is asked here, on the engine's thread: it may be delivering meanwhile.
             auto box = frameBoxOf(*r, groups_[j].items);
-            pending_.emplace(j, std::async(std::launch::async, [r, asset, box] {
-                                 return fetchMedia(*r, *asset, box);
+            auto destinations = destinationsOf(*r, groups_[j].items);
+            pending_.emplace(j, std::async(std::launch::async, [r, asset, box, destinations] {
+                                 Fetched f = fetchMedia(*r, *asset, box);
+                                 if (f.media)
+                                     prepareAhead(*r, *asset, f.media->media(), destinations);
+                                 return f;
                              }));
             return;
         }

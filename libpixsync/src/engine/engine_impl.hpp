@@ -83,6 +83,10 @@ struct Engine::Impl {
     /// Runs on the prefetch thread, so it calls the source only (frameBoxOf() asks the sink).
     static Fetched fetchMedia(const Route& route, const Asset& asset,
                               const std::optional<FrameBox>& box);
+    /// Gives the route's sink a head start on delivering `media` (Sink::prepare()); on the
+    /// prefetch thread. Whatever the sink throws is dropped: deliver() meets it again.
+    static void prepareAhead(const Route& route, const Asset& asset, const MediaFile& media,
+                             const std::vector<Destination>& destinations);
     void deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
                       Fetched fetched, const std::function<void()>& quiesceSource,
                       DeliverReport& report);

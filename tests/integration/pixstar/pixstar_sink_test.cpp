@@ -76,26 +76,49 @@ class Harness {
     test::FakeClock& clock() { return clock_; }
     std::string logText() const { return output_->all(); }
 
+    /// What the engine hands the sink for one asset: a fixture's copy as an asset named
+    /// `fileName`, kept while the Request lives.
+    struct Request {
+        Asset asset;
+        MediaFile media;
+        std::string route = "jane@example.com";
+        std::string label = "Jane";
+        DeliveryRequest get() const { return DeliveryRequest{asset, media, route, label}; }
+    };
+    Request request(const std::string& fixture = "orientation-6.jpg",
+                    const std::string& mime = "image/jpeg",
+                    const std::string& fileName = "IMG_0001.HEIC") {
+        Request r;
+        r.asset.id = "6f1c2a9e-1111-4a2b-9c3d-123456789abc";
+        r.asset.fileName = fileName;
+        r.asset.mimeType = mime;
+        r.asset.kind = isVideoMimeType(mime) ? AssetKind::Video : AssetKind::Image;
+        r.media = test::fixtureMedia(fixture, mime, temp_.path());
+        return r;
+    }
+
     /// Delivers a fixture as an asset named `fileName`. The sink owes one outcome per frame;
     /// fewer fails the test here rather than letting a caller index past the end.
     std::vector<Outcome> deliver(const std::vector<Destination>& to,
                                  const std::string& fixture = "orientation-6.jpg",
                                  const std::string& mime = "image/jpeg",
                                  const std::string& fileName = "IMG_0001.HEIC") {
-        Asset asset;
-        asset.id = "6f1c2a9e-1111-4a2b-9c3d-123456789abc";
-        asset.fileName = fileName;
-        asset.mimeType = mime;
-        asset.kind = isVideoMimeType(mime) ? AssetKind::Video : AssetKind::Image;
-        const MediaFile media = test::fixtureMedia(fixture, mime, temp_.path());
-        const std::string route = "jane@example.com";
-        const std::string label = "Jane";
-        std::vector<Outcome> outcomes =
-            sink_->deliver(DeliveryRequest{asset, media, route, label}, to);
+        return deliver(to, request(fixture, mime, fileName));
+    }
+    std::vector<Outcome> deliver(const std::vector<Destination>& to, const Request& r) {
+        std::vector<Outcome> outcomes = sink_->deliver(r.get(), to);
         if (outcomes.size() != to.size())
             throw std::runtime_error("the sink gave " + std::to_string(outcomes.size()) +
                                      " outcomes for " + std::to_string(to.size()) + " frames");
         return outcomes;
+    }
+
+    /// Files in the sink's temporary folder.
+    std::size_t tempFiles() const {
+        std::size_t n = 0;
+        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(temp_.path()))
+            ++n;
+        return n;
     }
 
   private:
@@ -663,6 +686,55 @@ TEST(PixstarSink, TransformsOncePerProfileNotPerFrame) {
     };
     EXPECT_EQ(count("for frame profile 'default'"), 1u) << log;
     EXPECT_EQ(count("for frame profile 'small'"), 1u) << log;
+}
+
+TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
+    SmtpTestServer server(configured([](SmtpServerOptions& o) {
+        o.starttls = true;
+        o.authUser = kUser;
+        o.authPassword = kPassword;
+    }));
+    Options options = sinkOptions(server);
+    Options small;
+    small.set("max_width", std::int64_t{320});
+    small.set("max_height", std::int64_t{240});
+    Options profiles;
+    profiles.set("small", small);
+    options.set("profiles", profiles);
+    Harness h(options);
+    auto transforms = [&](const std::string& profile) {
+        const std::string log = h.logText(), needle = "for frame profile '" + profile + "'";
+        std::size_t n = 0;
+        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+            ++n;
+        return n;
+    };
+    const std::vector<Destination> frames{{"a@mypixstar.com", ""}, {"b@mypixstar.com", "small"}};
+    const auto next = h.request("photo-12mp.jpg");
+    const auto other = h.request("orientation-6.jpg");
+    const std::size_t before = h.tempFiles();
+
+    // The engine's head start: both profiles made while the previous photo is sent.
+    h.sink().prepare(next.get(), frames);
+    EXPECT_EQ(transforms("default"), 1u);
+    EXPECT_EQ(transforms("small"), 1u);
+    EXPECT_EQ(h.tempFiles(), before + 2);
+    auto outcomes = h.deliver(frames, next);
+    for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
+    EXPECT_EQ(server.messages().size(), 2u);
+    EXPECT_EQ(transforms("default"), 1u) << "deliver() sent what prepare() made";
+    EXPECT_EQ(transforms("small"), 1u);
+    EXPECT_EQ(h.tempFiles(), before) << "the frame-ready files go once they are sent";
+
+    // Made ready for other media (an original later replaced by its preview, say): deliver()
+    // fits what it is given. One photo is kept ahead: a newer head start replaces the last.
+    h.sink().prepare(next.get(), frames);
+    h.sink().prepare(next.get(), frames);
+    EXPECT_EQ(h.tempFiles(), before + 2);
+    outcomes = h.deliver(frames, other);
+    for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
+    EXPECT_EQ(transforms("default"), 4u);
+    EXPECT_EQ(transforms("small"), 4u);
 }
 
 TEST(PixstarSink, ValidatesDestinationsAndReportsLimits) {

@@ -38,6 +38,9 @@ class MockSink : public Sink {
     MOCK_METHOD(RateLimits, rateLimits, (), (const, override));
     MOCK_METHOD(std::optional<FrameBox>, frameBox, (const std::vector<Destination>& destinations),
                 (const, override));
+    MOCK_METHOD(void, prepare,
+                (const DeliveryRequest& request, const std::vector<Destination>& destinations),
+                (override));
     MOCK_METHOD(void, retain,
                 (const RetainRequest& request, const std::vector<Destination>& destinations),
                 (override));

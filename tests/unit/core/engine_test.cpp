@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "captured_log.hpp"
 #include "engine_mocks.hpp"
@@ -476,6 +478,53 @@ TEST_F(EngineTest, TheSinksFrameBoxForTheDueFramesReachesTheSourcesDownload) {
     EXPECT_EQ(boxes,
               (std::map<std::string, int>{
                   {"a 800x600", 1}, {"b 800x600", 1}, {"a 1024x1024", 1}, {"b 1024x1024", 1}}));
+}
+
+TEST_F(EngineTest, TheNextPhotoIsMadeReadyOnTheDownloadThreadWhileTheCurrentOneIsSent) {
+    auto& e = engine();
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    e.pollAll();
+    struct Call {
+        std::string what, asset;
+        std::filesystem::path media;
+        std::thread::id thread;
+    };
+    std::mutex mutex;
+    std::vector<Call> calls;
+    auto note = [&](const char* what, const DeliveryRequest& r) {
+        const std::lock_guard lock(mutex);
+        calls.push_back({what, r.asset.id, r.media.file.path(), std::this_thread::get_id()});
+    };
+    ON_CALL(sink, prepare(_, _))
+        .WillByDefault([&](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            EXPECT_EQ(d, (std::vector<Destination>{{"john-frame@mypixstar.com", ""}}));
+            note("prepare", r);
+        });
+    ON_CALL(sink, deliver(_, _))
+        .WillByDefault([&](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            note("deliver", r);
+            return allDelivered(r, d);
+        });
+    EXPECT_EQ(e.deliverDue().delivered, 3u);
+    // The first photo has no head start; each later one is prepared before it is delivered,
+    // with the very media delivered, on another thread than the deliveries.
+    std::map<std::string, Call> prepared, delivered;
+    for (const auto& c : calls) {
+        if (c.what == "prepare") {
+            EXPECT_FALSE(delivered.contains(c.asset)) << c.asset << " prepared after delivery";
+            prepared[c.asset] = c;
+        } else {
+            delivered[c.asset] = c;
+        }
+    }
+    EXPECT_EQ(delivered.size(), 3u);
+    EXPECT_FALSE(prepared.contains("a"));
+    for (const char* id : {"b", "c"}) {
+        ASSERT_TRUE(prepared.contains(id)) << id;
+        EXPECT_EQ(prepared[id].media, delivered[id].media);
+        EXPECT_NE(prepared[id].thread, delivered[id].thread);
+    }
 }
 
 TEST_F(EngineTest, APreviewTheSinkCannotUseIsNotFetchedAgainAsAFallback) {
