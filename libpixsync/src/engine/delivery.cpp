@@ -371,6 +371,7 @@ class Engine::Impl::Prefetcher {
         if (pending_ && pending_->first == i) {
             Fetched f = pending_->second.get();
             pending_.reset();
+            f.madeReady = true;
             return f;
         }
         quiesce();  // never two calls into one source at once
@@ -442,9 +443,15 @@ DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bo
             }
             if (!admitted(*route, group, report)) continue;
             Fetched fetched = prefetcher.take(i, *route);
-            if (done + group.items.size() < limit) prefetcher.start(i + 1);
+            // A photo made ready ahead is only sent now: the next one is made ready meanwhile.
+            // One that was not (the first of a batch) is transformed by deliver() itself, and
+            // the next one waits for it: two transforms at once would raise the peak memory.
+            const bool more = done + group.items.size() < limit;
+            const bool madeReady = fetched.madeReady;
+            if (more && madeReady) prefetcher.start(i + 1);
             deliverGroup(
                 *route, group.items, std::move(fetched), [&] { prefetcher.quiesce(); }, report);
+            if (more && !madeReady) prefetcher.start(i + 1);
             done += group.items.size();
             if (progress) progress(done, 0);
         }

@@ -55,6 +55,7 @@ struct Engine::Impl {
     struct Fetched {
         std::optional<MediaInHand> media;
         std::optional<Error> error;
+        bool madeReady = false;  ///< prefetched, with the sink's head start (Sink::prepare())
     };
     /// Deliveries of one asset of one route that are due together: fetched once, sent to
     /// each frame.

@@ -503,12 +503,23 @@ TEST_F(EngineTest, TheNextPhotoIsMadeReadyOnTheDownloadThreadWhileTheCurrentOneI
         });
     ON_CALL(sink, deliver(_, _))
         .WillByDefault([&](const DeliveryRequest& r, const std::vector<Destination>& d) {
-            note("deliver", r);
+            // The first photo is transformed here, which takes a while; a head start on the
+            // next one would overlap it.
+            if (r.asset.id == "a") std::this_thread::sleep_for(100ms);
+            note("deliver", r);  // noted as it ends
             return allDelivered(r, d);
         });
     EXPECT_EQ(e.deliverDue().delivered, 3u);
     // The first photo has no head start; each later one is prepared before it is delivered,
-    // with the very media delivered, on another thread than the deliveries.
+    // with the very media delivered, on another thread than the deliveries. The second is
+    // prepared only once the first is sent, which deliver() transformed itself: never two
+    // transforms at once.
+    auto at = [&](const std::string& what, const std::string& asset) {
+        for (std::size_t i = 0; i < calls.size(); ++i)
+            if (calls[i].what == what && calls[i].asset == asset) return i;
+        return calls.size();
+    };
+    EXPECT_GT(at("prepare", "b"), at("deliver", "a"));
     std::map<std::string, Call> prepared, delivered;
     for (const auto& c : calls) {
         if (c.what == "prepare") {
