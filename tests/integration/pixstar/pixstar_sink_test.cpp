@@ -59,6 +59,17 @@ Options sinkOptions(const SmtpTestServer& server) {
     return o;
 }
 
+/// `options` with a named profile "small" (320x240) besides the default one (1024x768).
+Options withSmallProfile(Options options) {
+    Options small;
+    small.set("max_width", std::int64_t{320});
+    small.set("max_height", std::int64_t{240});
+    Options profiles;
+    profiles.set("small", small);
+    options.set("profiles", profiles);
+    return options;
+}
+
 /// The plugin loaded from disk and one sink instance.
 class Harness {
   public:
@@ -75,6 +86,15 @@ class Harness {
     Sink& sink() { return *sink_; }
     test::FakeClock& clock() { return clock_; }
     std::string logText() const { return output_->all(); }
+
+    /// How many times the sink fitted a picture into `profile` ("default" or a name).
+    std::size_t transforms(const std::string& profile) const {
+        const std::string log = logText(), needle = "for frame profile '" + profile + "'";
+        std::size_t n = 0;
+        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+            ++n;
+        return n;
+    }
 
     /// What the engine hands the sink for one asset: a fixture's copy as an asset named
     /// `fileName`, kept while the Request lives.
@@ -130,6 +150,13 @@ class Harness {
     std::unique_ptr<Sink> sink_;
 };
 
+/// What the sink's defaults expect of a server: STARTTLS and a login.
+void startTlsWithAuth(SmtpServerOptions& o) {
+    o.starttls = true;
+    o.authUser = kUser;
+    o.authPassword = kPassword;
+}
+
 /// Server options set up by `tweak`.
 SmtpServerOptions configured(void (*tweak)(SmtpServerOptions&)) {
     SmtpServerOptions options;
@@ -174,11 +201,7 @@ void expectError(ErrorKind kind, const std::string& part, const std::function<vo
 }
 
 TEST(PixstarSink, DeliversOverStartTlsWithAuthAndWritesAProperMessage) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     const auto outcomes = h.deliver(frames({"frame@mypixstar.com"}), "photo-12mp.jpg");
     ASSERT_EQ(outcomes.size(), 1u);
@@ -285,11 +308,7 @@ TEST(PixstarSink, WrongPasswordIsUnavailableWithTheFix) {
 }
 
 TEST(PixstarSink, UntrustedCertificateIsRefusedUnlessInsecureIsSet) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Options options = sinkOptions(server);
     Options noCa;
     for (const auto& key : options.keys())
@@ -378,11 +397,7 @@ TEST(PixstarSink, OversizeReplyIsFailed) {
 }
 
 TEST(PixstarSink, MessageOverTheConfiguredCapIsNotSent) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Options options = sinkOptions(server);
     options.set("smtp_max_message_mb", "1");
     Harness h(options);
@@ -401,11 +416,7 @@ TEST(PixstarSink, MessageOverTheConfiguredCapIsNotSent) {
 }
 
 TEST(PixstarSink, VideoIsAttachedUnchanged) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     EXPECT_EQ(
         h.deliver(frames({"frame@mypixstar.com"}), "video-small.mp4", "video/mp4", "clip.MP4")[0]
@@ -422,11 +433,7 @@ TEST(PixstarSink, VideoIsAttachedUnchanged) {
 }
 
 TEST(PixstarSink, MediaErrorsReachTheEngine) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     // In words for people; the decoder's own (naming the temporary file) go to the debug log.
     expectError(ErrorKind::Media, "the original file is damaged (truncated JPEG)",
@@ -531,11 +538,7 @@ TEST(PixstarSink, PolicyRefusalAfterTheMessageHoldsTheSinkOnlyForTheAccount) {
 }
 
 TEST(PixstarSink, ManyMessagesShareOneConnection) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     for (int i = 0; i < 12; ++i)
         EXPECT_EQ(h.deliver(frames({"frame@mypixstar.com"}))[0].kind, Kind::Delivered);
@@ -545,11 +548,7 @@ TEST(PixstarSink, ManyMessagesShareOneConnection) {
 }
 
 TEST(PixstarSink, HostileFileNameYieldsSafeEncodedHeaders) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     std::string hostile =
         "evil\r\nBcc: victim@example.com\r\n\"../../etc/passwd\\ \xf0\x9f\x93\xb7 ";
@@ -628,11 +627,7 @@ TEST(PixstarSink, RunsTheTokenCommandAtEachConnection) {
 }
 
 TEST(PixstarSink, ProfilesPickTheFrameSize) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Options options = sinkOptions(server);
     Options small;
     small.set("max_width", std::int64_t{320});
@@ -656,19 +651,8 @@ TEST(PixstarSink, ProfilesPickTheFrameSize) {
 // Frames that share a profile share the frame-ready file: one decode and resize per profile,
 // however many frames it goes to.
 TEST(PixstarSink, TransformsOncePerProfileNotPerFrame) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
-    Options options = sinkOptions(server);
-    Options small;
-    small.set("max_width", std::int64_t{320});
-    small.set("max_height", std::int64_t{240});
-    Options profiles;
-    profiles.set("small", small);
-    options.set("profiles", profiles);
-    Harness h(options);
+    SmtpTestServer server(configured(startTlsWithAuth));
+    Harness h(withSmallProfile(sinkOptions(server)));
     const auto outcomes = h.deliver({{"a@mypixstar.com", ""},
                                      {"b@mypixstar.com", "small"},
                                      {"c@mypixstar.com", ""},
@@ -677,38 +661,13 @@ TEST(PixstarSink, TransformsOncePerProfileNotPerFrame) {
     ASSERT_EQ(outcomes.size(), 4u);
     for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
     EXPECT_EQ(server.messages().size(), 4u);
-    const std::string log = h.logText();
-    auto count = [&](const std::string& needle) {
-        std::size_t n = 0;
-        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
-            ++n;
-        return n;
-    };
-    EXPECT_EQ(count("for frame profile 'default'"), 1u) << log;
-    EXPECT_EQ(count("for frame profile 'small'"), 1u) << log;
+    EXPECT_EQ(h.transforms("default"), 1u) << h.logText();
+    EXPECT_EQ(h.transforms("small"), 1u) << h.logText();
 }
 
 TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
-    Options options = sinkOptions(server);
-    Options small;
-    small.set("max_width", std::int64_t{320});
-    small.set("max_height", std::int64_t{240});
-    Options profiles;
-    profiles.set("small", small);
-    options.set("profiles", profiles);
-    Harness h(options);
-    auto transforms = [&](const std::string& profile) {
-        const std::string log = h.logText(), needle = "for frame profile '" + profile + "'";
-        std::size_t n = 0;
-        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
-            ++n;
-        return n;
-    };
+    SmtpTestServer server(configured(startTlsWithAuth));
+    Harness h(withSmallProfile(sinkOptions(server)));
     const std::vector<Destination> frames{{"a@mypixstar.com", ""}, {"b@mypixstar.com", "small"}};
     const auto next = h.request("photo-12mp.jpg");
     const auto other = h.request("orientation-6.jpg");
@@ -716,14 +675,14 @@ TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
 
     // The engine's head start: both profiles made while the previous photo is sent.
     h.sink().prepare(next.get(), frames);
-    EXPECT_EQ(transforms("default"), 1u);
-    EXPECT_EQ(transforms("small"), 1u);
+    EXPECT_EQ(h.transforms("default"), 1u);
+    EXPECT_EQ(h.transforms("small"), 1u);
     EXPECT_EQ(h.tempFiles(), before + 2);
     auto outcomes = h.deliver(frames, next);
     for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
     EXPECT_EQ(server.messages().size(), 2u);
-    EXPECT_EQ(transforms("default"), 1u) << "deliver() sent what prepare() made";
-    EXPECT_EQ(transforms("small"), 1u);
+    EXPECT_EQ(h.transforms("default"), 1u) << "deliver() sent what prepare() made";
+    EXPECT_EQ(h.transforms("small"), 1u);
     EXPECT_EQ(h.tempFiles(), before) << "the frame-ready files go once they are sent";
 
     // Made ready for other media (an original later replaced by its preview, say): deliver()
@@ -733,8 +692,8 @@ TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
     EXPECT_EQ(h.tempFiles(), before + 2);
     outcomes = h.deliver(frames, other);
     for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
-    EXPECT_EQ(transforms("default"), 4u);
-    EXPECT_EQ(transforms("small"), 4u);
+    EXPECT_EQ(h.transforms("default"), 4u);
+    EXPECT_EQ(h.transforms("small"), 4u);
 }
 
 TEST(PixstarSink, ValidatesDestinationsAndReportsLimits) {
@@ -780,11 +739,7 @@ TEST(PixstarSink, BadOptionsAreConfigErrorsNamingTheKey) {
 }
 
 TEST(PixstarSink, CheckReportsEachStepAndSendsNothing) {
-    SmtpTestServer server(configured([](SmtpServerOptions& o) {
-        o.starttls = true;
-        o.authUser = kUser;
-        o.authPassword = kPassword;
-    }));
+    SmtpTestServer server(configured(startTlsWithAuth));
     Harness h(sinkOptions(server));
     CheckReport report;
     h.sink().check(report);
