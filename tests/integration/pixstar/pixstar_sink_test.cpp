@@ -628,14 +628,7 @@ TEST(PixstarSink, RunsTheTokenCommandAtEachConnection) {
 
 TEST(PixstarSink, ProfilesPickTheFrameSize) {
     SmtpTestServer server(configured(startTlsWithAuth));
-    Options options = sinkOptions(server);
-    Options small;
-    small.set("max_width", std::int64_t{320});
-    small.set("max_height", std::int64_t{240});
-    Options profiles;
-    profiles.set("small", small);
-    options.set("profiles", profiles);
-    Harness h(options);
+    Harness h(withSmallProfile(sinkOptions(server)));
     const auto outcomes =
         h.deliver({{"big@mypixstar.com", ""}, {"small@mypixstar.com", "small"}}, "photo-12mp.jpg");
     EXPECT_EQ(outcomes[0].kind, Kind::Delivered);
@@ -698,12 +691,7 @@ TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
 
 TEST(PixstarSink, ValidatesDestinationsAndReportsLimits) {
     SmtpTestServer server;
-    Options options = sinkOptions(server);
-    Options small;
-    small.set("max_width", std::int64_t{320});
-    Options profiles;
-    profiles.set("small", small);
-    options.set("profiles", profiles);
+    Options options = withSmallProfile(sinkOptions(server));
     options.set("smtp_max_per_minute", "5");
     Harness h(options);
     EXPECT_EQ(h.sink().validateDestination({"frame@mypixstar.com", ""}), "");
