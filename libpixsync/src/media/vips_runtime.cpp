@@ -1,7 +1,11 @@
 #include "media/vips_runtime.hpp"
 
+#include <dlfcn.h>
+#include <gmodule.h>
 #include <vips/vips.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,6 +30,36 @@ void forwardVipsMessage(const gchar*, GLogLevelFlags, const gchar* message, gpoi
     if (warningLog) warningLog->debug(cat("libvips: ", message ? message : ""));
 }
 
+/// The folder libvips loads its modules from, next to the libvips library this process uses.
+std::filesystem::path vipsModuleFolder() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&vips_init), &info) == 0 || info.dli_fname == nullptr)
+        return {};
+    return std::filesystem::path(info.dli_fname).parent_path() /
+           cat("vips-modules-", vips_version(0), ".", vips_version(1));
+}
+
+/// At start libvips loads every module in its folder. Debian's are ImageMagick, poppler,
+/// OpenSlide, JPEG XL and HEIF; all but HEIF are loaders libvips marks untrusted, which
+/// pixsync blocks, and loading them costs about 7 MB of memory for nothing. libvips looks for
+/// the folder under $VIPSHOME (and sets that variable itself when unset), so it is pointed at
+/// a prefix where no folder can exist, and the HEIF module (HEIC, AVIF) is loaded here.
+/// A VIPSHOME the user set is left alone.
+std::filesystem::path keepOtherModulesOut() {
+    if (std::getenv("VIPSHOME") != nullptr) return {};
+    const auto folder = vipsModuleFolder();
+    g_setenv("VIPSHOME", "/dev/null", TRUE);
+    return folder;
+}
+
+void loadHeifModule(const std::filesystem::path& folder) {
+    if (folder.empty()) return;
+    const auto path = folder / "vips-heif.so";
+    // Like libvips' own loading: a missing module only means HEIC cannot be decoded.
+    if (g_module_open(path.c_str(), G_MODULE_BIND_LAZY) == nullptr)
+        logMediaDetail(cat("libvips: HEIF module not loaded: ", g_module_error()));
+}
+
 }  // namespace
 
 void logMediaDetail(std::string_view text) {
@@ -36,11 +70,13 @@ void logMediaDetail(std::string_view text) {
 void ensureVipsStarted() {
     static std::once_flag started;
     std::call_once(started, [] {
+        const auto moduleFolder = keepOtherModulesOut();
         if (VIPS_INIT("pixsync") != 0) {
             std::string reason = vips_error_buffer();
             vips_error_clear();
             throw Error(ErrorKind::Internal, "cannot start libvips: " + reason);
         }
+        loadHeifModule(moduleFolder);
         // Each file is converted once; caching decoded images would only hold memory.
         vips_cache_set_max(16);
         vips_cache_set_max_mem(32 * 1024 * 1024);

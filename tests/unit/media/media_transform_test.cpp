@@ -147,6 +147,17 @@ TEST(MediaTransform, TwelveMegapixelPhotoFitsTheDefaultFrame) {
     EXPECT_EQ(result.height, 768);
 }
 
+// Each test runs in its own process, so this one starts libvips the way pixsync does: with the
+// HEIF module (HEIC, AVIF) and without the modules of loaders pixsync blocks as untrusted.
+TEST(MediaTransform, LibvipsLoadsOnlyTheModuleForHeif) {
+    if (g_type_from_name("VipsImage") != 0) GTEST_SKIP() << "libvips was started before this test";
+    prepareForFrame(fixtureMedia("photo.png", "image/png"), FrameProfile{});
+    EXPECT_NE(g_type_from_name("VipsForeignLoadHeifFile"), 0u);
+    for (const char* blocked : {"VipsForeignLoadMagickFile", "VipsForeignLoadPdfFile",
+                                "VipsForeignLoadOpenslideFile", "VipsForeignLoadJxlFile"})
+        EXPECT_EQ(g_type_from_name(blocked), 0u) << blocked << " was loaded";
+}
+
 TEST(MediaTransform, TransparencyIsFlattenedOntoTheBackground) {
     FrameProfile profile;
     profile.background = RgbColor{0, 0, 255};
