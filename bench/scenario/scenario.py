@@ -75,15 +75,18 @@ def make_media(work):
                    check=True, stdout=subprocess.DEVNULL)
 
     def photo(name, width, height):
-        noise, blurred = media / f"{name}-noise.v", media / f"{name}-blur.v"
-        subprocess.run(["vips", "gaussnoise", str(noise), str(width), str(height), "--mean", "128",
-                        "--sigma", "40"], check=True)
-        subprocess.run(["vips", "bandjoin", f"{noise} {noise} {noise}", str(media / "rgb.v")],
-                       check=True)
-        subprocess.run(["vips", "gaussblur", str(media / "rgb.v"), str(blurred), "1.2"], check=True)
+        # One noise image per band, so the colours vary like a photo's; blurred a little, then
+        # cast to 8 bits: libvips would save the floats as linear light, an all-white picture.
+        bands = [media / f"{name}-noise{b}.v" for b in range(3)]
+        for band in bands:
+            subprocess.run(["vips", "gaussnoise", str(band), str(width), str(height), "--mean",
+                            "128", "--sigma", "40"], check=True)
+        rgb, blurred = media / f"{name}-rgb.v", media / f"{name}-blur.v"
+        subprocess.run(["vips", "bandjoin", " ".join(map(str, bands)), str(rgb)], check=True)
+        subprocess.run(["vips", "gaussblur", str(rgb), str(blurred), "1.2"], check=True)
         out = media / f"{name}.jpg"
-        subprocess.run(["vips", "copy", str(blurred), f"{out}[Q=90]"], check=True)
-        for p in (noise, blurred, media / "rgb.v"):
+        subprocess.run(["vips", "cast", str(blurred), f"{out}[Q=90]", "uchar"], check=True)
+        for p in (*bands, rgb, blurred):
             p.unlink()
         return out
 
