@@ -99,6 +99,22 @@ TEST_P(Orientation, ComesOutUprightWithoutMetadata) {
     EXPECT_EQ(image.get_typeof("icc-profile-data"), 0u);
 }
 
+// A frame of 200x100: the 400x300 scene needs a shrink of 3 in height, so it is decoded at
+// half size. Its stored sides must be turned before that is worked out: stored 300x400
+// (orientations 5 to 8) would need 4, and end 100x75 instead of 133x100.
+TEST_P(Orientation, ComesOutUprightAndFullSizeWhenDecodedAtReducedSize) {
+    FrameProfile profile;
+    profile.maxWidth = 200;
+    profile.maxHeight = 100;
+    const auto media =
+        fixtureMedia("orientation-" + std::to_string(GetParam()) + ".jpg", "image/jpeg");
+    const FrameMedia result = prepareForFrame(media, profile);
+    expectFrameJpeg(result, profile);
+    expectUprightScene(result);
+    EXPECT_EQ(result.width, 133);
+    EXPECT_EQ(result.height, 100);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllEightExifValues, Orientation, ::testing::Range(1, 9));
 
 struct FormatCase {
@@ -156,6 +172,56 @@ TEST(MediaTransform, LibvipsLoadsOnlyTheModuleForHeif) {
     for (const char* blocked : {"VipsForeignLoadMagickFile", "VipsForeignLoadPdfFile",
                                 "VipsForeignLoadOpenslideFile", "VipsForeignLoadJxlFile"})
         EXPECT_EQ(g_type_from_name(blocked), 0u) << blocked << " was loaded";
+}
+
+/// Mean absolute difference per pixel of two pictures of one size.
+double meanDifference(const VImage& a, const VImage& b) {
+    return (a.cast(VIPS_FORMAT_SHORT) - b.cast(VIPS_FORMAT_SHORT)).abs().avg();
+}
+
+// A JPEG at least twice the frame is decoded by libjpeg at half size (or less): the frame
+// picture is the one libvips makes from the half-size decode, not from the whole picture.
+TEST(MediaTransform, AJpegTwiceTheFrameIsDecodedAtHalfSize) {
+    test::TempDir dir;
+    const auto photo = dir / "detail.jpg";
+    // Noise: fine detail, so decoding at full and at half size give different pixels.
+    const auto band = [] {
+        return VImage::gaussnoise(1000, 750, VImage::option()->set("sigma", 60.0));
+    };
+    VImage rgb = band()
+                     .bandjoin(band())
+                     .bandjoin(band())
+                     .linear(1.0, 128.0)
+                     .cast(VIPS_FORMAT_UCHAR)
+                     .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+    rgb.jpegsave(photo.c_str(), VImage::option()->set("Q", 90));
+    FrameProfile profile;
+    profile.maxWidth = 400;
+    profile.maxHeight = 300;  // a shrink of 2.5
+    MediaFile media;
+    media.file = TempFile::create(dir.path(), ".jpg");
+    std::filesystem::copy_file(photo, media.file.path(),
+                               std::filesystem::copy_options::overwrite_existing);
+    media.mimeType = "image/jpeg";
+    media.size = std::filesystem::file_size(photo);
+    const FrameMedia result = prepareForFrame(media, profile);
+    ASSERT_EQ(result.width, 400);
+    const VImage made = openResult(result.path);
+    const auto frameOf = [&](const VImage& decoded, const char* name) {
+        const auto path = dir / name;
+        decoded
+            .thumbnail_image(profile.maxWidth, VImage::option()->set("height", profile.maxHeight))
+            .jpegsave(path.c_str(), VImage::option()
+                                        ->set("Q", profile.jpegQuality)
+                                        ->set("strip", true)
+                                        ->set("optimize_coding", true));
+        return VImage::new_from_file(path.c_str());
+    };
+    const VImage fromHalf =
+        frameOf(VImage::new_from_file(photo.c_str(), VImage::option()->set("shrink", 2)), "h.jpg");
+    const VImage fromWhole = frameOf(VImage::new_from_file(photo.c_str()), "w.jpg");
+    EXPECT_LT(meanDifference(made, fromHalf), 0.01) << "made from the half-size decode";
+    EXPECT_GT(meanDifference(made, fromWhole), 0.5) << "not from the whole picture";
 }
 
 TEST(MediaTransform, TransparencyIsFlattenedOntoTheBackground) {
