@@ -453,13 +453,35 @@ class Harness:
 
     # -- pixsync --
     def pixsync(self, *args, expect=0, timeout=600):
+        """Runs pixsync to its end. The result has returncode, stdout, stderr and peak_mb: the
+        process's own peak memory (max RSS, from wait4, so no other child counts)."""
         started = time.monotonic()
         env = dict(os.environ)
         env.pop("PIXSYNC_CONFIG", None)
-        r = subprocess.run([self.pixsync_path, *args], cwd=self.config_dir, env=env,
-                           capture_output=True, text=True, timeout=timeout)
+        out_path = os.path.join(self.work, "last-pixsync.out")
+        err_path = os.path.join(self.work, "last-pixsync.err")
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            proc = subprocess.Popen([self.pixsync_path, *args], cwd=self.config_dir, env=env,
+                                    stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise HarnessError(f"pixsync {' '.join(args)} still running after {timeout} s")
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+        with open(out_path) as f:
+            stdout = f.read()
+        with open(err_path) as f:
+            stderr = f.read()
+        r = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+        r.peak_mb = usage.ru_maxrss / 1024.0
         took = time.monotonic() - started
-        log(f"pixsync {' '.join(args)} -> exit {r.returncode} in {took:.1f} s")
+        log(f"pixsync {' '.join(args)} -> exit {r.returncode} in {took:.1f} s, "
+            f"peak memory {r.peak_mb:.1f} MB")
         with open(os.path.join(self.work, "pixsync-output.log"), "a") as f:
             f.write(f"$ pixsync {' '.join(args)}  (exit {r.returncode})\n{r.stdout}{r.stderr}\n")
         if expect is not None and r.returncode != expect:
