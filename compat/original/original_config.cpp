@@ -276,6 +276,8 @@ Config loadConfig(const fs::path& envFile, const Environment& processEnv) {
     config.engine.startFromNow = envBoolean(env, "START_FROM_NOW", false, envOrigin);
     config.engine.backoffBase =
         std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 60, 1, 24 * 3600, envOrigin));
+    config.engine.photosAhead =
+        static_cast<std::size_t>(envInteger(env, "PHOTOS_AHEAD", 1, 0, 4, envOrigin));
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));
     config.logFileIsDefault = get(env, "LOG_FILE").empty();
     config.logLevel = get(env, "LOG_LEVEL", "info");

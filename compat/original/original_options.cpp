@@ -51,6 +51,13 @@ constexpr OptionDeclaration kEnvironment[] = {
      .min = 1,
      .max = 24 * 3600,
      .description = "first retry delay; it doubles with each failure"},
+    {.name = "photos_ahead",
+     .type = T::Integer,
+     .defaultValue = "1",
+     .min = 0,
+     .max = 4,
+     .description =
+         "photos downloaded and fitted while the current one is sent (0: one at a time)"},
     {.name = "log_file",
      .type = T::Path,
      .defaultValue = "immich-pixstar.log",

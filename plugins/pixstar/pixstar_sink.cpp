@@ -108,22 +108,24 @@ void PixstarSink::fitToProfiles(const DeliveryRequest& request,
 
 void PixstarSink::prepare(const DeliveryRequest& request,
                           const std::vector<Destination>& destinations) {
-    auto ahead = std::make_unique<Ahead>();
-    ahead->assetId = request.asset.id;
-    ahead->media = request.media.file.path();
-    fitToProfiles(request, destinations, ahead->ready);
-    // One photo ahead is all the engine asks for: a newer one replaces (and removes) the last.
+    Ahead ahead{request.asset.id, request.media.file.path(), {}};
+    fitToProfiles(request, destinations, ahead.ready);
+    // The engine prepares at most kMostAhead photos ahead, in delivery order: when more are
+    // kept, the oldest is one whose deliver() will not come (a stop, a pause). Removing it
+    // removes its files.
     const std::lock_guard lock(aheadMutex_);
-    ahead_ = std::move(ahead);
+    ahead_.push_back(std::move(ahead));
+    while (ahead_.size() > kMostAhead) ahead_.pop_front();
 }
 
 PixstarSink::PreparedByProfile PixstarSink::takeAhead(const DeliveryRequest& request) {
     const std::lock_guard lock(aheadMutex_);
-    if (!ahead_ || ahead_->assetId != request.asset.id ||
-        ahead_->media != request.media.file.path())
-        return {};
-    PreparedByProfile ready = std::move(ahead_->ready);
-    ahead_.reset();
+    const auto it = std::find_if(ahead_.begin(), ahead_.end(), [&](const Ahead& a) {
+        return a.assetId == request.asset.id && a.media == request.media.file.path();
+    });
+    if (it == ahead_.end()) return {};
+    PreparedByProfile ready = std::move(it->ready);
+    ahead_.erase(it);
     return ready;
 }
 

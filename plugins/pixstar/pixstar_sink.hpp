@@ -1,6 +1,7 @@
 #pragma once
 // The "pixstar" sink: e-mails each asset, fitted to the frame's profile, to Pix-Star frames.
 
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,8 +40,10 @@ class PixstarSink final : public Sink {
   private:
     struct Prepared;
     using PreparedByProfile = std::map<std::string, Prepared>;
-    /// One photo made ready ahead (prepare()), for the deliver() of the same media.
+    /// A photo made ready ahead (prepare()), for the deliver() of the same media.
     struct Ahead;
+    /// The most photos the engine prepares ahead (its photos_ahead setting's maximum).
+    static constexpr std::size_t kMostAhead = 4;
     const FrameProfile& profileFor(const std::string& name) const;
     /// The media fitted into each profile the destinations name that `ready` lacks (one
     /// transform per profile, however many frames share it). Throws Error(Media).
@@ -62,8 +65,8 @@ class PixstarSink final : public Sink {
     SmtpClient client_;
     TimePoint pausedUntil_{};
     std::string pauseReason_;
-    std::mutex aheadMutex_;  ///< prepare() runs on another thread than deliver()
-    std::unique_ptr<Ahead> ahead_;
+    std::mutex aheadMutex_;   ///< prepare() runs on another thread than deliver()
+    std::list<Ahead> ahead_;  /// oldest first
 };
 
 /// The plugin's factory.

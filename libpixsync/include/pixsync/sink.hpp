@@ -144,8 +144,9 @@ class Sink {
     /// another on the same sink (deliver(), for the previous photo). A sink may do here the
     /// work that needs no server, such as fitting the picture into the frames' profiles, so
     /// that deliver() with the same asset and media finds it done and the two cores work at
-    /// once. The request is valid during the call only. The engine prepares one photo ahead,
-    /// so keeping the latest one is enough; what a sink keeps must be bounded, because the
+    /// once. The request is valid during the call only. The engine prepares up to four photos
+    /// ahead (the photos_ahead setting, 1 by default), one at a time and in delivery order, so
+    /// keeping the latest four is enough; what a sink keeps must be bounded, because the
     /// matching deliver() may never come (a stop, a pause). Exceptions are ignored: deliver()
     /// meets the problem again and reports it. The default does nothing.
     virtual void prepare(const DeliveryRequest& /*request*/,

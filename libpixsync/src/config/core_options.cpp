@@ -55,6 +55,13 @@ constexpr OptionDeclaration kTopLevel[] = {
      .min = 1,
      .max = 24 * 3600,
      .description = "first retry delay; it doubles with each failure"},
+    {.name = "photos_ahead",
+     .type = T::Integer,
+     .defaultValue = "1",
+     .min = 0,
+     .max = 4,
+     .description =
+         "photos downloaded and fitted while the current one is sent (0: one at a time)"},
     {.name = "log",
      .type = T::Object,
      .description = "{\"file\", \"level\", \"max_mb\", \"keep\"}"},

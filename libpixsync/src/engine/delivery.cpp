@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "engine_impl.hpp"
 #include "pixsync/error.hpp"
@@ -337,40 +338,52 @@ void Engine::Impl::deliverGroup(const Route& route, const std::vector<const Queu
     GroupDelivery(*this, route, items, report).run(std::move(fetched), quiesceSource);
 }
 
-/// The next group's download runs while the current one is transformed and sent, and then the
-/// sink's head start on it (Sink::prepare(): for Pix-Star, fitting the picture to the frames),
-/// so that one photo is sent while the next is made ready: a pipeline of download, transform
-/// and send one photo deep. A source instance is still used by one thread at a time: the
-/// prefetch is always collected before that source is called again.
+/// The groups after the current one are downloaded while it is sent, each followed by the
+/// sink's head start on it (Sink::prepare(): for Pix-Star, fitting the picture to the frames):
+/// a pipeline of download, transform and send, EngineSettings::photosAhead photos deep. The
+/// work ahead runs in delivery order, one group at a time (each waits for the one before), so
+/// a source instance is used by one thread at a time, at most one head start transforms at
+/// once, and the photos ahead wait as files on disk. The source is called from the engine's
+/// thread only once everything queued has finished.
 class Engine::Impl::Prefetcher {
   public:
-    Prefetcher(Impl& engine, const std::vector<AssetGroup>& groups) : e_(engine), groups_(groups) {}
+    Prefetcher(Impl& engine, const std::vector<AssetGroup>& groups, std::size_t depth)
+        : e_(engine), groups_(groups), depth_(depth) {}
     ~Prefetcher() { quiesce(); }
 
-    /// Starts the download of the first group from `from` on whose route is not blocked.
-    void start(std::size_t from) {
-        for (std::size_t j = from; j < groups_.size(); ++j) {
+    /// Queues the work for the groups after `current` (on routes not blocked) until `depth`
+    /// of them are ahead.
+    void fill(std::size_t current) {
+        next_ = std::max(next_, current + 1);
+        while (next_ < groups_.size() && ahead(current) < depth_) {
+            const std::size_t j = next_++;
             const Route* r = e_.findRoute(groups_[j].route);
             if (!r || e_.gate_.blocked(*r)) continue;
             const Asset* asset = &groups_[j].items.front()->asset;
             // The sink is asked here, on the engine's thread: it may be delivering meanwhile.
             auto box = frameBoxOf(*r, groups_[j].items);
             auto destinations = destinationsOf(*r, groups_[j].items);
-            pending_.emplace(j, std::async(std::launch::async, [r, asset, box, destinations] {
-                                 Fetched f = fetchMedia(*r, *asset, box);
-                                 if (f.media)
-                                     prepareAhead(*r, *asset, f.media->media(), destinations);
-                                 return f;
-                             }));
-            return;
+            std::promise<void> finished;
+            std::shared_future<void> before = std::exchange(last_, finished.get_future().share());
+            pending_.emplace(
+                j, std::async(std::launch::async, [r, asset, box, destinations, before,
+                                                   finished = std::move(finished)]() mutable {
+                    if (before.valid()) before.wait();
+                    Fetched f = fetchMedia(*r, *asset, box);
+                    if (f.media) prepareAhead(*r, *asset, f.media->media(), destinations);
+                    finished.set_value();
+                    return f;
+                }));
         }
     }
 
-    /// Group i's download: the prefetched one, or made now.
+    /// Group i's download: the one made ahead, or made now.
     Fetched take(std::size_t i, const Route& route) {
-        if (pending_ && pending_->first == i) {
-            Fetched f = pending_->second.get();
-            pending_.reset();
+        // Work queued for groups passed over (a route blocked since) is dropped with its files.
+        while (!pending_.empty() && pending_.begin()->first < i) pending_.erase(pending_.begin());
+        if (auto it = pending_.find(i); it != pending_.end()) {
+            Fetched f = it->second.get();
+            pending_.erase(it);
             f.madeReady = true;
             return f;
         }
@@ -379,15 +392,23 @@ class Engine::Impl::Prefetcher {
                           frameBoxOf(route, groups_[i].items));
     }
 
-    /// Waits for a running download.
+    /// Waits until the work queued so far has finished.
     void quiesce() {
-        if (pending_ && pending_->second.valid()) pending_->second.wait();
+        if (last_.valid()) last_.wait();
     }
 
   private:
+    std::size_t ahead(std::size_t current) const {
+        return static_cast<std::size_t>(std::count_if(
+            pending_.begin(), pending_.end(), [&](const auto& p) { return p.first > current; }));
+    }
+
     Impl& e_;
     const std::vector<AssetGroup>& groups_;
-    std::optional<std::pair<std::size_t, std::future<Fetched>>> pending_;
+    const std::size_t depth_;
+    std::size_t next_ = 0;  ///< the first group not yet considered
+    std::map<std::size_t, std::future<Fetched>> pending_;
+    std::shared_future<void> last_;  ///< ready once everything queued has finished
 };
 
 std::vector<Engine::Impl::AssetGroup> Engine::Impl::groupDue(
@@ -429,7 +450,7 @@ DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bo
         const std::vector<QueuedDelivery> batch =
             store_.due(clock_.now(), kDueBatch + attempted.size());
         const std::vector<AssetGroup> groups = groupDue(batch, attempted);
-        Prefetcher prefetcher(*this, groups);
+        Prefetcher prefetcher(*this, groups, settings_.photosAhead);
         for (std::size_t i = 0; i < groups.size() && !stopped(); ++i) {
             const AssetGroup& group = groups[i];
             for (const auto* q : group.items) attempted.insert(q->key);
@@ -448,10 +469,10 @@ DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bo
             // the next one waits for it: two transforms at once would raise the peak memory.
             const bool more = done + group.items.size() < limit;
             const bool madeReady = fetched.madeReady;
-            if (more && madeReady) prefetcher.start(i + 1);
+            if (more && madeReady) prefetcher.fill(i);
             deliverGroup(
                 *route, group.items, std::move(fetched), [&] { prefetcher.quiesce(); }, report);
-            if (more && !madeReady) prefetcher.start(i + 1);
+            if (more && !madeReady) prefetcher.fill(i);
             done += group.items.size();
             if (progress) progress(done, 0);
         }

@@ -316,6 +316,18 @@ TEST_F(ConfigMistakes, EachStopsPixsyncBeforeAnythingIsSentAndNamesTheFix) {
          },
          true,
          {native + ": sinks[0].options.smtp_password is missing", "smtp_user is set"}},
+        {"PHOTOS_AHEAD out of range",
+         [&] {
+             writeOriginal({{"PHOTOS_AHEAD", "9"}});
+         },
+         false,
+         {env + ": PHOTOS_AHEAD is 9", "between 0 and 4"}},
+        {"photos_ahead not a number",
+         [&] {
+             writeNative({{R"("poll_interval_seconds": 10)", R"("photos_ahead": "two")"}});
+         },
+         true,
+         {native + ": photos_ahead must be a whole number"}},
         {"max_attempts not a number",
          [&] {
              writeNative({{R"("poll_interval_seconds": 10)", R"("max_attempts": "ten")"}});

@@ -678,15 +678,27 @@ TEST(PixstarSink, APhotoMadeReadyAheadIsSentWithoutAnotherTransform) {
     EXPECT_EQ(h.transforms("small"), 1u);
     EXPECT_EQ(h.tempFiles(), before) << "the frame-ready files go once they are sent";
 
+    // Two photos made ready ahead, in delivery order: each is sent as it was made.
+    h.sink().prepare(other.get(), frames);
+    h.sink().prepare(next.get(), frames);
+    for (const auto* request : {&other, &next}) {
+        outcomes = h.deliver(frames, *request);
+        for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
+    }
+    EXPECT_EQ(h.transforms("default"), 3u) << "each photo ahead is sent as it was made";
+    EXPECT_EQ(h.transforms("small"), 3u);
+    EXPECT_EQ(h.tempFiles(), before);
+
+    // At most four photos are kept ahead: a fifth head start drops the oldest, whose
+    // deliver() is not coming, with its files.
+    for (int i = 0; i < 5; ++i) h.sink().prepare(next.get(), frames);
+    EXPECT_EQ(h.tempFiles(), before + 8);
     // Made ready for other media (an original later replaced by its preview, say): deliver()
-    // fits what it is given. One photo is kept ahead: a newer head start replaces the last.
-    h.sink().prepare(next.get(), frames);
-    h.sink().prepare(next.get(), frames);
-    EXPECT_EQ(h.tempFiles(), before + 2);
+    // fits what it is given.
     outcomes = h.deliver(frames, other);
     for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::Delivered) << o.detail;
-    EXPECT_EQ(h.transforms("default"), 4u);
-    EXPECT_EQ(h.transforms("small"), 4u);
+    EXPECT_EQ(h.transforms("default"), 9u);
+    EXPECT_EQ(h.transforms("small"), 9u);
 }
 
 TEST(PixstarSink, ValidatesDestinationsAndReportsLimits) {

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -536,6 +538,66 @@ TEST_F(EngineTest, TheNextPhotoIsMadeReadyOnTheDownloadThreadWhileTheCurrentOneI
         EXPECT_EQ(prepared[id].media, delivered[id].media);
         EXPECT_NE(prepared[id].thread, delivered[id].thread);
     }
+}
+
+TEST_F(EngineTest, PhotosAheadAreMadeReadyInOrderOneAtATime) {
+    EngineSettings settings;
+    settings.photosAhead = 2;
+    auto& e = engine(settings);
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(
+            listing({photo("a"), photo("b"), photo("c"), photo("d"), photo("e")}, "c1", true)));
+    e.pollAll();
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::string> prepared;
+    int preparing = 0, mostAtOnce = 0;
+    ON_CALL(sink, prepare(_, _))
+        .WillByDefault([&](const DeliveryRequest& r, const std::vector<Destination>&) {
+            {
+                const std::lock_guard lock(mutex);
+                mostAtOnce = std::max(mostAtOnce, ++preparing);
+            }
+            std::this_thread::sleep_for(20ms);  // long enough for another to overlap
+            const std::lock_guard lock(mutex);
+            --preparing;
+            prepared.push_back(r.asset.id);
+            changed.notify_all();
+        });
+    bool twoAheadWhileSendingB = false;
+    ON_CALL(sink, deliver(_, _))
+        .WillByDefault([&](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            if (r.asset.id == "b") {
+                // Two photos ahead of b: c and d are made ready while b is being sent.
+                std::unique_lock lock(mutex);
+                twoAheadWhileSendingB = changed.wait_for(lock, 5s, [&] {
+                    return std::count(prepared.begin(), prepared.end(), "d") > 0;
+                });
+            }
+            return allDelivered(r, d);
+        });
+    EXPECT_EQ(e.deliverDue().delivered, 5u);
+    EXPECT_TRUE(twoAheadWhileSendingB);
+    EXPECT_EQ(prepared, (std::vector<std::string>{"b", "c", "d", "e"}));
+    EXPECT_EQ(mostAtOnce, 1) << "the work ahead runs one photo at a time";
+}
+
+TEST_F(EngineTest, NoPhotosAheadDoesEverythingInTurnOnTheEnginesThread) {
+    EngineSettings settings;
+    settings.photosAhead = 0;
+    auto& e = engine(settings);
+    EXPECT_CALL(source, list(""))
+        .WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
+    e.pollAll();
+    const auto engineThread = std::this_thread::get_id();
+    EXPECT_CALL(sink, prepare(_, _)).Times(0);
+    EXPECT_CALL(source, fetchFor(_, _))
+        .Times(3)
+        .WillRepeatedly([&](const Asset& a, const std::optional<FrameBox>&) {
+            EXPECT_EQ(std::this_thread::get_id(), engineThread);
+            return mediaFor(a);
+        });
+    EXPECT_EQ(e.deliverDue().delivered, 3u);
 }
 
 TEST_F(EngineTest, APreviewTheSinkCannotUseIsNotFetchedAgainAsAFallback) {

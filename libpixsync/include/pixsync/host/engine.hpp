@@ -35,6 +35,11 @@ struct EngineSettings {
     /// On a route's first pass, record current favorites as a baseline instead of sending
     /// them (the original sends them all; this is the "start from now" option).
     bool startFromNow = false;
+    /// Photos downloaded and made ready (Sink::prepare()) while the current one is sent, one
+    /// after the other on one download thread: 0 does everything in turn, on the engine's
+    /// thread. More than one only evens out uneven send times: the work ahead is serial, so
+    /// peak memory does not grow with it; disk use grows by a photo and its frame files each.
+    std::size_t photosAhead = 1;
     /// Seed for the backoff jitter (tests fix it).
     std::uint64_t jitterSeed = 0;
 };
