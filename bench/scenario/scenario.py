@@ -8,6 +8,8 @@ Standard library only (the servers need Debian's python3-aiosmtpd, like the test
 """
 
 import argparse
+import email
+import email.policy
 import json
 import os
 import platform
@@ -95,7 +97,23 @@ def make_media(work):
     preview = media / "camera-12mp-preview.jpg"
     subprocess.run(["vips", "thumbnail", str(big), f"{preview}[Q=80]", "1920", "--height", "1440"],
                    check=True)
+    # A 12 MP HEIC and a camera RAW file (a DNG header, nothing libvips can read) of the
+    # fixtures' upright scene (red top-left quarter, grey elsewhere), with Immich's preview.
+    scene = media / "scene-12mp.png"
+    subprocess.run(["vips", "resize", str(media / "orientation-1.jpg"), str(scene), "10"],
+                   check=True)
+    heic = media / "scene-12mp.heic"
+    subprocess.run(["heif-enc", "-q", "80", "-o", str(heic), str(scene)], check=True,
+                   stdout=subprocess.DEVNULL)
+    scene_preview = media / "scene-12mp-preview.jpg"
+    subprocess.run(["vips", "thumbnail", str(scene), f"{scene_preview}[Q=80]", "1920", "--height",
+                    "1440"], check=True)
+    dng = media / "scene.dng"
+    dng.write_bytes(b"II*\x00" + bytes(range(256)) * 64)
     return {
+        "scene-heic": heic,
+        "scene-dng": dng,
+        "scene-preview": scene_preview,
         "12mp": big,
         "12mp-preview": preview,
         "3mp": photo("camera-3mp", 2048, 1536),
@@ -250,6 +268,18 @@ def resend(t, cli, work, media, sizes, quota):
               "flat" if ratio < 1.25 else "grows with the queue")
 
 
+def vipsthumbnail_cpu(photo, work, runs=5):
+    """Median CPU of vipsthumbnail fitting `photo` into 1024x768 (quality 85, stripped,
+    optimised Huffman tables, like pixsync's frame pictures), with its defaults otherwise: like
+    pixsync, no colour transform for a photo without an ICC profile."""
+    cpu = []
+    for _ in range(runs):
+        r = run_measured(["vipsthumbnail", str(photo), "--size", "1024x768>", "-o",
+                          str(work / "thumb.jpg") + "[Q=85,strip,optimize_coding]"], cwd=work)
+        cpu.append(r["cpu_s"])
+    return statistics.median(cpu)
+
+
 def cpu_per_12mp(t, cli, work, media, count, runs):
     """(a) CPU per 12 MP photo: a sync of `count` 12 MP photos minus a sync of `count` tiny
     ones (same requests and messages, so the difference is the big photo's own cost), against
@@ -274,13 +304,7 @@ def cpu_per_12mp(t, cli, work, media, count, runs):
         wall[kind] = statistics.median(r["wall_s"] for r in samples)
     per_photo = (cpu["12mp"] - cpu["tiny"]) / count
     per_preview = (cpu["12mp-auto"] - cpu["tiny"]) / count
-    thumb = []
-    for i in range(max(5, count)):
-        r = run_measured(["vipsthumbnail", str(media["12mp"]), "--size", "1024x768>",
-                          "--export-profile", "srgb", "-o",
-                          str(work / "thumb.jpg") + "[Q=85,strip,optimize_coding]"], cwd=work)
-        thumb.append(r["cpu_s"])
-    vips = statistics.median(thumb)
+    vips = vipsthumbnail_cpu(media["12mp"], work, max(5, count))
     t.add("12 MP photo", f"pixsync CPU per 12 MP photo (sync of {count}, minus tiny photos)",
           per_photo * 1000, "ms", "download + transform + MIME + SMTP")
     t.add("12 MP photo", "vipsthumbnail CPU on the same photo (median)", vips * 1000, "ms")
@@ -304,36 +328,40 @@ def two_frames(t, cli, work, media, count, runs, previous=None):
     With `previous` (another build's pixsync) the originals run is measured for it too, in the
     same run, alternating."""
     work.mkdir()
-    thumb = []
-    for _ in range(5):
-        r = run_measured(["vipsthumbnail", str(media["12mp"]), "--size", "1024x768>",
-                          "--export-profile", "srgb", "-o",
-                          str(work / "thumb.jpg") + "[Q=85,strip,optimize_coding]"], cwd=work)
-        thumb.append(r["cpu_s"])
-    vips = statistics.median(thumb)
+    vips = vipsthumbnail_cpu(media["12mp"], work)
     frames = (FRAME, "bench-family@mypixstar.com")
-    kinds = [("now", cli, "original", None), ("now-auto", cli, "auto", "12mp-preview")]
+    kinds = [("now", cli, "original", None, {}, count),
+             ("now-auto", cli, "auto", "12mp-preview", {}, count),
+             ("now-ahead-0", cli, "original", None, {"PHOTOS_AHEAD": "0"}, count)]
     if previous:
-        kinds.append(("previous", previous, None, None))
+        kinds.append(("previous", previous, None, None, {}, count))
     results = {k[0]: [] for k in kinds}
+
+    def sync(name, binary, source, preview, extra, photos, sub):
+        sub.mkdir()
+        lib = manifest(sub / "library.json",
+                       [(media["12mp"], f"IMG_{i:04d}.jpg") for i in range(photos)], salt=3,
+                       preview=media[preview] if preview else None)
+        # A previous build may not know IMMICH_IMAGE_SOURCE (it always sent originals).
+        env = dict(extra, **({"IMMICH_IMAGE_SOURCE": source} if source else {}))
+        with FakeImmich(sub, lib) as immich, SmtpServer(sub) as smtp:
+            folder = setup(sub / "service", immich, smtp, env, frames)
+            servers = immich.cpu_s() + smtp.cpu_s()
+            r = pixsync(binary, folder, "once")
+            r["servers_cpu_s"] = immich.cpu_s() + smtp.cpu_s() - servers
+            r["messages"] = smtp.message_count()
+        return r
+
     for run in range(runs):
-        for name, binary, source, preview in kinds:
-            sub = work / f"{name}-{run}"
-            sub.mkdir()
-            lib = manifest(sub / "library.json",
-                           [(media["12mp"], f"IMG_{i:04d}.jpg") for i in range(count)], salt=3,
-                           preview=media[preview] if preview else None)
-            # A previous build may not know IMMICH_IMAGE_SOURCE (it always sent originals).
-            extra = {"IMMICH_IMAGE_SOURCE": source} if source else {}
-            with FakeImmich(sub, lib) as immich, SmtpServer(sub) as smtp:
-                folder = setup(sub / "service", immich, smtp, extra, frames)
-                r = pixsync(binary, folder, "once")
-                r["messages"] = smtp.message_count()
-                results[name].append(r)
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("cpu_s", "wall_s", "maxrss_mb")}
+        for name, binary, source, preview, extra, photos in kinds:
+            results[name].append(sync(name, binary, source, preview, extra, photos,
+                                      work / f"{name}-{run}"))
+    med = {k: {m: statistics.median(r[m] for r in v)
+               for m in ("cpu_s", "wall_s", "maxrss_mb", "servers_cpu_s")}
            for k, v in results.items()}
     label = f"{count} x 12 MP to two frames"
     for name, title in (("now", "originals"), ("now-auto", "previews (auto)"),
+                        ("now-ahead-0", "originals, PHOTOS_AHEAD=0"),
                         ("previous", "originals, previous build")):
         if name not in med:
             continue
@@ -345,11 +373,61 @@ def two_frames(t, cli, work, media, count, runs, previous=None):
         t.add(f"two frames, {title}", "wall time / CPU time (2 cores)", m["wall_s"] / m["cpu_s"],
               "x", f"wall {m['wall_s']:.1f} s, CPU {m['cpu_s']:.1f} s")
         t.add(f"two frames, {title}", "peak memory (max RSS)", m["maxrss_mb"], "MB")
+        t.add(f"two frames, {title}", "the test servers' CPU meanwhile / pixsync's CPU",
+              m["servers_cpu_s"] / m["cpu_s"], "x",
+              f"fake Immich and SMTP server: {m['servers_cpu_s']:.2f} s")
     if "previous" in med:
         for measure, name in (("cpu_s", "CPU time"), ("wall_s", "wall time"),
                               ("maxrss_mb", "peak memory")):
             t.add("two frames, originals", f"this build / previous build, {name}",
                   med["now"][measure] / med["previous"][measure], "x")
+    # Flat in the number of favorites: the same sync with four times the photos.
+    more = sync("now-more", cli, "original", None, {}, count * 4, work / "now-more")
+    t.add("two frames, originals", f"peak memory, {count * 4} photos / {count} photos",
+          more["maxrss_mb"] / med["now"]["maxrss_mb"], "x",
+          f"{more['maxrss_mb']:.1f} MB vs {med['now']['maxrss_mb']:.1f} MB")
+
+
+def from_preview(t, cli, work, media):
+    """(h) A 12 MP HEIC and a RAW file with Immich's previews there (auto): each delivered
+    from its preview (the fake's counters: no original asked for), upright and inside the
+    1024x768 profile; pixsync's CPU for both against vipsthumbnail's on the HEIC alone."""
+    work.mkdir()
+    files = [(media["scene-heic"], "IMG_0001.heic"), (media["scene-dng"], "IMG_0002.dng")]
+    lib = manifest(work / "library.json", files, salt=5, preview=media["scene-preview"])
+    with FakeImmich(work, lib) as immich, SmtpServer(work) as smtp:
+        folder = setup(work / "service", immich, smtp, {"IMMICH_IMAGE_SOURCE": "auto"})
+        r = pixsync(cli, folder, "once")
+        endpoints = immich.admin("GET", "/counters")["endpoints"]
+        mails = sorted(smtp.maildir.glob("*.eml"))
+    originals = sum(c["requests"] for route, c in endpoints.items() if "original" in route)
+    for eml in mails:
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        for part in message.iter_attachments():
+            picture = work / part.get_filename()
+            picture.write_bytes(part.get_content())
+            size = [int(subprocess.run(["vipsheader", "-f", f, str(picture)], check=True,
+                                       capture_output=True, text=True).stdout) for f in
+                    ("width", "height")]
+
+            def colour(fx, fy):
+                out = subprocess.run(["vips", "getpoint", str(picture), str(int(fx * size[0])),
+                                      str(int(fy * size[1]))], check=True, capture_output=True,
+                                     text=True).stdout.split()
+                return [float(v) for v in out[:3]]
+
+            red, grey = colour(0.2, 0.2), colour(0.8, 0.8)
+            upright = red[0] > 200 and red[1] < 60 and all(abs(v - 128) < 40 for v in grey)
+            inside = size[0] <= 1024 and size[1] <= 768
+            t.add("from the preview", f"{part.get_filename()}: delivered, upright, inside the "
+                  "profile", 1 if (upright and inside) else 0, "yes=1",
+                  f"{size[0]}x{size[1]}; top-left {red}, bottom-right {grey}")
+    t.add("from the preview", "HEIC + RAW: messages / originals asked for", len(mails),
+          "messages", f"{originals} original downloads")
+    vips = vipsthumbnail_cpu(media["scene-heic"], work)
+    t.add("from the preview", "pixsync CPU for both (whole process) / vipsthumbnail on the HEIC",
+          r["cpu_s"] / vips if vips else float("nan"), "x",
+          f"{r['cpu_s'] * 1000:.0f} ms vs {vips * 1000:.0f} ms")
 
 
 def startup(t, cli, folder, runs):
@@ -439,7 +517,7 @@ def main():
     ap.add_argument("--state-args", default="--sqlite-sizes 100000 --json-size 20000")
     ap.add_argument("--two-frames", type=int, default=30, help="12 MP photos of the two-frame sync")
     ap.add_argument("--previous", type=Path, help="another build to compare in the two-frame sync")
-    ap.add_argument("--skip", default="", help="comma-separated: first,idle,cpu,twoframes,resend,"
+    ap.add_argument("--skip", default="", help="comma-separated: first,idle,cpu,preview,twoframes,resend,"
                                                "startup,transform,state")
     a = ap.parse_args()
     build = a.build.resolve()
@@ -468,6 +546,8 @@ def main():
                 smtp.stop()
         if "cpu" not in skip:
             cpu_per_12mp(t, cli, work / "cpu", media, a.big_photos, a.samples)
+        if "preview" not in skip:
+            from_preview(t, cli, work / "from-preview", media)
         if "twoframes" not in skip:
             previous = (a.previous.resolve() / "bin" / "pixsync") if a.previous else None
             two_frames(t, cli, work / "two-frames", media, a.two_frames, a.samples, previous)

@@ -42,6 +42,11 @@ class Server:
                 raise RuntimeError(f"{argv[1]} did not start; see {log_path}")
             time.sleep(0.05)
 
+    def cpu_s(self):
+        """The server's CPU time so far (user+sys), from /proc."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
