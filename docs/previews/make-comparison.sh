@@ -2,7 +2,8 @@
 # Makes docs/previews/preview-vs-original.png: the same 12 MP picture fitted to a 1024x768
 # frame from its original (left) and from an Immich-style preview (right: shorter side 1440,
 # JPEG quality 80), a 256x192 detail of each enlarged 2x, and prints how far apart the two
-# frame pictures are. Needs libvips-tools. Usage: docs/previews/make-comparison.sh [OUT.png]
+# frame pictures are, and how far the original decoded at half size is from it decoded whole.
+# Needs libvips-tools. Usage: docs/previews/make-comparison.sh [OUT.png]
 set -euo pipefail
 out=$(realpath -m "${1:-"$(dirname "$0")/preview-vs-original.png"}")
 work=$(mktemp -d)
@@ -41,6 +42,15 @@ vips subtract frame-original.jpg frame-preview.jpg diff.v
 vips abs diff.v absdiff.v
 echo "frame from the preview vs from the original: mean difference $(vips avg absdiff.v)" \
   "of 255, largest $(vips max absdiff.v)"
+
+# pixsync decodes a JPEG original at least twice the frame at half size (libjpeg's DCT
+# scaling) before fitting it: how far that is from fitting the whole picture.
+vips jpegload original.jpg half.v --shrink 2
+vips thumbnail_image half.v frame-half.jpg[Q=85,strip] 1024 --height 768 --export-profile srgb
+vips subtract frame-original.jpg frame-half.jpg halfdiff.v
+vips abs halfdiff.v halfabs.v
+echo "frame from the original decoded at half size vs whole: mean difference" \
+  "$(vips avg halfabs.v) of 255, largest $(vips max halfabs.v)"
 
 # A detail of each, side by side, enlarged 2x without smoothing, with a caption.
 for source in original preview; do
