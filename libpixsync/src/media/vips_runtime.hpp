@@ -5,10 +5,10 @@
 
 namespace pixsync::media {
 
-/// Starts libvips once per process (thread-safe). Keeps the operation cache small, since
-/// pixsync converts each file once, and blocks loaders libvips marks as untrusted (for
-/// example ImageMagick), because every file comes from outside. Throws Error(Internal) when
-/// libvips cannot start.
+/// Starts libvips once per process (thread-safe), with its HEIF module and none of its other
+/// modules. Keeps the operation cache small, since pixsync converts each file once, and blocks
+/// loaders libvips marks as untrusted (for example ImageMagick), because every file comes from
+/// outside. Throws Error(Internal) when libvips cannot start.
 void ensureVipsStarted();
 
 /// Writes a technical detail to the media log (see setMediaLog()) at debug level.
