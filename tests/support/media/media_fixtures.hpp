@@ -38,10 +38,9 @@ inline const std::filesystem::path& mediaFixtures() {
     return dir;
 }
 
-/// A MediaFile holding a copy of fixture `name` (a MediaFile deletes its file when done).
-inline MediaFile fixtureMedia(const std::string& name, const std::string& mimeType,
-                              const std::filesystem::path& tempDir = {}) {
-    const auto source = mediaFixtures() / name;
+/// A MediaFile holding a copy of `source` (a MediaFile deletes its file when done).
+inline MediaFile mediaCopyOf(const std::filesystem::path& source, const std::string& mimeType,
+                             const std::filesystem::path& tempDir = {}) {
     MediaFile media;
     media.file = TempFile::create(tempDir, source.extension().string());
     std::filesystem::copy_file(source, media.file.path(),
@@ -49,6 +48,12 @@ inline MediaFile fixtureMedia(const std::string& name, const std::string& mimeTy
     media.mimeType = mimeType;
     media.size = std::filesystem::file_size(source);
     return media;
+}
+
+/// A MediaFile holding a copy of fixture `name`.
+inline MediaFile fixtureMedia(const std::string& name, const std::string& mimeType,
+                              const std::filesystem::path& tempDir = {}) {
+    return mediaCopyOf(mediaFixtures() / name, mimeType, tempDir);
 }
 
 }  // namespace pixsync::test

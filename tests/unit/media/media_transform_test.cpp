@@ -198,13 +198,7 @@ TEST(MediaTransform, AJpegTwiceTheFrameIsDecodedAtHalfSize) {
     FrameProfile profile;
     profile.maxWidth = 400;
     profile.maxHeight = 300;  // a shrink of 2.5
-    MediaFile media;
-    media.file = TempFile::create(dir.path(), ".jpg");
-    std::filesystem::copy_file(photo, media.file.path(),
-                               std::filesystem::copy_options::overwrite_existing);
-    media.mimeType = "image/jpeg";
-    media.size = std::filesystem::file_size(photo);
-    const FrameMedia result = prepareForFrame(media, profile);
+    const FrameMedia result = prepareForFrame(test::mediaCopyOf(photo, "image/jpeg"), profile);
     ASSERT_EQ(result.width, 400);
     const VImage made = openResult(result.path);
     const auto frameOf = [&](const VImage& decoded, const char* name) {
@@ -271,13 +265,8 @@ TEST(MediaTransform, CmykWithoutAProfileBecomesSrgb) {
     ASSERT_EQ(stored.get_typeof("icc-profile-data"), 0u)
         << "the test needs a CMYK file without a profile";
 
-    MediaFile media;
-    media.file = TempFile::create(dir.path(), ".jpg");
-    std::filesystem::copy_file(cmyk, media.file.path(),
-                               std::filesystem::copy_options::overwrite_existing);
-    media.mimeType = "image/jpeg";
-    media.size = std::filesystem::file_size(cmyk);
-    const FrameMedia result = prepareForFrame(media, FrameProfile{});
+    const FrameMedia result =
+        prepareForFrame(test::mediaCopyOf(cmyk, "image/jpeg", dir.path()), FrameProfile{});
     VImage image = openResult(result.path);
     EXPECT_EQ(image.bands(), 3);
     // Pure red is outside the CMYK gamut, so the round trip only keeps it clearly red.
