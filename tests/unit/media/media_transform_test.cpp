@@ -307,11 +307,11 @@ TEST(MediaTransform, VideoOverTheLimitIsRefusedWithItsSize) {
     }
 }
 
-void expectMediaError(const std::string& file, const std::string& mime, const FrameProfile& profile,
+void expectMediaError(const MediaFile& media, const FrameProfile& profile,
                       const std::string& expectedPart) {
     try {
-        (void)prepareForFrame(fixtureMedia(file, mime), profile);
-        ADD_FAILURE() << file << " must be refused";
+        (void)prepareForFrame(media, profile);
+        ADD_FAILURE() << media.file.path() << " must be refused";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Media) << e.what();
         EXPECT_NE(std::string(e.what()).find(expectedPart), std::string::npos)
@@ -319,8 +319,24 @@ void expectMediaError(const std::string& file, const std::string& mime, const Fr
     }
 }
 
+void expectMediaError(const std::string& file, const std::string& mime, const FrameProfile& profile,
+                      const std::string& expectedPart) {
+    expectMediaError(fixtureMedia(file, mime), profile, expectedPart);
+}
+
 TEST(MediaTransform, TruncatedJpegIsAMediaErrorInWordsForPeople) {
     expectMediaError("truncated.jpg", "image/jpeg", FrameProfile{},
+                     "the original file is damaged (truncated JPEG)");
+}
+
+// The same when the JPEG is decoded at reduced size (12 MP for the default frame).
+TEST(MediaTransform, TruncatedJpegDecodedAtHalfSizeIsAMediaErrorToo) {
+    test::TempDir dir;
+    const auto whole = mediaFixtures() / "photo-12mp.jpg";
+    const auto cut = dir / "cut.jpg";
+    std::filesystem::copy_file(whole, cut);
+    std::filesystem::resize_file(cut, std::filesystem::file_size(whole) * 6 / 10);
+    expectMediaError(test::mediaCopyOf(cut, "image/jpeg"), FrameProfile{},
                      "the original file is damaged (truncated JPEG)");
 }
 
