@@ -196,23 +196,44 @@ void JsonStateStore::commit(const Plan& plan) {
     dirty_ = true;
 }
 
+QueuedDelivery JsonStateStore::queued(const DeliveryKey& key) const {
+    const Delivery& d = model_.deliveries.at(key);
+    QueuedDelivery q;
+    q.key = key;
+    if (d.asset) q.asset = *d.asset;
+    q.asset.id = key.assetId;
+    if (q.asset.checksum.empty()) q.asset.checksum = d.checksum;
+    q.attempts = d.attempts;
+    q.nextAttempt = fromUnixMillis(d.nextAttempt);
+    q.lastError = d.detail;
+    return q;
+}
+
 std::vector<QueuedDelivery> JsonStateStore::due(TimePoint now, std::size_t limit) {
     std::lock_guard guard(mutex_);
     std::vector<QueuedDelivery> result;
     const std::int64_t nowMs = toUnixMillis(now);
     for (const auto& [order, key] : index_.queue()) {
         if (order.first > nowMs || result.size() >= limit) break;
-        const Delivery& d = model_.deliveries.at(*key);
-        QueuedDelivery q;
-        q.key = *key;
-        if (d.asset) q.asset = *d.asset;
-        q.asset.id = key->assetId;
-        if (q.asset.checksum.empty()) q.asset.checksum = d.checksum;
-        q.attempts = d.attempts;
-        q.nextAttempt = fromUnixMillis(d.nextAttempt);
-        q.lastError = d.detail;
-        result.push_back(std::move(q));
+        result.push_back(queued(*key));
     }
+    return result;
+}
+
+std::vector<QueuedDelivery> JsonStateStore::dueForRoute(const std::string& route, TimePoint now,
+                                                        std::size_t limit, bool oldestFirst) {
+    std::lock_guard guard(mutex_);
+    std::vector<QueuedDelivery> result;
+    const std::int64_t nowMs = toUnixMillis(now);
+    for (const auto& [order, key] : index_.queue()) {
+        if (order.first > nowMs) break;
+        if (key->route == route) result.push_back(queued(*key));
+    }
+    // Ties keep the queue's order.
+    std::stable_sort(result.begin(), result.end(), [&](const auto& a, const auto& b) {
+        return goesOutBefore(a, b, oldestFirst);
+    });
+    if (result.size() > limit) result.resize(limit);
     return result;
 }
 

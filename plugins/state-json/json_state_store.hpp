@@ -45,6 +45,8 @@ class JsonStateStore final : public StateStore {
                                               const std::string& checksum) override;
     void commit(const Plan& plan) override;
     std::vector<QueuedDelivery> due(TimePoint now, std::size_t limit) override;
+    std::vector<QueuedDelivery> dueForRoute(const std::string& route, TimePoint now,
+                                            std::size_t limit, bool oldestFirst) override;
     std::optional<TimePoint> nextDue() override;
     void record(const DeliveryRecord& record) override;
     void requeue(const std::vector<QueuedDelivery>& deliveries) override;
@@ -60,6 +62,8 @@ class JsonStateStore final : public StateStore {
     std::uint64_t bytesWritten() const;
 
   private:
+    /// The queued delivery `key` as due() lists it.
+    QueuedDelivery queued(const DeliveryKey& key) const;
     void requireWritable(const char* operation) const;
     void removeLeftoverTemporaryFiles();
     /// Applies the journal's records to the model just read; returns how many it applied.

@@ -40,6 +40,19 @@ ON CONFLICT (route, asset_id, destination) DO UPDATE SET
   size_bytes = coalesce(nullif(excluded.size_bytes, 0), size_bytes)
 )sql";
 
+/// One route's due deliveries in the order they go out (StateStore::dueForRoute()): never
+/// failed first, by the asset's updatedAt in `direction`, then in the order queued; then
+/// those that failed, the earliest next attempt first.
+std::string dueForRouteSql(const char* direction) {
+    return std::string(
+               "SELECT route, asset_id, destination, checksum, attempts, next_attempt, detail, "
+               "file_name, mime_type, kind, taken_at, updated_at, owner, size_bytes "
+               "FROM deliveries WHERE status = 'queued' AND route = ?1 AND next_attempt <= ?2 "
+               "ORDER BY attempts > 0, CASE WHEN attempts > 0 THEN next_attempt END, "
+               "updated_at ") +
+           direction + ", next_attempt, id LIMIT ?3";
+}
+
 }  // namespace
 
 /// Every statement the store runs, prepared once.
@@ -89,6 +102,8 @@ struct SqliteStateStore::Statements {
               "file_name, mime_type, kind, taken_at, updated_at, owner, size_bytes "
               "FROM deliveries WHERE status = 'queued' AND next_attempt <= ? "
               "ORDER BY next_attempt, id LIMIT ?"),
+          dueNewest(db, dueForRouteSql("DESC")),
+          dueOldest(db, dueForRouteSql("ASC")),
           nextDue(db, "SELECT min(next_attempt) FROM deliveries WHERE status = 'queued'"),
           countDelivered(db,
                          "SELECT count(*) FROM deliveries WHERE sink = ? AND "
@@ -132,8 +147,9 @@ struct SqliteStateStore::Statements {
                     "updated) VALUES (?, ?, '*', 'delivered', ?)") {}
 
     Statement cursorGet, cursorPut, status, byChecksum, favoritesHide, favoritePut, queuePut,
-        skipPut, recordPut, due, nextDue, countDelivered, passPut, passTrim, lastPass,
-        favoriteCount, statusCounts, recentFailures, recentDeliveries, metaGet, metaPut, importPut;
+        skipPut, recordPut, due, dueNewest, dueOldest, nextDue, countDelivered, passPut, passTrim,
+        lastPass, favoriteCount, statusCounts, recentFailures, recentDeliveries, metaGet, metaPut,
+        importPut;
 };
 
 SqliteStateStore::SqliteStateStore(SqliteStoreSettings settings, const PluginContext& context,
@@ -391,14 +407,9 @@ void SqliteStateStore::commit(const Plan& plan) {
     transaction.commit();
 }
 
-std::vector<QueuedDelivery> SqliteStateStore::due(TimePoint now, std::size_t limit) {
-    std::lock_guard guard(mutex_);
-    std::vector<QueuedDelivery> result;
-    followOriginal();
-    if (!originalProblem_.empty()) return result;  // logged by followOriginal()
-    Statement::Use use(sql_->due);
-    use.bind(toUnixMillis(now))
-        .bind(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+namespace {
+/// Reads the rows of a query for due deliveries (due, dueNewest, dueOldest).
+void readQueued(Statement::Use& use, std::vector<QueuedDelivery>& result) {
     while (use.next()) {
         QueuedDelivery q;
         q.key = DeliveryKey{use.text(0), use.text(1), use.text(2)};
@@ -416,6 +427,33 @@ std::vector<QueuedDelivery> SqliteStateStore::due(TimePoint now, std::size_t lim
         q.asset.sizeBytes = static_cast<std::uint64_t>(use.integer(13));
         result.push_back(std::move(q));
     }
+}
+
+}  // namespace
+
+std::vector<QueuedDelivery> SqliteStateStore::due(TimePoint now, std::size_t limit) {
+    std::lock_guard guard(mutex_);
+    std::vector<QueuedDelivery> result;
+    followOriginal();
+    if (!originalProblem_.empty()) return result;  // logged by followOriginal()
+    Statement::Use use(sql_->due);
+    use.bind(toUnixMillis(now))
+        .bind(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    readQueued(use, result);
+    return result;
+}
+
+std::vector<QueuedDelivery> SqliteStateStore::dueForRoute(const std::string& route, TimePoint now,
+                                                          std::size_t limit, bool oldestFirst) {
+    std::lock_guard guard(mutex_);
+    std::vector<QueuedDelivery> result;
+    followOriginal();
+    if (!originalProblem_.empty()) return result;  // logged by followOriginal()
+    Statement::Use use(oldestFirst ? sql_->dueOldest : sql_->dueNewest);
+    use.bind(route)
+        .bind(toUnixMillis(now))
+        .bind(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    readQueued(use, result);
     return result;
 }
 

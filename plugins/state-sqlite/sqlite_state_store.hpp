@@ -40,6 +40,8 @@ class SqliteStateStore final : public StateStore {
                                               const std::string& checksum) override;
     void commit(const Plan& plan) override;
     std::vector<QueuedDelivery> due(TimePoint now, std::size_t limit) override;
+    std::vector<QueuedDelivery> dueForRoute(const std::string& route, TimePoint now,
+                                            std::size_t limit, bool oldestFirst) override;
     std::optional<TimePoint> nextDue() override;
     void record(const DeliveryRecord& record) override;
     void requeue(const std::vector<QueuedDelivery>& deliveries) override;

@@ -29,11 +29,12 @@ namespace pixsync {
 
 /// ABI version of this build of libpixsync.
 inline constexpr std::uint32_t kPluginAbiMajor = 2;
-inline constexpr std::uint32_t kPluginAbiMinor = 6;
+inline constexpr std::uint32_t kPluginAbiMinor = 7;
 // Minor versions: 1 added PluginDescriptor::options (declared options); 2 appended
 // Outcome::Kind::Held; 3 appended StateStore::recentDeliveries and PluginContext::pictures;
 // 4 appended Source::localMedia; 5 appended PluginDescriptor::cxxRuntime; 6 appended
-// Sink::frameBox, Sink::prepare and Source::fetchFor (and the FrameBox they pass).
+// Sink::frameBox, Sink::prepare and Source::fetchFor (and the FrameBox they pass); 7 appended
+// StateStore::dueForRoute.
 
 #define PIXSYNC_STRINGIFY_(X) #X
 #define PIXSYNC_STRINGIFY(X) PIXSYNC_STRINGIFY_(X)

@@ -212,6 +212,22 @@ class StateStore {
     /// A store that keeps no such history may return nothing (the default); the host never
     /// calls this on a store built before ABI 2.3.
     virtual std::vector<RecentDelivery> recentDeliveries(std::size_t limit);
+
+    // --- ABI 2.7 ---
+    /// The queued deliveries of one route with nextAttempt <= now, at most `limit`, in the
+    /// order they go out: first those that never failed, the newest favorite first (the
+    /// asset's updatedAt, which favoriting sets) or, with `oldestFirst`, the oldest first,
+    /// ties in the order due() lists them; then those that failed before, the earliest next
+    /// attempt first. The engine asks route by route and takes turns between them, so one
+    /// route's backlog never waits in front of another route's new favorite. Like due(), a
+    /// store that must send nothing now returns nothing. The default filters and sorts
+    /// due(); the host never calls this on a store built before ABI 2.7.
+    virtual std::vector<QueuedDelivery> dueForRoute(const std::string& route, TimePoint now,
+                                                    std::size_t limit, bool oldestFirst);
 };
+
+/// True when `a` goes out before `b` in a route's queue (see StateStore::dueForRoute()); for
+/// stores that sort in memory. Ties keep their order when used with a stable sort.
+bool goesOutBefore(const QueuedDelivery& a, const QueuedDelivery& b, bool oldestFirst);
 
 }  // namespace pixsync

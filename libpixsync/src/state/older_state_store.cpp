@@ -9,10 +9,12 @@ namespace {
 // object's type (vptr) does not apply to the calls forwarded to it.
 #define PIXSYNC_FORWARD_TO_OLDER __attribute__((no_sanitize("vptr")))
 
-/// Forwards every call of ABI 2.0–2.2 and answers the later ones with their defaults.
+/// Forwards every call the plugin's ABI minor has and answers the later ones with their
+/// defaults.
 class OlderStateStore final : public StateStore {
   public:
-    explicit OlderStateStore(std::unique_ptr<StateStore> store) : store_(std::move(store)) {}
+    OlderStateStore(std::unique_ptr<StateStore> store, std::uint32_t abiMinor)
+        : store_(std::move(store)), abiMinor_(abiMinor) {}
     PIXSYNC_FORWARD_TO_OLDER ~OlderStateStore() override { delete store_.release(); }
 
     PIXSYNC_FORWARD_TO_OLDER std::optional<RouteCursor> cursor(const std::string& route) override {
@@ -58,18 +60,24 @@ class OlderStateStore final : public StateStore {
         store_->setMeta(key, value);
     }
     PIXSYNC_FORWARD_TO_OLDER void flush() override { store_->flush(); }
-    // recentDeliveries(): the default, an empty listing.
+    // ABI 2.3; before it, the default (an empty listing).
+    PIXSYNC_FORWARD_TO_OLDER std::vector<RecentDelivery> recentDeliveries(
+        std::size_t limit) override {
+        return abiMinor_ >= 3 ? store_->recentDeliveries(limit) : std::vector<RecentDelivery>();
+    }
+    // dueForRoute(): the default, which sorts due().
 
   private:
     std::unique_ptr<StateStore> store_;
+    std::uint32_t abiMinor_;
 };
 
 }  // namespace
 
 std::unique_ptr<StateStore> adaptOlderStateStore(std::unique_ptr<StateStore> store,
                                                  std::uint32_t abiMinor) {
-    if (abiMinor >= 3) return store;
-    return std::make_unique<OlderStateStore>(std::move(store));
+    if (abiMinor >= 7) return store;
+    return std::make_unique<OlderStateStore>(std::move(store), abiMinor);
 }
 
 }  // namespace pixsync

@@ -1,7 +1,8 @@
 #pragma once
-// A state store made by a plugin built before ABI 2.3, whose vtable ends before
-// recentDeliveries(): calling that slot would jump into whatever follows the table. The host
-// wraps such a store so every call it makes is one the plugin knows.
+// A state store made by a plugin built before ABI 2.7, whose vtable ends before
+// dueForRoute() (before 2.3 also before recentDeliveries()): calling a missing slot would jump
+// into whatever follows the table. The host wraps such a store so every call it makes is one
+// the plugin knows.
 
 #include <cstdint>
 #include <memory>

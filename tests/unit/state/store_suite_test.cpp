@@ -213,6 +213,57 @@ TEST_P(StateStoreContract, DueIsEarliestFirstThenInInsertionOrderUpToTheLimit) {
     EXPECT_EQ(store->nextDue(), t0 - 5min);
 }
 
+TEST_P(StateStoreContract, DueForRouteIsOneRoutesQueueNewestFavoriteFirstThenThoseThatFailed) {
+    auto store = open();
+    const TimePoint t0 = now();
+    auto favoritedAt = [](const std::string& id, const std::string& updatedAt) {
+        Asset a = photo(id);
+        a.updatedAt = updatedAt;
+        return a;
+    };
+    Plan plan;
+    plan.route = kRoute;
+    plan.queue = {
+        queued(kRoute, favoritedAt("march", "2026-03-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("january", "2026-01-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("tie-1", "2026-02-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("tie-2", "2026-02-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("failed", "2026-04-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("failed-first", "2026-01-01T00:00:00.000Z"), kFrame, t0),
+        queued(kRoute, favoritedAt("later", "2026-05-01T00:00:00.000Z"), kFrame, t0 + 1h)};
+    store->commit(plan);
+    Plan other;
+    other.route = "jane@example.com";
+    other.queue = {queued(other.route, photo("janes"), kFrame, t0)};
+    store->commit(other);
+    DeliveryRecord retry = outcome({kRoute, "failed", kFrame}, DeliveryStatus::Queued, t0);
+    retry.nextAttempt = t0 - 1min;
+    store->record(retry);
+    retry.key.assetId = "failed-first";
+    retry.nextAttempt = t0 - 2min;
+    store->record(retry);
+
+    auto ids = [](const std::vector<QueuedDelivery>& due) {
+        std::vector<std::string> out;
+        for (const auto& q : due) out.push_back(q.key.assetId);
+        return out;
+    };
+    using Ids = std::vector<std::string>;
+    // Newest favorite first, ties in queue order; the one that failed last; nothing of
+    // another route, nothing not yet due.
+    EXPECT_EQ(ids(store->dueForRoute(kRoute, t0, 10, false)),
+              (Ids{"march", "tie-1", "tie-2", "january", "failed-first", "failed"}));
+    EXPECT_EQ(ids(store->dueForRoute(kRoute, t0, 10, true)),
+              (Ids{"january", "tie-1", "tie-2", "march", "failed-first", "failed"}));
+    EXPECT_EQ(ids(store->dueForRoute(kRoute, t0, 2, false)), (Ids{"march", "tie-1"}));
+    EXPECT_EQ(ids(store->dueForRoute("jane@example.com", t0, 10, false)), (Ids{"janes"}));
+    EXPECT_EQ(ids(store->dueForRoute(kRoute, t0 + 1h, 1, false)), (Ids{"later"}));
+    const auto due = store->dueForRoute(kRoute, t0, 10, false);
+    EXPECT_EQ(due[0].asset, favoritedAt("march", "2026-03-01T00:00:00.000Z"));
+    EXPECT_EQ(due[5].attempts, 1);
+    EXPECT_TRUE(store->dueForRoute("nobody", t0, 10, false).empty());
+}
+
 TEST_P(StateStoreContract, RecordDeliveredLeavesTheOutboxAndCountsForItsSink) {
     auto store = open();
     const TimePoint t0 = now();
