@@ -275,7 +275,8 @@ Config loadConfig(const fs::path& envFile, const Environment& processEnv) {
         static_cast<int>(envInteger(env, "MAX_ATTEMPTS", 10, 1, 1000, envOrigin));
     config.engine.startFromNow = envBoolean(env, "START_FROM_NOW", false, envOrigin);
     config.engine.backoffBase =
-        std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 60, 1, 24 * 3600, envOrigin));
+        std::chrono::seconds(envInteger(env, "RETRY_BASE_SECONDS", 300, 1, 24 * 3600, envOrigin));
+    config.engine.oldestFirst = toLower(get(env, "QUEUE_ORDER", "newest")) == "oldest";
     config.engine.photosAhead =
         static_cast<std::size_t>(envInteger(env, "PHOTOS_AHEAD", 1, 0, 4, envOrigin));
     config.logFile = resolve(config.baseDir, get(env, "LOG_FILE", "immich-pixstar.log"));

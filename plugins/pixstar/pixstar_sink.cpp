@@ -187,9 +187,9 @@ void PixstarSink::sendTo(const DeliveryRequest& request, const Prepared& media,
         } catch (const ConnectionLost& e) {
             log_.info(cat(e.what(), attempt == 1 ? "; reconnecting" : ""));
             if (attempt == 1) continue;
-            if (!anySettled) throw unavailableError(e.what());
-            settle(Outcome::held(e.what()));
-            return;
+            // Lost twice while sending this message: the message's fault or the server's,
+            // which the engine judges (the frames already settled were reported).
+            throw unavailableError(e.what());
         } catch (const Error& e) {
             // Earlier frames of this asset already have outcomes: keep them, hold the rest.
             if (!anySettled || e.kind() != ErrorKind::Unavailable) throw;

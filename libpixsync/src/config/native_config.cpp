@@ -185,7 +185,8 @@ Config loadNativeConfig(const fs::path& file, const Environment& env) {
     config.engine.maxAttempts = static_cast<int>(root.integer("max_attempts", 10, 1, 1000));
     config.engine.startFromNow = root.boolean("start_from_now", false);
     config.engine.backoffBase =
-        std::chrono::seconds(root.integer("retry_base_seconds", 60, 1, 24 * 3600));
+        std::chrono::seconds(root.integer("retry_base_seconds", 300, 1, 24 * 3600));
+    config.engine.oldestFirst = root.string("queue_order", "newest") == "oldest";
     config.engine.photosAhead = static_cast<std::size_t>(root.integer("photos_ahead", 1, 0, 4));
     Options log = root.object("log");
     checkKeys(log, core_options::log(), "the log settings");

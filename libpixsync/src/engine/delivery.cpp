@@ -14,10 +14,6 @@
 
 namespace pixsync {
 
-namespace {
-constexpr std::size_t kDueBatch = 64;
-}  // namespace
-
 void Engine::Impl::pauseSink(const std::string& sinkName, TimePoint until, const std::string& why) {
     if (!gate_.pauseForQuota(sinkName, until, why)) return;
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(until - clock_.now()).count();
@@ -169,15 +165,20 @@ void Engine::Impl::prepareAhead(const Route& route, const Asset& asset, const Me
 class Engine::Impl::GroupDelivery {
   public:
     GroupDelivery(Impl& engine, const Route& route, const std::vector<const QueuedDelivery*>& items,
-                  DeliverReport& report)
+                  const std::function<void()>& quiesce, DeliverReport& report)
         : e_(engine),
           route_(route),
           items_(items),
+          quiesce_(quiesce),
           report_(report),
           recorded_(items.size(), false) {}
 
-    void run(Fetched fetched, const std::function<void()>& quiesceSource) {
-        if (!downloaded(fetched)) return;
+    void run(Fetched fetched) {
+        if (fetched.error) {
+            downloadFailed(*fetched.error);
+            return;
+        }
+        downloadWorked();
         // Outcomes the sink reports while it works are recorded at once (see
         // notifyOutcome()); whatever happens afterwards leaves those records alone.
         route_.sink->setOutcomeListener([this](std::size_t i, const Outcome& o) { record(i, o); });
@@ -185,66 +186,73 @@ class Engine::Impl::GroupDelivery {
             Sink* sink;
             ~ClearListener() { sink->setOutcomeListener({}); }
         } clearListener{route_.sink};
-        auto outcomes = send(fetched.media->media(), quiesceSource);
+        auto outcomes = send(fetched.media->media());
         rethrowStoreError();
         if (outcomes) finish(*outcomes);
     }
 
   private:
     const Asset& asset() const { return items_.front()->asset; }
+    /// How the sink's failure streak knows this photo.
+    std::string sinkPhoto() const { return route_.id + '\n' + asset().id; }
 
     std::vector<Destination> destinations() const { return destinationsOf(route_, items_); }
 
-    /// True when the media is there; otherwise records why not.
-    bool downloaded(const Fetched& fetched) {
+    void downloadWorked() {
         const GateKey key = GateKey::downloads(route_.id);
-        if (!fetched.error) {
-            if (e_.gate_.endOutage(key)) e_.log_.info(cat(route_.id, ": downloads work again"));
-            e_.gate_.release(key);
-            return true;
-        }
-        const Error& error = *fetched.error;
+        if (e_.gate_.endOutage(key)) e_.log_.info(cat(route_.id, ": downloads work again"));
+        e_.gate_.release(key);
+        e_.streaks_.worked(key);
+    }
+
+    /// Records why the media is not there: the photo's fault (Error(Media), or a failure the
+    /// evidence charges to it) or the whole source's.
+    void downloadFailed(const Error& error) {
         if (error.kind() == ErrorKind::Media) {
             failAll(error.what());
-            return false;
+            return;
+        }
+        if (e_.scopeOfDownloadFailure(route_, asset().id, quiesce_) == FailureScope::Photo) {
+            chargeAll(cat("cannot download it: ", error.what()));
+            return;
         }
         // An unreachable source is nobody's fault with these photos.
+        const GateKey key = GateKey::downloads(route_.id);
         report_.sourceUnavailable = true;
         if (e_.gate_.startOutage(key, error.what()))
             e_.log_.warning(cat(route_.id, ": cannot download ", asset().fileName, ": ",
                                 error.what(),
                                 " (queued photos stay queued and go out once downloads work)"));
         holdAll(key, error.what());
-        return false;
     }
 
     /// The sink's outcomes, or nothing when the whole group was settled otherwise (the media
-    /// cannot be sent, the sink failed as a whole).
-    std::optional<std::vector<Outcome>> send(const MediaFile& media,
-                                             const std::function<void()>& quiesceSource) {
+    /// cannot be sent, the sink failed).
+    std::optional<std::vector<Outcome>> send(const MediaFile& media) {
         try {
             try {
                 return deliver(media);
             } catch (const Error& e) {
-                if (e.kind() != ErrorKind::Media || storeError_ || media.isPreview) throw;
-                // The original cannot be decoded; a source-rendered preview may still show it.
-                auto preview = fetchPreview(quiesceSource);
-                if (!preview) {
-                    failAll(e.what());
+                if (e.kind() != ErrorKind::Media || storeError_) throw;
+                // A preview the source chose that cannot be used gives way to the original;
+                // an original that cannot be decoded to a preview, which may still show it.
+                std::optional<MediaFile> other =
+                    media.isPreview ? fetchOriginal(e.what()) : fetchPreview();
+                if (!other) {
+                    if (!settled_) failAll(e.what());
                     return std::nullopt;
                 }
-                e_.log_.info(cat(route_.id, ": ", asset().fileName, ": original unusable (",
-                                 e.what(), "), sending the preview"));
-                return deliver(*preview);
+                e_.log_.info(cat(route_.id, ": ", asset().fileName, ": ",
+                                 media.isPreview ? "preview" : "original", " unusable (", e.what(),
+                                 "), sending the ", media.isPreview ? "original" : "preview"));
+                return deliver(*other);
             }
         } catch (const Error& e) {
             if (storeError_) return std::nullopt;  // the state's failure, not the sink's
-            if (e.kind() == ErrorKind::Media) {
+            if (e.kind() == ErrorKind::Media)
                 failAll(e.what());
-            } else {
-                e_.holdSink(route_, e.what(), report_);
-                holdAll(GateKey::sink(route_.sinkName), e.what());
-            }
+            else
+                sinkFailed(e.what());
             return std::nullopt;
         }
     }
@@ -256,9 +264,9 @@ class Engine::Impl::GroupDelivery {
         });
     }
 
-    std::optional<MediaFile> fetchPreview(const std::function<void()>& quiesceSource) {
+    std::optional<MediaFile> fetchPreview() {
         try {
-            quiesceSource();  // a prefetch may be using this source
+            quiesce_();  // a prefetch may be using this source
             return guardPluginCall(cat("route '", route_.id, "': the source's fetchPreview()"),
                                    [&] { return route_.source->fetchPreview(asset()); });
         } catch (const Error& previewError) {
@@ -268,11 +276,45 @@ class Engine::Impl::GroupDelivery {
         }
     }
 
+    /// The original, after the preview proved unusable; nothing when it cannot be had (the
+    /// reason is then recorded: settled_).
+    std::optional<MediaFile> fetchOriginal(const std::string& previewProblem) {
+        try {
+            quiesce_();
+            return guardPluginCall(cat("route '", route_.id, "': the source's fetch()"),
+                                   [&] { return route_.source->fetch(asset()); });
+        } catch (const Error& e) {
+            e_.log_.debug(cat(route_.id, ": the preview of ", asset().fileName, " is unusable (",
+                              previewProblem, ") and the original failed too"));
+            downloadFailed(e);
+            settled_ = true;
+            return std::nullopt;
+        }
+    }
+
+    /// The sink could not deliver this photo and says no more (it threw: a dropped connection,
+    /// a timeout, a bug): the photo's failure or the whole sink's, on evidence.
+    void sinkFailed(const std::string& why) {
+        if (e_.scopeOfSinkFailure(route_, sinkPhoto(), quiesce_) == FailureScope::Photo) {
+            chargeAll(why);
+            return;
+        }
+        holdSink(why);
+    }
+
+    /// The whole sink cannot deliver: its photos stay queued, using no attempt.
+    void holdSink(const std::string& why) {
+        e_.holdSink(route_, why, report_);
+        holdAll(GateKey::sink(route_.sinkName), why);
+    }
+
     /// An outcome reported while the sink works. A state that cannot record it must not
     /// unwind through the plugin, where it would pass for the sink's failure: it is kept
-    /// and thrown once the sink returns.
+    /// and thrown once the sink returns. A Held outcome waits for the sink to return: the
+    /// deliveries of this photo it leaves are held together.
     void record(std::size_t i, const Outcome& o) {
         if (i >= items_.size() || recorded_[i] || storeError_) return;
+        if (o.kind == Outcome::Kind::Held) return;
         try {
             e_.apply(*items_[i], route_, o, report_);
             recorded_[i] = true;
@@ -294,11 +336,35 @@ class Engine::Impl::GroupDelivery {
                 if (!recorded_[i]) e_.reschedule(*items_[i], &route_, why, Duration{0}, report_);
             return;
         }
-        for (std::size_t i = 0; i < items_.size(); ++i)
-            if (!recorded_[i]) e_.apply(*items_[i], route_, outcomes[i], report_);
-        // The sink answered about these photos; unless it refused the whole account (a Held
-        // outcome just set a hold), it works again.
+        std::optional<std::string> held;
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+            if (recorded_[i]) continue;
+            if (outcomes[i].kind == Outcome::Kind::Held) {
+                held = outcomes[i].detail;
+                continue;
+            }
+            e_.apply(*items_[i], route_, outcomes[i], report_);
+            recorded_[i] = true;
+        }
+        // Held is the server's own word about the account (a refused login, sender or
+        // policy): evidence enough against the whole sink.
+        if (held) {
+            holdSink(*held);
+            return;
+        }
         const GateKey key = GateKey::sink(route_.sinkName);
+        // A server that asks to try later for one message after another (a 4xx each) is
+        // failing as a whole: each of those photos used an attempt; the sink is held.
+        const bool allRetry = std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) {
+            return o.kind == Outcome::Kind::RetryLater;
+        });
+        if (allRetry && e_.streaks_.failed(key, sinkPhoto())) {
+            e_.holdSink(route_, outcomes.front().detail, report_);
+            return;
+        }
+        if (allRetry) return;
+        // The sink answered about these photos: it works.
+        e_.streaks_.worked(key);
         if (!e_.gate_.heldUntil(key)) {
             if (e_.gate_.endOutage(key))
                 e_.log_.info(cat("sink '", route_.sinkName, "' reachable again"));
@@ -315,27 +381,48 @@ class Engine::Impl::GroupDelivery {
             const auto* q = items_[i];
             e_.store_.record({q->key, DeliveryStatus::Queued, q->asset.checksum, route_.sinkName,
                               q->attempts, e_.clock_.now(), q->nextAttempt, why, 0});
+            recorded_[i] = true;
             ++report_.held;
         }
     }
 
+    /// This photo's own failure: each of its deliveries uses an attempt and backs off alone
+    /// (failed for good after the last); the route goes on with its other photos.
+    void chargeAll(const std::string& why) {
+        const QueuedDelivery& first = *items_.front();
+        if (first.attempts + 1 < e_.settings_.maxAttempts)
+            e_.log_.info(cat(route_.id, ": ", asset().fileName, " (", asset().id, "): ", why,
+                             "; attempt ", first.attempts + 1, " of ", e_.settings_.maxAttempts,
+                             ", tried again later while the other photos go on"));
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+            if (recorded_[i]) continue;
+            e_.reschedule(*items_[i], &route_, why, Duration{0}, report_);
+            recorded_[i] = true;
+        }
+    }
+
     void failAll(const std::string& why) {
-        for (std::size_t i = 0; i < items_.size(); ++i)
-            if (!recorded_[i]) e_.fail(*items_[i], route_, why, report_);
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+            if (recorded_[i]) continue;
+            e_.fail(*items_[i], route_, why, report_);
+            recorded_[i] = true;
+        }
     }
 
     Impl& e_;
     const Route& route_;
     const std::vector<const QueuedDelivery*>& items_;
+    const std::function<void()>& quiesce_;
     DeliverReport& report_;
     std::vector<bool> recorded_;
+    bool settled_ = false;  ///< the fallback's failure is recorded already
     std::exception_ptr storeError_;
 };
 
 void Engine::Impl::deliverGroup(const Route& route, const std::vector<const QueuedDelivery*>& items,
                                 Fetched fetched, const std::function<void()>& quiesceSource,
                                 DeliverReport& report) {
-    GroupDelivery(*this, route, items, report).run(std::move(fetched), quiesceSource);
+    GroupDelivery(*this, route, items, quiesceSource, report).run(std::move(fetched));
 }
 
 /// The groups after the current one are downloaded while it is sent, each followed by the
@@ -424,7 +511,12 @@ std::vector<Engine::Impl::AssetGroup> Engine::Impl::groupDue(
     return groups;
 }
 
-bool Engine::Impl::admitted(const Route& route, const AssetGroup& group, DeliverReport& report) {
+bool Engine::Impl::admitted(const Route& route, const AssetGroup& group, DeliverReport& report,
+                            const std::function<void()>& quiesce) {
+    if (!probedAfterHold(route, quiesce)) {
+        report.waiting += group.items.size();
+        return false;
+    }
     const GateVerdict verdict = gate_.admit(route, limitsOf(route));
     if (verdict.started)
         log_.info(cat(
@@ -438,31 +530,27 @@ bool Engine::Impl::admitted(const Route& route, const AssetGroup& group, Deliver
 }
 
 DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
-                                       const ProgressFn& progress) {
+                                       const ProgressFn& progress, std::optional<TimePoint> until) {
     DeliverReport report;
     std::set<DeliveryKey> attempted;  // this call never tries a delivery twice
-    std::set<std::string> unknownRoutes;
     std::uint64_t done = 0;
-    auto stopped = [&] { return done >= limit || (stop && stop->load()); };
+    auto stopped = [&] {
+        return done >= limit || (stop && stop->load()) || (until && clock_.now() >= *until);
+    };
     bool progressed = true;
+    std::vector<std::vector<QueuedDelivery>> batches;
     while (progressed && !stopped()) {
         progressed = false;
-        const std::vector<QueuedDelivery> batch =
-            store_.due(clock_.now(), kDueBatch + attempted.size());
-        const std::vector<AssetGroup> groups = groupDue(batch, attempted);
+        const std::vector<AssetGroup> groups = dueInTurn(batches, attempted);
         Prefetcher prefetcher(*this, groups, settings_.photosAhead);
+        const std::function<void()> quiesce = [&] { prefetcher.quiesce(); };
         for (std::size_t i = 0; i < groups.size() && !stopped(); ++i) {
             const AssetGroup& group = groups[i];
             for (const auto* q : group.items) attempted.insert(q->key);
             progressed = true;
             const Route* route = findRoute(group.route);
-            if (!route) {
-                if (unknownRoutes.insert(group.route).second)
-                    log_.warning(cat("queued deliveries for route '", group.route,
-                                     "', which is no longer configured, stay queued"));
-                continue;
-            }
-            if (!admitted(*route, group, report)) continue;
+            if (!route || !admitted(*route, group, report, quiesce)) continue;
+            tookTurn(*route);
             Fetched fetched = prefetcher.take(i, *route);
             // A photo made ready ahead is only sent now: the next one is made ready meanwhile.
             // One that was not (the first of a batch) is transformed by deliver() itself, and
@@ -470,8 +558,7 @@ DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bo
             const bool more = done + group.items.size() < limit;
             const bool madeReady = fetched.madeReady;
             if (more && madeReady) prefetcher.fill(i);
-            deliverGroup(
-                *route, group.items, std::move(fetched), [&] { prefetcher.quiesce(); }, report);
+            deliverGroup(*route, group.items, std::move(fetched), quiesce, report);
             if (more && !madeReady) prefetcher.fill(i);
             done += group.items.size();
             if (progress) progress(done, 0);

@@ -38,8 +38,8 @@ const std::vector<Route>& Engine::routes() const noexcept { return impl_->routes
 const Route* Engine::findRoute(const std::string& id) const { return impl_->findRoute(id); }
 PollReport Engine::poll(const Route& route, bool dryRun) { return impl_->poll(route, dryRun); }
 DeliverReport Engine::deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
-                                 const ProgressFn& progress) {
-    return impl_->deliverDue(limit, stop, progress);
+                                 const ProgressFn& progress, std::optional<TimePoint> until) {
+    return impl_->deliverDue(limit, stop, progress, until);
 }
 std::uint64_t Engine::resend(const Route& route, const ProgressFn& progress) {
     return impl_->resend(route, progress);
@@ -205,7 +205,19 @@ Plan Engine::Impl::plan(const Route& route, const Listing& listing,
             ++report.queued;
         }
     }
+    if (listing.full) dropUnfavorited(route, seenIds, p, report);
     return p;
+}
+
+void Engine::Impl::dropUnfavorited(const Route& route, const std::set<std::string>& listed, Plan& p,
+                                   PollReport& report) {
+    // Unfavoriting sends nothing: a photo still queued when a full listing no longer has it
+    // is not sent (a resend after favoriting it again is how to get it).
+    for (const auto& q : store_.dueForRoute(route.id, TimePoint::max(), SIZE_MAX, false)) {
+        if (listed.count(q.key.assetId)) continue;
+        p.skipped.push_back({q.key, q.asset.checksum, "no longer a favorite before it was sent"});
+        ++report.skipped;
+    }
 }
 
 std::uint64_t Engine::Impl::resend(const Route& route, const ProgressFn& progress) {

@@ -1,6 +1,7 @@
 #pragma once
 // The engine's inside: polling and planning (engine.cpp), delivery (delivery.cpp, through the
-// gate in delivery_gate.cpp) and health (engine_health.cpp).
+// gate in delivery_gate.cpp), the routes' turns (turns.cpp), whose failure it is
+// (failure_scope.cpp) and health (engine_health.cpp).
 
 #include <functional>
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "delivery_gate.hpp"
+#include "failure_streaks.hpp"
 #include "media_in_hand.hpp"
 #include "pixsync/host/engine.hpp"
 
@@ -26,7 +28,10 @@ struct Engine::Impl {
     std::vector<Route> routes_;
     std::mt19937_64 jitter_;
     DeliveryGate gate_;
+    FailureStreaks streaks_;
     std::map<std::string, TimePoint> sinkSuccess_, routeSuccess_;  ///< last delivery / poll
+    std::map<std::string, std::uint64_t> lastTurn_;  ///< per route: its latest turn's number
+    std::uint64_t turns_ = 0;                        ///< turns taken so far
     std::string savedHealth_;  ///< what saveHealth() last wrote, without the times of success
     TimePoint savedHealthAt_{};
 
@@ -39,6 +44,10 @@ struct Engine::Impl {
     void retain(const Route& route, const std::vector<Asset>& listed);
     Plan plan(const Route& route, const Listing& listing, const std::optional<RouteCursor>& cursor,
               PollReport& report);
+    /// Adds to a full listing's plan the route's queued deliveries of photos it no longer
+    /// lists, as skipped.
+    void dropUnfavorited(const Route& route, const std::set<std::string>& listed, Plan& p,
+                         PollReport& report);
     std::uint64_t resend(const Route& route, const ProgressFn& progress);
     Duration backoff(int attempts) const;
     Duration jittered(Duration d);
@@ -67,12 +76,46 @@ struct Engine::Impl {
     class Prefetcher;
 
     DeliverReport deliverDue(std::uint64_t limit, const std::atomic<bool>* stop,
-                             const ProgressFn& progress);
+                             const ProgressFn& progress, std::optional<TimePoint> until);
     /// Groups a due batch by (route, asset) in outbox order, leaving out what was attempted.
     static std::vector<AssetGroup> groupDue(const std::vector<QueuedDelivery>& batch,
                                             const std::set<DeliveryKey>& attempted);
+
+    // The routes' turns (turns.cpp).
+    /// The due deliveries of every route, grouped by asset, in the order they go out: one
+    /// group of each route in turn, the route served longest ago first; within a route, the
+    /// store's order (StateStore::dueForRoute()) with photos that just failed last. The
+    /// groups point into `batches`.
+    std::vector<AssetGroup> dueInTurn(std::vector<std::vector<QueuedDelivery>>& batches,
+                                      const std::set<DeliveryKey>& attempted);
+    /// Notes that the route had its turn.
+    void tookTurn(const Route& route) { lastTurn_[route.id] = ++turns_; }
+
+    // Whose failure it is (failure_scope.cpp).
+    enum class FailureScope {
+        Photo,  ///< this photo's: it uses an attempt and backs off alone
+        Whole,  ///< the whole source or sink's: its photos wait, using no attempt
+    };
+    /// Judges a download of `photo` that failed (not Error(Media)): the route's listing failing,
+    /// several different photos failing in a row, or the source's own check() failing make
+    /// it the whole source's. `quiesce` first stops the work ahead from using the source.
+    FailureScope scopeOfDownloadFailure(const Route& route, const std::string& photo,
+                                        const std::function<void()>& quiesce);
+    /// Judges a delivery of `photo` the sink could not make (Error(Unavailable) or a Held
+    /// outcome): several different photos in a row, or the sink's own check() failing (for
+    /// SMTP: connect, TLS, login) make it the whole sink's.
+    FailureScope scopeOfSinkFailure(const Route& route, const std::string& photo,
+                                    const std::function<void()>& quiesce);
+    /// What the source's or sink's own check() finds wrong (sends nothing), or nullopt.
+    std::optional<std::string> probeSource(const Route& route);
+    std::optional<std::string> probeSink(const Route& route);
+    /// A source or sink whose hold just ended is probed before a photo is tried again: false
+    /// (and held again) when it still fails, so no photo is charged for it.
+    bool probedAfterHold(const Route& route, const std::function<void()>& quiesce);
+
     /// Asks the gate whether the group's route may deliver now; counts it waiting if not.
-    bool admitted(const Route& route, const AssetGroup& group, DeliverReport& report);
+    bool admitted(const Route& route, const AssetGroup& group, DeliverReport& report,
+                  const std::function<void()>& quiesce);
     /// The route's destinations of these deliveries, with their frame profiles.
     static std::vector<Destination> destinationsOf(const Route& route,
                                                    const std::vector<const QueuedDelivery*>& items);

@@ -77,7 +77,12 @@ void Runner::Impl::run() {
             nextPoll = steady_clock::now() + interval_;
         }
         if (stop_) break;
-        cycle.deliveries = engine_.deliverDue(UINT64_MAX, &stop_);
+        // Deliveries give way to the next poll, so a new favorite is seen (and, its route
+        // taking its turn, sent) however long another route's backlog is.
+        const auto pollAt = std::chrono::system_clock::now() +
+                            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                nextPoll - steady_clock::now());
+        cycle.deliveries = engine_.deliverDue(UINT64_MAX, &stop_, {}, pollAt);
         if (onCycle_) onCycle_(cycle);
 
         // Sleep until the next poll, or earlier when a queued delivery comes due; never spin.

@@ -65,12 +65,15 @@ class HostileImmichCliTest : public ImmichTest {
 TEST_F(HostileImmichCliTest, ADripDownloadEndsThePassInBoundedTimeAndMemory) {
     injectFault(R"("kind": "drip", "count": 100, "path": "/api/assets/", "seconds": 60)");
     Measured m = once();
-    EXPECT_EQ(m.exitCode, 1) << output();
+    // Immich's own check still answers: the photo it serves this slowly is charged an
+    // attempt and tried again later; nothing else is held for it.
+    EXPECT_EQ(m.exitCode, 0) << output();
     EXPECT_LT(m.seconds, 10.0);
     EXPECT_LT(m.peakRssKb / 1024, kMaxPeakRssMb);
-    EXPECT_THAT(output(), HasSubstr("cannot download IMG_0001.JPG"));
+    EXPECT_THAT(output(), HasSubstr("IMG_0001.JPG (")) << output();
     EXPECT_THAT(output(), HasSubstr("was too slow: "));
-    EXPECT_THAT(output(), HasSubstr("0 to retry, 0 failed, 1 held"));
+    EXPECT_THAT(output(), HasSubstr("attempt 1 of 10"));
+    EXPECT_THAT(output(), HasSubstr("1 to retry, 0 failed, 0 held"));
     std::printf("drip: exit %d, %.1f s, peak RSS %ld MB\n", m.exitCode, m.seconds,
                 m.peakRssKb / 1024);
 }
@@ -78,11 +81,11 @@ TEST_F(HostileImmichCliTest, ADripDownloadEndsThePassInBoundedTimeAndMemory) {
 TEST_F(HostileImmichCliTest, EndlessErrorBodiesEndThePassInBoundedTimeAndMemory) {
     injectFault(R"("kind": "endless-error", "count": 100, "path": "/api/assets/", "seconds": 60)");
     Measured m = once();
-    EXPECT_EQ(m.exitCode, 1) << output();
+    EXPECT_EQ(m.exitCode, 0) << output();
     EXPECT_LT(m.seconds, 10.0);
     EXPECT_LT(m.peakRssKb / 1024, kMaxPeakRssMb);
     EXPECT_THAT(output(), HasSubstr("HTTP 500: an answer longer than 64.0 KB, not read further"));
-    EXPECT_THAT(output(), HasSubstr("0 to retry, 0 failed, 1 held"));
+    EXPECT_THAT(output(), HasSubstr("1 to retry, 0 failed, 0 held"));
     std::printf("endless error body: exit %d, %.1f s, peak RSS %ld MB\n", m.exitCode, m.seconds,
                 m.peakRssKb / 1024);
 

@@ -75,6 +75,9 @@ TEST_F(EngineHealthTest, HeldOutcomeKeepsThePhotoDueUsesNoAttemptAndGoesOutAfter
     const std::string why = "the SMTP server refused the login (535 5.7.8 bad credentials)";
     EXPECT_CALL(sink, deliver(_, _))
         .WillRepeatedly(Return(std::vector<Outcome>{Outcome::held(why)}));
+    ON_CALL(sink, check(_)).WillByDefault([&](CheckReport& report) {
+        report.fail("smtp: authentication", why, "fix the password");
+    });
     // Many passes, far more than maxAttempts: nothing is ever marked failed.
     for (int i = 0; i < 10; ++i) {
         auto r = e.deliverDue();
@@ -98,6 +101,7 @@ TEST_F(EngineHealthTest, HeldOutcomeKeepsThePhotoDueUsesNoAttemptAndGoesOutAfter
 
     // The password is fixed and the daemon restarted: both go out at once, once each.
     ::testing::Mock::VerifyAndClearExpectations(&sink);
+    ON_CALL(sink, check(_)).WillByDefault([](CheckReport&) {});
     ON_CALL(sink, deliver(_, _)).WillByDefault(allDelivered);
     EXPECT_CALL(sink, deliver(_, _)).Times(2);
     auto& restarted = engine();
@@ -110,6 +114,10 @@ TEST_F(EngineHealthTest, HeldOutcomeKeepsThePhotoDueUsesNoAttemptAndGoesOutAfter
 TEST_F(EngineHealthTest, UnavailableSinkHoldsWithoutAttemptsAndRecoversByItself) {
     auto& e = engine();
     queue({photo("a")});
+    bool down = true;
+    ON_CALL(sink, check(_)).WillByDefault([&](CheckReport& report) {
+        if (down) report.fail("smtp: connection", "Connection refused", "start it");
+    });
     EXPECT_CALL(sink, deliver(_, _))
         .WillOnce(
             [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
@@ -120,6 +128,7 @@ TEST_F(EngineHealthTest, UnavailableSinkHoldsWithoutAttemptsAndRecoversByItself)
     EXPECT_EQ(rec("a").attempts, 0);
     EXPECT_LE(rec("a").nextAttempt, clock.now()) << "stays due: a restart sends it at once";
     EXPECT_EQ(e.deliverDue().waiting, 1u) << "held back while the sink is known to be down";
+    down = false;
     clock.advance(10min);
     EXPECT_EQ(e.deliverDue().delivered, 1u);
     EXPECT_EQ(e.health().sinks[0].state, HealthState::Ok);
@@ -136,12 +145,12 @@ TEST_F(EngineHealthTest, AnExceptionFromDeliverIsAnErrorOfTheSinkNotACrash) {
         .WillRepeatedly(allDelivered);
     DeliverReport r;
     EXPECT_NO_THROW(r = e.deliverDue());
-    EXPECT_EQ(r.held, 1u);
+    // The sink's check passes: the failure is charged to this photo, which is tried again.
+    EXPECT_EQ(r.retrying, 1u);
     EXPECT_EQ(rec("a").status, DeliveryStatus::Queued);
-    const auto h = e.health();
-    EXPECT_EQ(h.sinks[0].state, HealthState::Failing);
-    EXPECT_THAT(h.sinks[0].reason,
+    EXPECT_THAT(rec("a").detail,
                 HasSubstr("sink 'pixstar' deliver() threw std::out_of_range: vector::at"));
+    EXPECT_EQ(e.health().sinks[0].state, HealthState::Ok);
     clock.advance(10min);
     EXPECT_EQ(e.deliverDue().delivered, 1u);
 }
@@ -188,6 +197,10 @@ TEST_F(EngineHealthTest, DownloadsRefusedHoldTheRouteWhileListingWorks) {
         "Immich refused to download \"a.jpg\": Missing required permission: asset.download";
     EXPECT_CALL(source, fetch(_)).WillRepeatedly([&](const Asset&) -> MediaFile {
         throw unavailableError(why);
+    });
+    // The source's own check finds the missing permission: the whole route's failure.
+    ON_CALL(source, check(_)).WillByDefault([](CheckReport& report) {
+        report.fail("immich: download permission", "missing", "grant asset.download");
     });
     for (int i = 0; i < 5; ++i) {
         e.deliverDue();

@@ -26,6 +26,7 @@ class MockSource : public Source {
     MOCK_METHOD(MediaFile, fetch, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<MediaFile>, fetchPreview, (const Asset& asset), (override));
     MOCK_METHOD(std::optional<LocalMedia>, localMedia, (const Asset& asset), (override));
+    MOCK_METHOD(void, check, (CheckReport & report), (override));
     MOCK_METHOD(MediaFile, fetchFor, (const Asset& asset, const std::optional<FrameBox>& box),
                 (override));
 };
@@ -36,6 +37,7 @@ class MockSink : public Sink {
                 (const DeliveryRequest& request, const std::vector<Destination>& destinations),
                 (override));
     MOCK_METHOD(RateLimits, rateLimits, (), (const, override));
+    MOCK_METHOD(void, check, (CheckReport & report), (override));
     MOCK_METHOD(std::optional<FrameBox>, frameBox, (const std::vector<Destination>& destinations),
                 (const, override));
     MOCK_METHOD(void, prepare,

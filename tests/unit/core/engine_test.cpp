@@ -147,7 +147,7 @@ TEST_F(EngineTest, TransientFailureIsRetriedAfterBackoff) {
     EXPECT_EQ(first.retrying, 1u);
     EXPECT_EQ(statusOf("a"), DeliveryStatus::Queued);
     EXPECT_EQ(e.deliverDue().delivered, 0u) << "not due before the backoff";
-    clock.advance(2min);  // base 1 min, +-20% jitter
+    clock.advance(6min);  // base 5 min, +-20% jitter
     EXPECT_EQ(e.deliverDue().delivered, 1u);
     EXPECT_EQ(statusOf("a"), DeliveryStatus::Delivered);
     EXPECT_EQ(rec("a").attempts, 2);
@@ -438,7 +438,7 @@ TEST_F(EngineTest, ALocalFileIsReadInPlaceAndNeverRemovedWhateverTheOutcome) {
     auto r = e.deliverDue();
     EXPECT_EQ(r.delivered, 1u);
     EXPECT_EQ(r.failed, 2u);
-    EXPECT_EQ(r.held, 1u);
+    EXPECT_EQ(r.retrying, 1u) << "one photo the sink cannot take while others go: that photo's";
     ASSERT_EQ(seen.size(), 4u);
     for (std::size_t i = 0; i < photos.size(); ++i) {
         EXPECT_EQ(seen[i], library / photos[i].fileName) << "the sink reads the file in place";
@@ -600,7 +600,7 @@ TEST_F(EngineTest, NoPhotosAheadDoesEverythingInTurnOnTheEnginesThread) {
     EXPECT_EQ(e.deliverDue().delivered, 3u);
 }
 
-TEST_F(EngineTest, APreviewTheSinkCannotUseIsNotFetchedAgainAsAFallback) {
+TEST_F(EngineTest, APreviewTheSinkCannotUseGivesWayToTheOriginal) {
     auto& e = engine();
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("raw")}, "c1", true)));
     e.pollAll();
@@ -611,13 +611,66 @@ TEST_F(EngineTest, APreviewTheSinkCannotUseIsNotFetchedAgainAsAFallback) {
             return m;
         });
     EXPECT_CALL(source, fetchPreview(_)).Times(0);
+    EXPECT_CALL(source, fetch(_)).Times(1);
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(
+            [](const DeliveryRequest& r, const std::vector<Destination>&) -> std::vector<Outcome> {
+                EXPECT_TRUE(r.media.isPreview);
+                throw mediaError("the preview is damaged");
+            })
+        .WillOnce([](const DeliveryRequest& r, const std::vector<Destination>& d) {
+            EXPECT_FALSE(r.media.isPreview) << "the original, not the preview again";
+            return allDelivered(r, d);
+        });
+    EXPECT_EQ(e.deliverDue().delivered, 1u);
+    EXPECT_EQ(statusOf("raw"), DeliveryStatus::Delivered);
+}
+
+TEST_F(EngineTest, WhenPreviewAndOriginalAreBothUnusableThePhotoFailsWithTheOriginalsReason) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("raw")}, "c1", true)));
+    e.pollAll();
+    ON_CALL(source, fetchFor(_, _))
+        .WillByDefault([](const Asset& a, const std::optional<FrameBox>&) {
+            MediaFile m = mediaFor(a);
+            m.isPreview = true;
+            return m;
+        });
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw mediaError("the preview is damaged");
+            })
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw mediaError("a RAW file this libvips cannot read");
+            });
+    EXPECT_EQ(e.deliverDue().failed, 1u);
+    EXPECT_EQ(rec("raw").detail, "a RAW file this libvips cannot read");
+}
+
+TEST_F(EngineTest, WhenThePreviewIsUnusableAndTheOriginalCannotBeDownloadedThePhotoIsTriedAgain) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("raw")}, "c1", true)));
+    e.pollAll();
+    ON_CALL(source, fetchFor(_, _))
+        .WillByDefault([](const Asset& a, const std::optional<FrameBox>&) {
+            MediaFile m = mediaFor(a);
+            m.isPreview = true;
+            return m;
+        });
+    EXPECT_CALL(source, fetch(_)).WillOnce([](const Asset&) -> MediaFile {
+        throw unavailableError("HTTP 500 for the original");
+    });
     EXPECT_CALL(sink, deliver(_, _))
         .WillOnce(
             [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
                 throw mediaError("the preview is damaged");
             });
-    EXPECT_EQ(e.deliverDue().failed, 1u);
-    EXPECT_EQ(rec("raw").detail, "the preview is damaged");
+    const auto r = e.deliverDue();
+    EXPECT_EQ(r.retrying, 1u);
+    EXPECT_EQ(statusOf("raw"), DeliveryStatus::Queued);
+    EXPECT_EQ(rec("raw").attempts, 1);
 }
 
 TEST_F(EngineTest, AMissingLocalFileFailsThatPhotoAndNamesIt) {
@@ -639,6 +692,10 @@ TEST_F(EngineTest, UnavailableSinkKeepsEverythingQueued) {
     EXPECT_CALL(source, list(""))
         .WillOnce(Return(listing({photo("a"), photo("b"), photo("c")}, "c1", true)));
     e.pollAll();
+    bool down = true;
+    ON_CALL(sink, check(_)).WillByDefault([&](CheckReport& report) {
+        if (down) report.fail("smtp", "connection refused", "start the server");
+    });
     EXPECT_CALL(sink, deliver(_, _))
         .WillOnce(
             [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
@@ -646,12 +703,38 @@ TEST_F(EngineTest, UnavailableSinkKeepsEverythingQueued) {
             })
         .WillRepeatedly(allDelivered);
     auto r = e.deliverDue();
-    EXPECT_EQ(r.held, 1u) << "the sink is not hammered once it is known to be down";
-    EXPECT_EQ(r.waiting, 2u);
+    EXPECT_EQ(r.held, 1u) << "the sink's own check fails too: the whole sink's failure";
+    EXPECT_EQ(r.waiting, 2u) << "the sink is not hammered once it is known to be down";
     EXPECT_EQ(r.delivered, 0u);
+    EXPECT_EQ(rec("a").attempts, 0);
     EXPECT_EQ(statusOf("c"), DeliveryStatus::Queued);
+    down = false;
     clock.advance(10min);
     EXPECT_EQ(e.deliverDue().delivered, 3u);
+}
+
+TEST_F(EngineTest, WhileTheSinksCheckStillFailsAfterItsHoldNoPhotoIsTried) {
+    auto& e = engine();
+    EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
+    e.pollAll();
+    ON_CALL(sink, check(_)).WillByDefault([](CheckReport& report) {
+        report.fail("smtp", "connection refused", "start the server");
+    });
+    EXPECT_CALL(sink, deliver(_, _))
+        .WillOnce(
+            [](const DeliveryRequest&, const std::vector<Destination>&) -> std::vector<Outcome> {
+                throw unavailableError("connection refused");
+            });
+    e.deliverDue();
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_TRUE(e.nextDue().has_value());
+        clock.set(*e.nextDue());
+        auto r = e.deliverDue();
+        EXPECT_EQ(r.waiting, 2u) << "the check is the probe: no photo is tried, none charged";
+    }
+    EXPECT_EQ(rec("a").attempts, 0);
+    EXPECT_EQ(rec("b").attempts, 0);
+    EXPECT_FALSE(e.health().ok());
 }
 
 TEST_F(EngineTest, UnreachableSourceIsReportedNotThrown) {
@@ -715,22 +798,33 @@ TEST_F(EngineTest, AnOutageNeverUsesUpAttempts) {
     auto& e = engine(s);
     EXPECT_CALL(source, list("")).WillOnce(Return(listing({photo("a"), photo("b")}, "c1", true)));
     e.pollAll();
+    bool down = true;
+    int checks = 0;
+    ON_CALL(sink, check(_)).WillByDefault([&](CheckReport& report) {
+        ++checks;
+        if (down) report.fail("smtp", "smtp down", "start it");
+    });
     int calls = 0;
     EXPECT_CALL(sink, deliver(_, _))
         .WillRepeatedly([&](const DeliveryRequest& r,
                             const std::vector<Destination>& d) -> std::vector<Outcome> {
-            if (++calls <= 6) throw unavailableError("smtp down");
+            if (down) {
+                ++calls;
+                throw unavailableError("smtp down");
+            }
             return allDelivered(r, d);
         });
     for (int i = 0; i < 6; ++i) {
         auto r = e.deliverDue();
         EXPECT_EQ(r.failed, 0u);
-        EXPECT_EQ(calls, i + 1) << "one try per outage step, not one per photo";
+        EXPECT_EQ(calls, 1) << "after the first failure only the sink's check is tried";
+        EXPECT_EQ(checks, i + 1) << "one check per outage step, not one per photo";
         ASSERT_TRUE(e.nextDue().has_value());
         EXPECT_GT(*e.nextDue(), clock.now()) << "the runner sleeps until the hold ends";
         clock.set(*e.nextDue());
     }
     EXPECT_EQ(rec("a").attempts, 0);
+    down = false;
     EXPECT_EQ(e.deliverDue().delivered, 2u);
 }
 

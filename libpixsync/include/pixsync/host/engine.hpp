@@ -27,11 +27,17 @@ struct EngineSettings {
     /// A full listing is made when the last one is older than this (and on a route's first
     /// pass); other polls are incremental.
     Duration reconcileInterval = std::chrono::hours(24);
-    /// Attempts before a delivery that keeps failing transiently is recorded Failed.
+    /// Attempts before a delivery that keeps failing is recorded Failed: a photo the source
+    /// cannot serve or the sink keeps refusing, while other photos go through. What fails for
+    /// the whole source or sink (an outage, a refused login) uses no attempt.
     int maxAttempts = 10;
-    /// Backoff after the n-th failed attempt: base * 2^(n-1), capped, with +-20% jitter.
-    Duration backoffBase = std::chrono::minutes(1);
-    Duration backoffCap = std::chrono::hours(6);
+    /// Backoff after the n-th failed attempt: base * 2^(n-1), capped, with +-20% jitter. With
+    /// the defaults, ten attempts span about a day and a half (5, 10, 20 … 640 minutes, then
+    /// 12 hours).
+    Duration backoffBase = std::chrono::minutes(5);
+    Duration backoffCap = std::chrono::hours(12);
+    /// Within a route, the oldest favorite goes out first instead of the newest.
+    bool oldestFirst = false;
     /// On a route's first pass, record current favorites as a baseline instead of sending
     /// them (the original sends them all; this is the "start from now" option).
     bool startFromNow = false;
@@ -106,11 +112,15 @@ class Engine {
     std::vector<PollReport> pollAll(bool dryRun = false);
 
     /// Delivers queued deliveries that are due now, until none is due, `limit` deliveries
-    /// were attempted, or `stop` becomes true. Respects sink pauses and rate limits. A state
-    /// store that cannot record an outcome throws Error(State); nothing is marked failed.
+    /// were attempted, `stop` becomes true or the clock reaches `until` (the daemon's next
+    /// poll). Routes take turns, the one served longest ago first; within a route the newest
+    /// favorite goes first and a photo that failed before goes after the others. Respects
+    /// sink pauses and rate limits. A state store that cannot record an outcome throws
+    /// Error(State); nothing is marked failed.
     DeliverReport deliverDue(std::uint64_t limit = UINT64_MAX,
                              const std::atomic<bool>* stop = nullptr,
-                             const ProgressFn& progress = {});
+                             const ProgressFn& progress = {},
+                             std::optional<TimePoint> until = std::nullopt);
 
     /// Re-queues every current favorite of the route for every destination (a full listing,
     /// so the sink's retain() hears of it as after a poll). Returns the number of deliveries
