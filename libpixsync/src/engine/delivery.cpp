@@ -146,6 +146,13 @@ Engine::Impl::Fetched Engine::Impl::fetchMedia(const Route& route, const Asset& 
     } catch (const Error& e) {
         f.error = e;
     }
+    // A download that arrived ends the route's row of failures; one that failed for a reason
+    // other than the media itself adds to it, in the order the source answered.
+    const GateKey key = GateKey::downloads(route.id);
+    if (!f.error)
+        streaks_.worked(key);
+    else if (f.error->kind() != ErrorKind::Media)
+        streaks_.failed(key, asset.id);
     return f;
 }
 
@@ -202,7 +209,6 @@ class Engine::Impl::GroupDelivery {
         const GateKey key = GateKey::downloads(route_.id);
         if (e_.gate_.endOutage(key)) e_.log_.info(cat(route_.id, ": downloads work again"));
         e_.gate_.release(key);
-        e_.streaks_.worked(key);
     }
 
     /// Records why the media is not there: the photo's fault (Error(Media), or a failure the
@@ -212,7 +218,7 @@ class Engine::Impl::GroupDelivery {
             failAll(error.what());
             return;
         }
-        if (e_.scopeOfDownloadFailure(route_, asset().id, quiesce_) == FailureScope::Photo) {
+        if (e_.scopeOfDownloadFailure(route_, quiesce_) == FailureScope::Photo) {
             chargeAll(cat("cannot download it: ", error.what()));
             return;
         }
@@ -279,11 +285,16 @@ class Engine::Impl::GroupDelivery {
     /// The original, after the preview proved unusable; nothing when it cannot be had (the
     /// reason is then recorded: settled_).
     std::optional<MediaFile> fetchOriginal(const std::string& previewProblem) {
+        const GateKey key = GateKey::downloads(route_.id);
         try {
             quiesce_();
-            return guardPluginCall(cat("route '", route_.id, "': the source's fetch()"),
-                                   [&] { return route_.source->fetch(asset()); });
+            MediaFile original =
+                guardPluginCall(cat("route '", route_.id, "': the source's fetch()"),
+                                [&] { return route_.source->fetch(asset()); });
+            e_.streaks_.worked(key);
+            return original;
         } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Media) e_.streaks_.failed(key, asset().id);
             e_.log_.debug(cat(route_.id, ": the preview of ", asset().fileName, " is unusable (",
                               previewProblem, ") and the original failed too"));
             downloadFailed(e);
@@ -452,11 +463,12 @@ class Engine::Impl::Prefetcher {
             auto destinations = destinationsOf(*r, groups_[j].items);
             std::promise<void> finished;
             std::shared_future<void> before = std::exchange(last_, finished.get_future().share());
+            Impl* engine = &e_;
             pending_.emplace(
-                j, std::async(std::launch::async, [r, asset, box, destinations, before,
+                j, std::async(std::launch::async, [engine, r, asset, box, destinations, before,
                                                    finished = std::move(finished)]() mutable {
                     if (before.valid()) before.wait();
-                    Fetched f = fetchMedia(*r, *asset, box);
+                    Fetched f = engine->fetchMedia(*r, *asset, box);
                     if (f.media) prepareAhead(*r, *asset, f.media->media(), destinations);
                     finished.set_value();
                     return f;
@@ -475,8 +487,8 @@ class Engine::Impl::Prefetcher {
             return f;
         }
         quiesce();  // never two calls into one source at once
-        return fetchMedia(route, groups_[i].items.front()->asset,
-                          frameBoxOf(route, groups_[i].items));
+        return e_.fetchMedia(route, groups_[i].items.front()->asset,
+                             frameBoxOf(route, groups_[i].items));
     }
 
     /// Waits until the work queued so far has finished.
@@ -539,17 +551,29 @@ DeliverReport Engine::Impl::deliverDue(std::uint64_t limit, const std::atomic<bo
     };
     bool progressed = true;
     std::vector<std::vector<QueuedDelivery>> batches;
+    // Routes that may not deliver now (their sink paused or held, their downloads held) are
+    // not asked for more of their queue in this call: their photos wait, counted in this
+    // round's batch only.
+    std::set<std::string> resting;
     while (progressed && !stopped()) {
         progressed = false;
-        const std::vector<AssetGroup> groups = dueInTurn(batches, attempted);
+        const std::vector<AssetGroup> groups = dueInTurn(batches, attempted, resting);
         Prefetcher prefetcher(*this, groups, settings_.photosAhead);
         const std::function<void()> quiesce = [&] { prefetcher.quiesce(); };
         for (std::size_t i = 0; i < groups.size() && !stopped(); ++i) {
             const AssetGroup& group = groups[i];
             for (const auto* q : group.items) attempted.insert(q->key);
             progressed = true;
+            if (resting.count(group.route)) {
+                report.waiting += group.items.size();
+                continue;
+            }
             const Route* route = findRoute(group.route);
-            if (!route || !admitted(*route, group, report, quiesce)) continue;
+            if (!route) continue;
+            if (!admitted(*route, group, report, quiesce)) {
+                resting.insert(route->id);
+                continue;
+            }
             tookTurn(*route);
             Fetched fetched = prefetcher.take(i, *route);
             // A photo made ready ahead is only sent now: the next one is made ready meanwhile.

@@ -84,10 +84,11 @@ struct Engine::Impl {
     // The routes' turns (turns.cpp).
     /// The due deliveries of every route, grouped by asset, in the order they go out: one
     /// group of each route in turn, the route served longest ago first; within a route, the
-    /// store's order (StateStore::dueForRoute()) with photos that just failed last. The
-    /// groups point into `batches`.
+    /// store's order (StateStore::dueForRoute()) with photos that just failed last. Leaves
+    /// out what was attempted and the `resting` routes. The groups point into `batches`.
     std::vector<AssetGroup> dueInTurn(std::vector<std::vector<QueuedDelivery>>& batches,
-                                      const std::set<DeliveryKey>& attempted);
+                                      const std::set<DeliveryKey>& attempted,
+                                      const std::set<std::string>& resting);
     /// Notes that the route had its turn.
     void tookTurn(const Route& route) { lastTurn_[route.id] = ++turns_; }
 
@@ -96,11 +97,11 @@ struct Engine::Impl {
         Photo,  ///< this photo's: it uses an attempt and backs off alone
         Whole,  ///< the whole source or sink's: its photos wait, using no attempt
     };
-    /// Judges a download of `photo` that failed (not Error(Media)): the route's listing failing,
-    /// several different photos failing in a row, or the source's own check() failing make
-    /// it the whole source's. `quiesce` first stops the work ahead from using the source.
-    FailureScope scopeOfDownloadFailure(const Route& route, const std::string& photo,
-                                        const std::function<void()>& quiesce);
+    /// Judges a download that failed (not Error(Media)): the route's listing failing, several
+    /// different photos failing in a row (this one among them), or the source's own check()
+    /// failing make it the whole source's. `quiesce` first stops the work ahead from using
+    /// the source.
+    FailureScope scopeOfDownloadFailure(const Route& route, const std::function<void()>& quiesce);
     /// Judges a delivery of `photo` the sink could not make (Error(Unavailable) or a Held
     /// outcome): several different photos in a row, or the sink's own check() failing (for
     /// SMTP: connect, TLS, login) make it the whole sink's.
@@ -125,8 +126,8 @@ struct Engine::Impl {
                                               const std::vector<const QueuedDelivery*>& items);
     /// The asset's media for pictures fitted into `box`: the source's own file, or a download.
     /// Runs on the prefetch thread, so it calls the source only (frameBoxOf() asks the sink).
-    static Fetched fetchMedia(const Route& route, const Asset& asset,
-                              const std::optional<FrameBox>& box);
+    /// Notes the download's end in the route's failure streak as it comes.
+    Fetched fetchMedia(const Route& route, const Asset& asset, const std::optional<FrameBox>& box);
     /// Gives the route's sink a head start on delivering `media` (Sink::prepare()); on the
     /// prefetch thread. Whatever the sink throws is dropped: deliver() meets it again.
     static void prepareAhead(const Route& route, const Asset& asset, const MediaFile& media,

@@ -40,12 +40,14 @@ std::optional<std::string> Engine::Impl::probeSink(const Route& route) {
 }
 
 Engine::Impl::FailureScope Engine::Impl::scopeOfDownloadFailure(
-    const Route& route, const std::string& photo, const std::function<void()>& quiesce) {
+    const Route& route, const std::function<void()>& quiesce) {
     const GateKey key = GateKey::downloads(route.id);
-    // Cheapest evidence first: the listing already fails, or other photos failed just before.
+    // Cheapest evidence first: the listing already fails.
     if (gate_.outage(GateKey::listing(route.id))) return FailureScope::Whole;
-    if (streaks_.failed(key, photo)) return FailureScope::Whole;
-    quiesce();  // the source is used by one thread at a time
+    // Different photos failed in a row, this one among them (fetchMedia() notes each
+    // download as it ends); the work ahead is finished first, so its downloads count too.
+    quiesce();
+    if (streaks_.met(key)) return FailureScope::Whole;
     if (auto failure = probeSource(route)) {
         log_.debug(cat(route.id, ": the source's check fails too: ", *failure));
         return FailureScope::Whole;

@@ -13,9 +13,11 @@ constexpr std::size_t kDueBatch = 64;  ///< deliveries read per route and round
 }  // namespace
 
 std::vector<Engine::Impl::AssetGroup> Engine::Impl::dueInTurn(
-    std::vector<std::vector<QueuedDelivery>>& batches, const std::set<DeliveryKey>& attempted) {
+    std::vector<std::vector<QueuedDelivery>>& batches, const std::set<DeliveryKey>& attempted,
+    const std::set<std::string>& resting) {
     std::vector<const Route*> order;
-    for (const auto& r : routes_) order.push_back(&r);
+    for (const auto& r : routes_)
+        if (!resting.count(r.id)) order.push_back(&r);
     auto lastTurn = [&](const Route* r) {
         auto it = lastTurn_.find(r->id);
         return it == lastTurn_.end() ? 0 : it->second;

@@ -147,7 +147,11 @@ TEST_F(EngineLivenessTest, APhotoThatNeverArrivesEndsFailedWithItsReasonWithinIt
 }
 
 TEST_F(EngineLivenessTest, SeveralDifferentPhotosFailingInARowAreTheWholeSourcesFailure) {
-    auto& e = engine();
+    // One photo at a time, so that the row is exactly a, b, c (with a download ahead, c's
+    // failure arrives while b is judged and b is already held).
+    EngineSettings s;
+    s.photosAhead = 0;
+    auto& e = engine(s);
     favorites(johns, {photo("a"), photo("b"), photo("c"), photo("d")});
     e.pollAll();
     // Its own check passes, yet every download fails: evidence against the whole source
@@ -161,6 +165,20 @@ TEST_F(EngineLivenessTest, SeveralDifferentPhotosFailingInARowAreTheWholeSources
     EXPECT_EQ(r.waiting, 1u);
     EXPECT_EQ(rec("c").attempts, 0);
     EXPECT_EQ(rec("d").attempts, 0);
+    EXPECT_EQ(e.health().routes[0].state, HealthState::Held);
+}
+
+TEST_F(EngineLivenessTest, AFailureDownloadedAheadCountsInTheRowInTheOrderTheSourceAnswered) {
+    auto& e = engine();  // one photo ahead
+    favorites(johns, {photo("a"), photo("b"), photo("c"), photo("d")});
+    e.pollAll();
+    ON_CALL(johns, fetchFor(_, _)).WillByDefault([](const Asset&, const auto&) -> MediaFile {
+        throw unavailableError("storage offline (HTTP 500)");
+    });
+    const auto r = e.deliverDue();
+    EXPECT_EQ(r.retrying, 1u) << "a alone was judged before three had failed";
+    EXPECT_EQ(r.held, 1u) << "c failed ahead while b was judged: b is held";
+    EXPECT_EQ(rec("b").attempts, 0);
     EXPECT_EQ(e.health().routes[0].state, HealthState::Held);
 }
 
