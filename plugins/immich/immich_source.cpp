@@ -237,21 +237,22 @@ void ImmichSource::searchPages(int rating, ListingPass& pass) {
 }
 
 std::optional<MediaFile> ImmichSource::download(const Asset& asset, const std::string& path,
-                                                bool preview) {
+                                                bool preview, bool retry) {
     std::string name =
         cat(preview ? "the preview of " : "", "\"", asset.fileName, "\" (", asset.id, ")");
     TempFile file = TempFile::create(tempDir_);
     // A preview's size is not listed; the original's is.
     const std::uint64_t expected = preview ? 0 : asset.sizeBytes;
+    auto attempt = [&] {
+        HttpDownload got = api_.download(path, file, 0, {}, expected);
+        if (got.status >= 500)
+            throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status, ": ",
+                                     Api::immichMessage(got), ")"));
+        return got;
+    };
     HttpDownload d;
     try {
-        d = api_.retrying([&] {
-            HttpDownload got = api_.download(path, file, 0, {}, expected);
-            if (got.status >= 500)
-                throw TransientFault(cat("Immich failed to send ", name, " (HTTP ", got.status,
-                                         ": ", Api::immichMessage(got), ")"));
-            return got;
-        });
+        d = retry ? api_.retrying(attempt) : attempt();
     } catch (const HttpError& e) {
         if (e.failure() != HttpFailure::TooSlow) throw;
         // Not the photo's fault: it is tried again later, like any outage of Immich.
@@ -330,7 +331,26 @@ MediaFile ImmichSource::fetchFor(const Asset& asset, const std::optional<FrameBo
         previewsRefused_ || !isUuid(asset.id))
         return fetch(asset);
     // None yet (Immich makes them in the background after an upload) or not for this key.
-    auto preview = download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true);
+    std::optional<MediaFile> preview;
+    try {
+        // One try: the original is the fallback, and it is as good a next try as any.
+        preview =
+            download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true, false);
+    } catch (const Error& e) {
+        // The preview only saves work. Whatever kept it from arriving (cut short, a proxy's
+        // page, a 5xx, too slow), the original decides whether the photo can be sent, so
+        // only the original's failure is charged to the photo (or to the route).
+        const std::string why =
+            cat("the preview of \"", asset.fileName, "\" (", asset.id,
+                ") could not be downloaded (", e.what(), "); sending the original");
+        if (previewFailureLogged_) {
+            log_.debug(why);
+        } else {
+            log_.info(why);
+            previewFailureLogged_ = true;  // later ones at debug: one cause often hits them all
+        }
+        return fetch(asset);
+    }
     if (!preview) return fetch(asset);
     if (mode == Mode::Preview) return std::move(*preview);
     const auto size = readPictureSize(preview->file.path());

@@ -27,7 +27,8 @@ class ImmichSource final : public Source {
     MediaFile fetch(const Asset& asset) override;
     std::optional<MediaFile> fetchPreview(const Asset& asset) override;
     /// Immich's preview when the settings allow it and (in auto) it fills `box`; otherwise
-    /// the original.
+    /// the original, also when the preview could not be downloaded (only the original's
+    /// failure is thrown).
     MediaFile fetchFor(const Asset& asset, const std::optional<FrameBox>& box) override;
     void check(CheckReport& report) override;
 
@@ -42,8 +43,10 @@ class ImmichSource final : public Source {
     /// Follows one search (`rating` 0: any rating) through all its pages into `pass`.
     void searchPages(int rating, ListingPass& pass);
     /// Downloads `path` for `asset`. For a preview, nullopt when there is none or the key may
-    /// not see it; an original always comes back or throws.
-    std::optional<MediaFile> download(const Asset& asset, const std::string& path, bool preview);
+    /// not see it; an original always comes back or throws. `retry`: transient faults are
+    /// tried again (Api::retrying()); otherwise the first one throws.
+    std::optional<MediaFile> download(const Asset& asset, const std::string& path, bool preview,
+                                      bool retry = true);
 
     /// What `check` learned about the key and the route's user.
     struct Whose {
@@ -78,7 +81,8 @@ class ImmichSource final : public Source {
     Api api_;
     Lookup lookup_;
     std::string userId_;
-    bool previewsRefused_ = false;  ///< the key lacks asset.view: previews are not asked for
+    bool previewsRefused_ = false;       ///< the key lacks asset.view: previews are not asked for
+    bool previewFailureLogged_ = false;  ///< a failed preview download was logged at info
     bool versionChecked_ = false;
 };
 

@@ -93,21 +93,30 @@ class DaemonTest : public ::testing::Test {
         return checksum + "A=";
     }
 
-    /// Photo i as a fake Immich asset (a favorite of john's).
-    static std::string assetJson(int i) {
-        return R"({"id": ")" + assetId(i) + R"(", "owner": "john@example.com", "file": ")" +
+    /// Photo i as a fake Immich asset of `owner`'s (a favorite unless `favorite` is false).
+    static std::string assetJson(int i, bool favorite = true, const std::string& owner = kJohn) {
+        return R"({"id": ")" + assetId(i) + R"(", "owner": ")" + owner + R"(", "file": ")" +
                (mediaFixtures() / "orientation-1.jpg").string() + R"(", "originalFileName": ")" +
-               fileName(i) + R"(", "checksum": ")" + checksumOf(i) + R"("})";
+               fileName(i) + R"(", "checksum": ")" + checksumOf(i) + R"(", "isFavorite": )" +
+               (favorite ? "true" : "false") + "}";
     }
 
     /// Makes photo i a new favorite on the running fake Immich (a fresh updatedAt).
     void addFavorite(int i) { immich->admin("POST", "/assets", assetJson(i)); }
 
-    /// Writes a manifest with photos [0, photos). Ids are fixed so that a restarted fake is
-    /// the same library (Immich's ids never change).
-    std::filesystem::path writeManifest(int photos) {
+    /// Favorites photo i, already in the library, on the running fake Immich.
+    void favorite(int i) {
+        immich->admin("POST", "/favorite",
+                      R"({"id": ")" + assetId(i) + R"(", "isFavorite": true})");
+    }
+
+    /// Writes a manifest with the favorites [0, photos) and the photos
+    /// [photos, photos + notFavorites) that are not favorites (yet). Ids are fixed so that a
+    /// restarted fake is the same library (Immich's ids never change).
+    std::filesystem::path writeManifest(int photos, int notFavorites = 0) {
         std::string assets;
-        for (int i = 0; i < photos; ++i) assets += (i > 0 ? ",\n" : "") + assetJson(i);
+        for (int i = 0; i < photos + notFavorites; ++i)
+            assets += (i > 0 ? ",\n" : "") + assetJson(i, i < photos);
         return writeFile(dir / "immich" / "library.json", R"({
   "users": [
     {"id": "10000000-0000-4000-8000-000000000001", "email": "john@example.com", "name": "John",
@@ -122,9 +131,10 @@ class DaemonTest : public ::testing::Test {
 })");
     }
 
-    /// Starts (or restarts, on the same port) the fake Immich with `photos` favorites.
-    void startImmich(int photos) {
-        const auto manifest = writeManifest(photos);
+    /// Starts (or restarts, on the same port) the fake Immich with `photos` favorites (and
+    /// `notFavorites` more photos, see writeManifest()).
+    void startImmich(int photos, int notFavorites = 0) {
+        const auto manifest = writeManifest(photos, notFavorites);
         std::vector<std::string> args;
         if (immichPort != 0) args = {"--port", std::to_string(immichPort)};
         immich = std::make_unique<FakeImmich>(manifest, args);
