@@ -50,9 +50,15 @@ void printText(const StatusReport& report) {
         if (r.nextAttempt)
             std::printf("  next delivery attempt %s\n",
                         *r.nextAttempt <= report.at ? "now" : isoUtc(*r.nextAttempt).c_str());
+        if (r.emptiesAt)
+            std::printf("  its %llu queued sent by about %s\n",
+                        static_cast<unsigned long long>(s.queued), isoUtc(*r.emptiesAt).c_str());
         for (const auto& f : s.recentFailures)
             std::printf("  failed: %s to %s: %s\n", escapeControl(f.fileName).c_str(),
                         escapeControl(f.key.destination).c_str(), escapeControl(f.reason).c_str());
+        if (!s.recentFailures.empty())
+            std::printf("  to send them again: pixsync resend --user %s\n",
+                        escapeControl(s.route).c_str());
     }
 }
 

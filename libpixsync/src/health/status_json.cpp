@@ -111,6 +111,8 @@ class StatusWriter {
         w_.Uint64(s.skipped);
         key("next_attempt");
         time(r.nextAttempt);
+        key("queue_empties_at");
+        time(r.emptiesAt);
         key("last_poll");
         if (s.lastPass) {
             w_.StartObject();

@@ -117,9 +117,6 @@ void routeCards(std::string& out, const StatusReport& r) {
     out += "<h2>Routes</h2><div class=\"cards\">";
     for (const auto& route : r.routes) {
         const RouteSummary& s = route.summary;
-        const SinkStatus* sink = nullptr;
-        for (const auto& candidate : r.sinks)
-            if (candidate.health.name == route.sink) sink = &candidate;
         out += cat("<div class=\"card route\"><h3>",
                    text(route.label.empty() ? s.route : route.label), "</h3>");
         if (!route.label.empty() && route.label != s.route)
@@ -134,8 +131,8 @@ void routeCards(std::string& out, const StatusReport& r) {
             out += cat(" (failed: ", text(s.lastPass->error), ")");
         out += cat("<br>", s.favorites, " favorites, ", s.delivered, " delivered, ", s.queued,
                    " queued, ", s.failed, " failed");
-        if (s.queued && sink && sink->emptiesAt)
-            out += cat("<br>queue sent by about ", when(*sink->emptiesAt));
+        if (s.queued && route.emptiesAt)
+            out += cat("<br>queue sent by about ", when(*route.emptiesAt));
         else if (s.queued && route.nextAttempt)
             out += cat("<br>next attempt ", when(*route.nextAttempt));
         out += "</div></div>";

@@ -53,6 +53,21 @@ std::optional<TimePoint> nextAttempt(const RouteSummary& s, const ComponentHealt
     return t;
 }
 
+/// When route `r`'s queue is sent: routes on one sink take turns, so before its last photo goes
+/// out every other route on the sink sends as many as it has queued, up to `r`'s own number.
+std::optional<TimePoint> routeEmptiesAt(const std::vector<RouteStatus>& routes, std::size_t r,
+                                        const SinkStatus* sink, TimePoint now) {
+    const RouteStatus& route = routes[r];
+    if (!sink || route.summary.queued == 0 || isFailing(route.health.state) ||
+        isFailing(sink->health.state))
+        return std::nullopt;
+    std::uint64_t before = 0;
+    for (const auto& other : routes)
+        if (other.sink == route.sink)
+            before += std::min(other.summary.queued, route.summary.queued);
+    return queueEmptiesAt(sink->health, before, std::max(now, sink->health.until.value_or(now)));
+}
+
 }  // namespace
 
 bool StatusReport::ok() const {
@@ -107,6 +122,12 @@ StatusReport buildStatusReport(const Config& config, StateStore& store,
             if (s.health.name == r.sink) sink = &s;
         v.nextAttempt = nextAttempt(v.summary, v.health, sink, now);
         report.routes.push_back(std::move(v));
+    }
+    for (std::size_t i = 0; i < report.routes.size(); ++i) {
+        const SinkStatus* sink = nullptr;
+        for (const auto& s : report.sinks)
+            if (s.health.name == report.routes[i].sink) sink = &s;
+        report.routes[i].emptiesAt = routeEmptiesAt(report.routes, i, sink, now);
     }
     report.recent = store.recentDeliveries(recentLimit);
     // A sink's last delivery, when the health record has none yet (a daemon started after

@@ -132,6 +132,9 @@ TEST_F(CliTest, FailedDeliveriesAreReportedButThePassSucceeds) {
     auto status = pixsync({"status"});
     EXPECT_THAT(status.out, AllOf(HasSubstr("failed 2"),
                                   HasSubstr("reject-me.jpg to kitchen@mypixstar.com: 550")));
+    EXPECT_THAT(status.out,
+                HasSubstr("to send them again: pixsync resend --user john@example.com"));
+    EXPECT_EQ(status.exitCode, 0) << "a photo failed for good is no failing route";
 }
 
 TEST_F(CliTest, StatusJsonIsStable) {
@@ -142,7 +145,8 @@ TEST_F(CliTest, StatusJsonIsStable) {
     for (const char* key :
          {"\"version\": 2", "\"ok\": true", "\"route\": \"john@example.com\"", "\"delivered\": 2",
           "\"queued\": 0", "\"favorites\": 1", "\"last_poll\": {", "\"recent_failures\": []",
-          "\"sent_last_day\": 2", "\"recent_deliveries\": [", "\"outcome\": \"delivered\""})
+          "\"sent_last_day\": 2", "\"recent_deliveries\": [", "\"outcome\": \"delivered\"",
+          "\"queue_empties_at\": null"})
         EXPECT_THAT(r.out, HasSubstr(key));
 }
 

@@ -34,6 +34,9 @@ struct RouteStatus {
     std::vector<std::string> frames;  ///< its destinations' addresses
     ComponentHealth health;
     std::optional<TimePoint> nextAttempt;  ///< never in the past; none while held
+    /// When the route's queue is sent at its sink's limits, the routes on that sink taking
+    /// turns; none without limits, with nothing queued, or while it or its sink fails.
+    std::optional<TimePoint> emptiesAt;
 };
 
 /// The model behind every status output.
