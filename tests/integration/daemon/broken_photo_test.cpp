@@ -103,3 +103,60 @@ TEST_F(BrokenPhotoPassTest, ANeverFetchablePhotoEndsFailedWithItsReasonAfterItsA
 }
 
 }  // namespace
+
+namespace {
+
+/// A favorite `id` named `name` whose preview is the file `preview` (the original is a good
+/// JPEG), for the running fake Immich.
+std::string withPreview(const std::string& id, const std::string& name,
+                        const std::filesystem::path& preview) {
+    return R"({"id": ")" + id + R"(", "owner": ")" + kJohn + R"(", "file": ")" +
+           (mediaFixtures() / "orientation-1.jpg").string() + R"(", "preview": ")" +
+           preview.string() + R"(", "originalFileName": ")" + name + R"(", "isFavorite": true})";
+}
+
+/// The JPEG at `from` with the frame size its header declares replaced (SOF0/SOF2).
+std::string withDeclaredSize(const std::filesystem::path& from, unsigned width, unsigned height) {
+    std::string jpeg = readFile(from);
+    for (std::size_t i = 2; i + 9 < jpeg.size(); ++i) {
+        const auto marker = static_cast<unsigned char>(jpeg[i + 1]);
+        if (static_cast<unsigned char>(jpeg[i]) != 0xFF || (marker != 0xC0 && marker != 0xC2))
+            continue;
+        jpeg[i + 5] = static_cast<char>(height >> 8);
+        jpeg[i + 6] = static_cast<char>(height & 0xFF);
+        jpeg[i + 7] = static_cast<char>(width >> 8);
+        jpeg[i + 8] = static_cast<char>(width & 0xFF);
+        return jpeg;
+    }
+    ADD_FAILURE() << from << " has no SOF0 or SOF2 marker";
+    return jpeg;
+}
+
+}  // namespace
+
+// Immich serves a preview file that is damaged (a truncated JPEG, served whole with its
+// length): the sink cannot decode it, and the photo goes out from its original.
+TEST_F(BrokenPhotoPassTest, ADamagedPreviewFileIsSentFromItsOriginal) {
+    startLibrary({{"IMMICH_IMAGE_SOURCE", "preview"}});
+    const std::string whole = readFile(mediaFixtures() / "orientation-1.jpg");
+    const auto damaged = writeFile(dir / "damaged-preview.jpg", whole.substr(0, whole.size() / 2));
+    immich->admin("POST", "/assets", withPreview(assetId(kLater), fileName(kLater), damaged));
+    expectPassSucceeds();
+    expectReceived({0, 1, 2, 3, 4, kLater});
+    EXPECT_TRUE(originalAskedFor(kLater));
+    expectRouteOk();
+}
+
+// A preview whose header declares 30000x30000 is over the decoder's pixel limit: the photo
+// goes out from its original instead of failing.
+TEST_F(BrokenPhotoPassTest, APreviewOverThePixelLimitIsSentFromItsOriginal) {
+    startLibrary({{"IMMICH_IMAGE_SOURCE", "preview"}});
+    const auto huge =
+        writeFile(dir / "huge-preview.jpg",
+                  withDeclaredSize(mediaFixtures() / "orientation-1.jpg", 30000, 30000));
+    immich->admin("POST", "/assets", withPreview(assetId(kLater), fileName(kLater), huge));
+    expectPassSucceeds();
+    expectReceived({0, 1, 2, 3, 4, kLater});
+    EXPECT_TRUE(originalAskedFor(kLater));
+    expectRouteOk();
+}
