@@ -51,16 +51,17 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         const bool allowed = carriesToken(request, page_.token);
         if (request.getMethod() != "GET" && request.getMethod() != "HEAD") {
             // Read-only: nothing on this port changes anything.
-            response.setStatus(HTTPResponse::HTTP_METHOD_NOT_ALLOWED);
+            response.setStatusAndReason(HTTPResponse::HTTP_METHOD_NOT_ALLOWED);
             response.set("Allow", "GET, HEAD");
             body = "only GET and HEAD\n";
         } else if (uri == "/healthz") {
             const bool ok = metrics_.healthy();
-            response.setStatus(ok ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+            response.setStatusAndReason(ok ? HTTPResponse::HTTP_OK
+                                           : HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
             // Without the token, the state only: the reasons name addresses and servers.
             body = (allowed ? metrics_.healthText() : std::string(ok ? "ok" : "failing")) + "\n";
         } else if (!allowed) {
-            response.setStatus(HTTPResponse::HTTP_UNAUTHORIZED);
+            response.setStatusAndReason(HTTPResponse::HTTP_UNAUTHORIZED);
             response.set("WWW-Authenticate", "Basic realm=\"pixsync\", charset=\"UTF-8\"");
             body =
                 "this needs the listen token: Authorization: Bearer <token>, or HTTP Basic "
@@ -72,7 +73,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
             page = true;
             auto report = page_.board->latest();
             if (!report) {
-                response.setStatus(HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+                response.setStatusAndReason(HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
                 response.set("Retry-After", "5");
                 body = "starting: the first status is not ready yet\n";
             } else if (uri == "/") {
@@ -101,11 +102,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                 response.set("Cache-Control", "private, max-age=3600");
                 body = std::move(*picture);
             } else {
-                response.setStatus(HTTPResponse::HTTP_NOT_FOUND);
+                response.setStatusAndReason(HTTPResponse::HTTP_NOT_FOUND);
                 body = "no such thumbnail\n";
             }
         } else {
-            response.setStatus(HTTPResponse::HTTP_NOT_FOUND);
+            response.setStatusAndReason(HTTPResponse::HTTP_NOT_FOUND);
             body = page_.board ? "try /, /api/status, /healthz or /metrics\n"
                                : "try /healthz or /metrics\n";
         }

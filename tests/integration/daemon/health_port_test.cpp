@@ -243,3 +243,17 @@ TEST_F(HealthPortTest, AnOverLongRequestHeadIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(HealthPortTest, EveryAnswerCarriesTheReasonPhraseOfItsStatus) {
+    EXPECT_EQ(get(port, "/healthz").rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+    EXPECT_EQ(get(port, "/no-such-page").rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+    Connection post(port);
+    ASSERT_TRUE(post.ok());
+    post.send("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+    const std::string reply = post.receiveAll();
+    EXPECT_EQ(reply.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u) << reply.substr(0, 80);
+}
+
+}  // namespace
