@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -27,8 +29,15 @@ SystemdNotifier::SystemdNotifier(const Environment& environment)
     const std::string pid = valueOf(environment, "WATCHDOG_PID");
     // WATCHDOG_PID names the process systemd watches; another one's watchdog is not ours.
     if (!usec.empty() && (pid.empty() || pid == std::to_string(::getpid()))) {
-        const long long value = std::atoll(usec.c_str());
-        if (value > 0) watchdogEvery_ = std::chrono::microseconds(value / 2);
+        // Pinged at half the interval, kept within 0.1 s and an hour: a value of 1 µs would
+        // have the ping thread spin, one near 2^64 overflow the clock's arithmetic.
+        errno = 0;
+        char* end = nullptr;
+        const unsigned long long value = std::strtoull(usec.c_str(), &end, 10);
+        if (errno == 0 && end != usec.c_str() && *end == '\0' && value > 0 && usec[0] != '-') {
+            constexpr unsigned long long kFloor = 100'000, kCeiling = 3'600'000'000;
+            watchdogEvery_ = std::chrono::microseconds(std::clamp(value / 2, kFloor, kCeiling));
+        }
     }
     // Children (the plugins' helper commands) must not talk to systemd as this service.
     ::unsetenv("NOTIFY_SOCKET");

@@ -163,3 +163,32 @@ TEST_F(SystemdTest, UnderTheJournalANamedLogFileIsStillWritten) {
 }
 
 }  // namespace
+
+namespace {
+
+// WATCHDOG_USEC of 1 µs, or near 2^64, is clamped: the ping thread neither spins nor
+// overflows (an interval between 0.1 s and an hour).
+TEST_F(SystemdTest, AnAbsurdWatchdogIntervalNeitherSpinsNorOverflows) {
+    startImmich(1);
+    startSmtp();
+    writeConfig();
+    for (const std::string usec : {"1", "2", "18446744073709551610"}) {
+        NotifySocket socket(dir / ("notify-" + usec + ".sock"));
+        daemonEnvironment["NOTIFY_SOCKET"] = (dir / ("notify-" + usec + ".sock")).string();
+        daemonEnvironment["WATCHDOG_USEC"] = usec;
+        auto daemon = startDaemon();
+        ASSERT_TRUE(waitFor([&] { return socket.find("READY=1") >= 0; }, 30s)) << logText();
+        std::this_thread::sleep_for(2s);
+        daemon->signal(SIGTERM);
+        EXPECT_EQ(daemon->wait(10s), 0) << usec;
+        std::size_t pings = 0;
+        for (const auto& m : socket.messages()) pings += m == "WATCHDOG=1";
+        // At most one every 0.1 s over the 2 s (and the start and stop around them).
+        EXPECT_LE(pings, 40u) << "WATCHDOG_USEC=" << usec;
+        if (usec.size() > 5) {
+            EXPECT_LE(pings, 1u) << "an hour apart at most, not a spin";
+        }
+    }
+}
+
+}  // namespace
