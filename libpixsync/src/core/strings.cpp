@@ -109,6 +109,48 @@ std::string escapeControl(std::string_view s) {
     return out;
 }
 
+std::string validUtf8(std::string_view s) {
+    static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        // The length of the sequence b starts and the range of its second byte (RFC 3629).
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;
+        if (b < 0x80)
+            length = 1;
+        else if (b >= 0xC2 && b <= 0xDF)
+            length = 2;
+        else if (b == 0xE0)
+            length = 3, low = 0xA0;
+        else if (b == 0xED)
+            length = 3, high = 0x9F;
+        else if (b >= 0xE1 && b <= 0xEF)
+            length = 3;
+        else if (b == 0xF0)
+            length = 4, low = 0x90;
+        else if (b == 0xF4)
+            length = 4, high = 0x8F;
+        else if (b >= 0xF1 && b <= 0xF3)
+            length = 4;
+        bool ok = length > 0 && i + length <= s.size();
+        for (std::size_t k = 1; ok && k < length; ++k) {
+            const auto c = static_cast<unsigned char>(s[i + k]);
+            ok = k == 1 ? c >= low && c <= high : c >= 0x80 && c <= 0xBF;
+        }
+        if (ok) {
+            out.append(s.substr(i, length));
+            i += length;
+        } else {
+            out += kReplacement;
+            ++i;
+        }
+    }
+    return out;
+}
+
 std::string humanBytes(std::uint64_t bytes) {
     const char* units[] = {"B", "KB", "MB", "GB", "TB"};
     double v = static_cast<double>(bytes);

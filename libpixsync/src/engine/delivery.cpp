@@ -43,13 +43,13 @@ void Engine::Impl::reschedule(const QueuedDelivery& q, const Route* route,
         r.nextAttempt = now + std::max(jittered(backoff(r.attempts)), hint);
         ++report.retrying;
     }
-    store_.record(r);
+    recordOutcome(r);
 }
 
 void Engine::Impl::fail(const QueuedDelivery& q, const Route& route, const std::string& reason,
                         DeliverReport& report) {
     const TimePoint now = clock_.now();
-    store_.record({q.key, DeliveryStatus::Failed, q.asset.checksum, route.sinkName, q.attempts + 1,
+    recordOutcome({q.key, DeliveryStatus::Failed, q.asset.checksum, route.sinkName, q.attempts + 1,
                    now, now, reason, 0});
     log_.warning(cat(q.key.route, ": ", q.asset.fileName, " (", q.asset.id, ") to ",
                      q.key.destination, " failed: ", reason));
@@ -61,7 +61,7 @@ void Engine::Impl::apply(const QueuedDelivery& q, const Route& route, const Outc
     const TimePoint now = clock_.now();
     switch (o.kind) {
         case Outcome::Kind::Delivered:
-            store_.record({q.key, DeliveryStatus::Delivered, q.asset.checksum, route.sinkName,
+            recordOutcome({q.key, DeliveryStatus::Delivered, q.asset.checksum, route.sinkName,
                            q.attempts + 1, now, now, o.detail, o.bytes});
             gate_.countDelivery(route.sinkName);
             sinkSuccess_[route.sinkName] = now;
@@ -81,7 +81,7 @@ void Engine::Impl::apply(const QueuedDelivery& q, const Route& route, const Outc
         case Outcome::Kind::Paused: {
             // A quota is nobody's fault: the attempt is not counted.
             TimePoint until = now + std::max(o.retryAfter, Duration(std::chrono::minutes(1)));
-            store_.record({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
+            recordOutcome({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
                            q.attempts, now, until, o.detail, 0});
             pauseSink(route.sinkName, until, o.detail);
             ++report.paused;
@@ -91,7 +91,7 @@ void Engine::Impl::apply(const QueuedDelivery& q, const Route& route, const Outc
             // The whole sink is refused (login, sender, policy): nothing wrong with this
             // photo. It stays due without using an attempt, so a reload or a restart sends it
             // at once; until then the sink is held back with a growing delay.
-            store_.record({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
+            recordOutcome({q.key, DeliveryStatus::Queued, q.asset.checksum, route.sinkName,
                            q.attempts, now, q.nextAttempt, o.detail, 0});
             holdSink(route, o.detail, report);
             ++report.held;
@@ -390,7 +390,7 @@ class Engine::Impl::GroupDelivery {
         for (std::size_t i = 0; i < items_.size(); ++i) {
             if (recorded_[i]) continue;
             const auto* q = items_[i];
-            e_.store_.record({q->key, DeliveryStatus::Queued, q->asset.checksum, route_.sinkName,
+            e_.recordOutcome({q->key, DeliveryStatus::Queued, q->asset.checksum, route_.sinkName,
                               q->attempts, e_.clock_.now(), q->nextAttempt, why, 0});
             recorded_[i] = true;
             ++report_.held;

@@ -87,7 +87,8 @@ std::optional<TimePoint> DeliveryGate::pausedUntil(const std::string& sinkName) 
 }
 
 bool DeliveryGate::pauseForQuota(const std::string& sinkName, TimePoint until,
-                                 const std::string& why) {
+                                 const std::string& reply) {
+    const std::string why = validUtf8(reply);
     auto& current = quotaPause(sinkName);
     if (active(current) && *current >= until) return false;
     // Kept with the state first: a pause that is not stored would be forgotten by a restart.
@@ -154,7 +155,9 @@ std::optional<TimePoint> DeliveryGate::heldUntil(const GateKey& key) const {
 
 void DeliveryGate::release(const GateKey& key) { holds_.erase(key); }
 
-bool DeliveryGate::startOutage(const GateKey& key, const std::string& reason) {
+bool DeliveryGate::startOutage(const GateKey& key, const std::string& text) {
+    // Kept with the state's health record and shown as JSON: valid UTF-8 whatever a peer sent.
+    const std::string reason = validUtf8(text);
     auto [it, added] = outages_.try_emplace(key, Outage{clock_.now(), reason});
     if (!added) it->second.reason = reason;  // the latest words, the first time
     return added;

@@ -98,7 +98,7 @@ PollReport Engine::Impl::poll(const Route& route, bool dryRun) {
         routeSuccess_[route.id] = clock_.now();
     } catch (const Error& e) {
         report.ok = false;
-        report.error = e.what();
+        report.error = validUtf8(e.what());
         report.duration = std::chrono::duration_cast<Duration>(clock_.now() - started);
         // One line per outage, not one per poll.
         if (gate_.startOutage(GateKey::listing(route.id), e.what()) ||

@@ -15,6 +15,7 @@
 #include "failure_streaks.hpp"
 #include "media_in_hand.hpp"
 #include "pixsync/host/engine.hpp"
+#include "pixsync/util/strings.hpp"
 
 namespace pixsync {
 
@@ -138,6 +139,12 @@ struct Engine::Impl {
     /// Marks the route's sink as unable to deliver (logged once per outage) and holds it.
     void holdSink(const Route& route, const std::string& why, DeliverReport& report);
     void pauseSink(const std::string& sinkName, TimePoint until, const std::string& why);
+    /// Records an attempt's result; its detail (a server's reply, a plugin's message) is made
+    /// valid UTF-8 first, so that the state and every JSON drawn from it stay readable.
+    void recordOutcome(DeliveryRecord r) {
+        r.detail = validUtf8(r.detail);
+        store_.record(r);
+    }
     void apply(const QueuedDelivery& q, const Route& route, const Outcome& o,
                DeliverReport& report);
     void reschedule(const QueuedDelivery& q, const Route* route, const std::string& reason,

@@ -102,9 +102,10 @@ void Logger::log(LogLevel level, std::string_view message) const {
     const std::string stamp = isoUtcMillis(std::chrono::system_clock::now());
     char levelText[16];
     std::snprintf(levelText, sizeof levelText, "%-8s", toUpper(toString(level)).c_str());
-    // Control characters from untrusted text (file names, server replies) must not forge lines.
+    // Control characters from untrusted text (file names, server replies) must not forge lines,
+    // and stray 8-bit bytes must not make the log (or the journal it may go to) unreadable.
     std::string line = cat(stamp, " ", levelText, component_.empty() ? "" : "[", component_,
-                           component_.empty() ? "" : "] ", escapeControl(message));
+                           component_.empty() ? "" : "] ", escapeControl(validUtf8(message)));
     line = redact(line);
     std::vector<std::shared_ptr<LogOutput>> outputs;
     {

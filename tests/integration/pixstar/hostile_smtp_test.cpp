@@ -223,3 +223,33 @@ TEST_F(HostileSmtpTest, ServerThatStallsAfterTheMessageCostsOneTimeoutPerAttempt
 }
 
 }  // namespace
+
+namespace {
+
+// A refusal whose text is not UTF-8 (`550 5.1.1 <caf\xe9 \xff\xfe>`) is stored and shown
+// with the bad bytes replaced: the original's JSON state file, `status --json` and the log
+// stay readable by a strict UTF-8 reader (the original service reads the state with Python).
+TEST_F(HostileSmtpTest, ARefusalThatIsNotUtf8LeavesTheStateAndStatusValidUtf8) {
+    HostileSmtpServer server("eight-bit-reply");
+    writeConfig({{"SMTP_PORT", std::to_string(server.port())}, {"STATE_BACKEND", "json"}});
+    const auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 0) << once.out << once.err;
+    const auto json = pixsync({"status", "--json"});
+    writeFile(dir / "status.json", json.out);
+    const std::string strict =
+        "import json, sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    with open(path, encoding='utf-8', errors='strict') as f:\n"
+        "        text = f.read()\n"
+        "    if path.endswith('.json'): json.loads(text)\n"
+        "    print(path, 'ok', 'caf\\ufffd' in text)\n";
+    const auto read = run({python(), "-c", strict, (dir / "pixstar_sync_state.json").string(),
+                           (dir / "status.json").string(), (dir / "immich-pixstar.log").string()});
+    EXPECT_EQ(read.exitCode, 0) << read.out << read.err;
+    EXPECT_THAT(read.out, HasSubstr("status.json ok True")) << read.out;
+    EXPECT_THAT(read.out, HasSubstr("immich-pixstar.log ok True")) << read.out;
+    EXPECT_THAT(read.out, HasSubstr("pixstar_sync_state.json ok")) << read.out;
+    EXPECT_THAT(json.out, HasSubstr("550 5.1.1 <caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD>"));
+}
+
+}  // namespace

@@ -15,6 +15,8 @@ Modes:
                     encrypted greeting arrives one byte every --interval seconds
   slow-reader       a plain SMTP dialog (any AUTH accepted) up to DATA, then reads the
                     message at --rate bytes/s and never replies to it
+  eight-bit-reply   a plain SMTP dialog that refuses every recipient with a reply holding
+                    bytes that are not UTF-8 (550 5.1.1 <caf\xe9 \xff\xfe> ...)
 """
 
 import argparse
@@ -100,6 +102,24 @@ def serve_slow_reader(conn, args):
             conn.sendall(b"250 OK\r\n")
 
 
+def serve_eight_bit_reply(conn):
+    """Refuses every recipient with a reply holding bytes that are not UTF-8."""
+    conn.sendall(b"220 hostile.test ESMTP ready\r\n")
+    while True:
+        line = read_line(conn).upper()
+        if line.startswith(b"EHLO"):
+            conn.sendall(b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
+        elif line.startswith(b"AUTH"):
+            conn.sendall(b"235 2.7.0 Accepted\r\n")
+        elif line.startswith(b"RCPT"):
+            conn.sendall(b"550 5.1.1 <caf\xe9 \xff\xfe> Recipient unknown\r\n")
+        elif line.startswith(b"QUIT"):
+            conn.sendall(b"221 bye\r\n")
+            return
+        else:
+            conn.sendall(b"250 OK\r\n")
+
+
 def handle(conn, args, context, journal):
     journal(f"CONNECT {args.mode}")
     try:
@@ -122,6 +142,8 @@ def handle(conn, args, context, journal):
             serve_tls_drip(conn, args, context)
         elif args.mode == "slow-reader":
             serve_slow_reader(conn, args)
+        elif args.mode == "eight-bit-reply":
+            serve_eight_bit_reply(conn)
     except (OSError, ssl.SSLError) as e:
         journal(f"CLOSED {type(e).__name__}")
     finally:
@@ -131,7 +153,8 @@ def handle(conn, args, context, journal):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mode", required=True, choices=["endless-greeting", "endless-line", "endless-ehlo", "drip",
-                                                     "silent", "tls-drip", "slow-reader"])
+                                                     "silent", "tls-drip", "slow-reader",
+                                                     "eight-bit-reply"])
     p.add_argument("--port-file", required=True, help="written with the port once listening")
     p.add_argument("--cert-dir", help="where the certificate for tls-drip is made")
     p.add_argument("--ca-file-out", help="written with the certificate's path (tls-drip)")

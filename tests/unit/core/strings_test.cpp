@@ -45,3 +45,26 @@ TEST(Strings, CountedPutsTheNounInTheRightNumber) {
     EXPECT_EQ(counted(1, "delivery", "deliveries"), "1 delivery");
     EXPECT_EQ(counted(2, "delivery", "deliveries"), "2 deliveries");
 }
+
+TEST(Strings, ValidUtf8KeepsEveryAsciiByteAndReplacesEveryLoneEightBitByte) {
+    const std::string replacement = "\xEF\xBF\xBD";
+    for (int b = 0; b < 256; ++b) {
+        const std::string in(1, static_cast<char>(b));
+        EXPECT_EQ(validUtf8(in), b < 0x80 ? in : replacement) << "byte " << b;
+    }
+}
+
+TEST(Strings, ValidUtf8KeepsWellFormedSequencesAndReplacesEachBadByte) {
+    const std::string r = "\xEF\xBF\xBD";
+    EXPECT_EQ(validUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\xB7"),
+              "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\xB7");  // é, €, a camera
+    EXPECT_EQ(validUtf8("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), "\xEF\xBF\xBF\xF4\x8F\xBF\xBF");  // edges
+    EXPECT_EQ(validUtf8("550 5.1.1 <caf\xE9 \xFF\xFE>"), "550 5.1.1 <caf" + r + " " + r + r + ">");
+    EXPECT_EQ(validUtf8("\xC0\x80"), r + r) << "overlong NUL";
+    EXPECT_EQ(validUtf8("\xE0\x9F\xBF"), r + r + r) << "overlong three bytes";
+    EXPECT_EQ(validUtf8("\xED\xA0\x80"), r + r + r) << "a surrogate";
+    EXPECT_EQ(validUtf8("\xF4\x90\x80\x80"), r + r + r + r) << "past U+10FFFF";
+    EXPECT_EQ(validUtf8("\xE2\x82"), r + r) << "cut short at the end";
+    EXPECT_EQ(validUtf8("\xE2\x82x"), r + r + "x") << "cut short before ASCII";
+    EXPECT_EQ(validUtf8(""), "");
+}

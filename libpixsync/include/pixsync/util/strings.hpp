@@ -37,6 +37,11 @@ bool isUuid(std::string_view s);
 /// characters (CR, LF and escape sequences included) become visible escapes ("\r", "\n",
 /// "\t", "\x1b"), so a file name can neither forge lines nor drive the terminal.
 std::string escapeControl(std::string_view s);
+
+/// `s` with every byte that is not part of well-formed UTF-8 (a stray 8-bit byte, an overlong
+/// or truncated sequence, a surrogate) replaced by U+FFFD, so that text from a peer can go into
+/// JSON, the state and the log.
+std::string validUtf8(std::string_view s);
 /// A count with its noun in the right number: counted(1, "route") is "1 route",
 /// counted(3, "route") "3 routes"; `plural` is for nouns that do not just take an "s".
 std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural = {});
