@@ -250,6 +250,7 @@ Config loadConfig(const fs::path& envFile, const Environment& processEnv) {
     config.listenToken = get(env, "PIXSYNC_LISTEN_TOKEN");
     for (const auto& key : {"IMMICH_API_KEY", "SMTP_PASSWORD", "PIXSYNC_LISTEN_TOKEN"})
         if (auto v = get(env, key); !v.empty()) config.secrets.push_back(v);
+    config.addSecretsFrom(config.sources.back().options);
     config.addSecretsFrom(config.sinks.back().options);
 
     const std::string backend = toLower(get(env, "STATE_BACKEND", "sqlite"));

@@ -11,6 +11,8 @@ namespace {
 HttpClientOptions clientOptions(const Settings& s, const std::string& key) {
     HttpClientOptions o;
     o.baseUrl = s.baseUrl;
+    o.user = s.proxyUser;
+    o.password = s.proxyPassword;
     o.defaultHeaders = {{"x-api-key", key}, {"Accept", "application/json"}};
     o.timeout = std::chrono::seconds(s.timeoutSeconds);
     o.minDownloadBytesPerSecond = s.minDownloadBytesPerSecond;

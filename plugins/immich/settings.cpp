@@ -15,7 +15,10 @@ Settings readSettings(const Options& options) {
     s.maxDownloadWhere = options.where("immich_max_download_mb");
     s.minDownloadSpeedWhere = options.where("immich_min_download_kb_per_second");
 
-    s.baseUrl = trim(options.string("immich_base_url"));
+    UrlUserInfo url = splitUserInfo(trim(options.string("immich_base_url")));
+    s.baseUrl = std::move(url.url);
+    s.proxyUser = std::move(url.user);
+    s.proxyPassword = std::move(url.password);
     while (!s.baseUrl.empty() && s.baseUrl.back() == '/') s.baseUrl.pop_back();
     std::string lower = toLower(s.baseUrl);
     if (!lower.starts_with("http://") && !lower.starts_with("https://"))

@@ -12,7 +12,10 @@ namespace pixsync::immich {
 
 /// Everything an instance needs, with the places the values came from (for messages).
 struct Settings {
-    std::string baseUrl;   ///< ends with /api, no trailing slash
+    std::string baseUrl;  ///< ends with /api, no trailing slash, no user info
+    /// The user info IMMICH_BASE_URL had (basic authentication of a proxy in front of
+    /// Immich): taken out of the URL where it is read, so that no message shows it.
+    std::string proxyUser, proxyPassword;
     std::string user;      ///< the Immich user's e-mail address: whose library
     std::string apiKey;    ///< that user's key
     std::string adminKey;  ///< optional admin key for GET /users

@@ -30,6 +30,9 @@ struct HttpClientOptions {
     std::string baseUrl;
     /// Sent with every request (e.g. an API key header). Values are never put in messages.
     HttpHeaders defaultHeaders;
+    /// HTTP basic authentication for every request (a reverse proxy in front of the server);
+    /// none when `user` is empty. Kept out of the URL, so never in messages.
+    std::string user, password;
     /// Time allowed to establish a connection (TCP and TLS).
     std::chrono::seconds connectTimeout{10};
     /// Time allowed for one whole request; for downloads, the time allowed without progress

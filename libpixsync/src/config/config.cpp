@@ -47,6 +47,9 @@ void Config::warnIfReadableByOthers(const std::filesystem::path& file) {
 void Config::addSecretsFrom(const Options& options) {
     options.visitStrings([&](std::string_view key, std::string_view value) {
         if (isSecretKey(key) && !value.empty()) secrets.emplace_back(value);
+        // A URL's password (https://user:password@host/...) is a secret whatever its key.
+        if (const UrlUserInfo info = splitUserInfo(value); !info.password.empty())
+            secrets.push_back(info.password);
     });
 }
 

@@ -109,6 +109,45 @@ std::string escapeControl(std::string_view s) {
     return out;
 }
 
+namespace {
+std::string percentDecoded(std::string_view s) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+}  // namespace
+
+UrlUserInfo splitUserInfo(std::string_view url) {
+    UrlUserInfo out{std::string(url), {}, {}};
+    const std::size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return out;
+    const std::size_t start = scheme + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    if (end == std::string_view::npos) end = url.size();
+    // The last '@' of the authority ends the user info (a password may hold an '@' too).
+    const std::size_t at = url.substr(start, end - start).rfind('@');
+    if (at == std::string_view::npos) return out;
+    const std::string_view info = url.substr(start, at);
+    const std::size_t colon = info.find(':');
+    out.user = percentDecoded(info.substr(0, colon));
+    if (colon != std::string_view::npos) out.password = percentDecoded(info.substr(colon + 1));
+    out.url = cat(url.substr(0, start), url.substr(start + at + 1));
+    return out;
+}
+
 std::string validUtf8(std::string_view s) {
     static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
     std::string out;

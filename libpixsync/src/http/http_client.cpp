@@ -224,6 +224,11 @@ struct HttpClient::Impl {
         static const std::string userAgent = std::string("pixsync/") + kVersion;
         curl_easy_setopt(h, CURLOPT_USERAGENT, userAgent.c_str());
         if (!options.caFile.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.caFile.c_str());
+        if (!options.user.empty()) {
+            curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+            curl_easy_setopt(h, CURLOPT_USERNAME, options.user.c_str());
+            curl_easy_setopt(h, CURLOPT_PASSWORD, options.password.c_str());
+        }
         if (options.insecure) {
             curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
             curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);

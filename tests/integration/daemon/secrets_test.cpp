@@ -60,3 +60,42 @@ TEST_F(SecretsTest, TheDaemonAtDebugKeepsSecretsOut) {
 }
 
 }  // namespace
+
+namespace {
+
+// IMMICH_BASE_URL with user info (basic authentication of a reverse proxy in front of Immich):
+// the password goes to the server, but into no output, also while Immich is down and every
+// message names the URL.
+TEST_F(SecretsTest, APasswordInTheImmichUrlIsUsedButShownNowhere) {
+    const std::string password = "pr0xy-s3cret";
+    const std::string url =
+        "http://proxy-user:" + password + "@127.0.0.1:" + std::to_string(immich->port()) + "/api";
+    writeConfig({{"LOG_LEVEL", "debug"}, {"IMMICH_BASE_URL", url}});
+    const auto delivered = pixsync({"--log-level", "debug", "once"});
+    EXPECT_EQ(delivered.exitCode, 0) << delivered.out << delivered.err;
+    EXPECT_THAT(immich->admin("GET", "/requests"),
+                ::testing::HasSubstr("\"basicAuth\": \"proxy-user:" + password + "\""))
+        << "the user info goes to the server as basic authentication";
+    immich->stop();  // from now on every request fails, and its message names the URL
+    const auto once = pixsync({"--log-level", "debug", "once"});
+    EXPECT_EQ(once.exitCode, 1) << once.out << once.err;
+    const auto check = pixsync({"check"});
+    EXPECT_EQ(check.exitCode, 1);
+    EXPECT_THAT(check.out + check.err, ::testing::HasSubstr("http://127.0.0.1:"))
+        << "the URL is named, without its user info";
+    const auto status = pixsync({"status"});
+    const auto json = pixsync({"status", "--json"});
+    for (const auto& [where, text] : std::vector<std::pair<std::string, std::string>>{
+             {"the log file", logText()},
+             {"once's output", delivered.out + delivered.err + once.out + once.err},
+             {"check's output", check.out + check.err},
+             {"status", status.out + status.err},
+             {"status --json", json.out},
+             {"the state", readFile(dir / "pixsync_state.db")}}) {
+        SCOPED_TRACE(where);
+        EXPECT_EQ(text.find(password), std::string::npos) << text.substr(0, 2000);
+        EXPECT_EQ(text.find("proxy-user:"), std::string::npos);
+    }
+}
+
+}  // namespace

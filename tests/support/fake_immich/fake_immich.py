@@ -327,6 +327,18 @@ class Store(Library):
         c["bytesOut"] += bytes_out
 
 
+def basic_auth_of(headers):
+    """"user:password" of an Authorization: Basic header (a proxy in front of Immich checks
+    it; Immich itself ignores it), or None."""
+    value = headers.get("Authorization") or ""
+    if not value.lower().startswith("basic "):
+        return None
+    try:
+        return base64.b64decode(value[6:].strip()).decode("utf-8", "replace")
+    except ValueError:
+        return "(not base64)"
+
+
 def endpoint_of(method, path):
     parts = ["{id}" if UUID_RE.match(p) else p for p in path.split("/")]
     return "%s %s" % (method, "/".join(parts))
@@ -459,7 +471,7 @@ class Handler(LibraryRoutes, BaseHTTPRequestHandler):
         store = self.server.store
         entry = {"method": method, "path": path, "query": url.query, "endpoint": endpoint_of(method, path),
                  "connection": self.connection_number, "acceptEncoding": self.headers.get("Accept-Encoding"),
-                 "userAgent": self.headers.get("User-Agent"),
+                 "userAgent": self.headers.get("User-Agent"), "basicAuth": basic_auth_of(self.headers),
                  "user": None, "status": None, "body": None, "unknownProperties": []}
         with store.lock:
             store.in_flight += 1

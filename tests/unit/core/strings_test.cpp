@@ -68,3 +68,26 @@ TEST(Strings, ValidUtf8KeepsWellFormedSequencesAndReplacesEachBadByte) {
     EXPECT_EQ(validUtf8("\xE2\x82x"), r + r + "x") << "cut short before ASCII";
     EXPECT_EQ(validUtf8(""), "");
 }
+
+TEST(Strings, SplitUserInfoTakesTheUserAndPasswordOutOfAUrl) {
+    auto s = splitUserInfo("http://user:secret@nas:2283/api");
+    EXPECT_EQ(s.url, "http://nas:2283/api");
+    EXPECT_EQ(s.user, "user");
+    EXPECT_EQ(s.password, "secret");
+    s = splitUserInfo("https://me%40home:p%40ss%3Aword@photos.example.com/api");
+    EXPECT_EQ(s.url, "https://photos.example.com/api");
+    EXPECT_EQ(s.user, "me@home") << "percent-decoded";
+    EXPECT_EQ(s.password, "p@ss:word");
+    s = splitUserInfo("https://user:with@at@host/api");
+    EXPECT_EQ(s.url, "https://host/api") << "the last @ of the authority ends the user info";
+    EXPECT_EQ(s.password, "with@at");
+    s = splitUserInfo("https://justuser@host/api");
+    EXPECT_EQ(s.url, "https://host/api");
+    EXPECT_EQ(s.user, "justuser");
+    EXPECT_EQ(s.password, "");
+    s = splitUserInfo("http://host/api?who=a@b");
+    EXPECT_EQ(s.url, "http://host/api?who=a@b") << "an @ after the authority is not user info";
+    EXPECT_EQ(s.user, "");
+    EXPECT_EQ(splitUserInfo("not a url").url, "not a url");
+    EXPECT_EQ(splitUserInfo("http://host%zz/api").url, "http://host%zz/api");
+}

@@ -38,6 +38,16 @@ bool isUuid(std::string_view s);
 /// "\t", "\x1b"), so a file name can neither forge lines nor drive the terminal.
 std::string escapeControl(std::string_view s);
 
+/// A URL's user info (`https://user:password@host/...`), taken out of it.
+struct UrlUserInfo {
+    std::string url;       ///< the URL without user info
+    std::string user;      ///< percent-decoded; empty when the URL had none
+    std::string password;  ///< percent-decoded; empty when the URL had none
+};
+/// Splits the user info off `url` (scheme://[user[:password]@]host...). A URL without it comes
+/// back unchanged, with empty user and password.
+UrlUserInfo splitUserInfo(std::string_view url);
+
 /// `s` with every byte that is not part of well-formed UTF-8 (a stray 8-bit byte, an overlong
 /// or truncated sequence, a surrogate) replaced by U+FFFD, so that text from a peer can go into
 /// JSON, the state and the log.
