@@ -1,5 +1,6 @@
 #include "pixsync/host/thumbnail_cache.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,8 +107,16 @@ ThumbnailCache::ThumbnailCache(fs::path folder, std::uint64_t maxBytes, Logger l
     for (const auto& entry : fs::directory_iterator(folder_, ec)) {
         const fs::path& p = entry.path();
         std::error_code e;
-        if (p.extension() != kSuffix || !entry.is_regular_file(e)) {
-            // Half-written leftovers of a crash.
+        // A link planted here would have /thumb/<id> serve whatever it points at: dropped,
+        // like the half-written leftovers of a crash. Only regular files are taken over.
+        if (entry.is_symlink(e)) {
+            fs::remove(p, e);
+            log_.warning(cat("removed the link ", p.string(),
+                             " from the thumbnail folder: pixsync keeps only files of its own "
+                             "there"));
+            continue;
+        }
+        if (p.extension() != kSuffix || entry.symlink_status(e).type() != fs::file_type::regular) {
             if (p.filename().string().starts_with(".tmp-")) fs::remove(p, e);
             continue;
         }
@@ -179,12 +188,25 @@ std::optional<std::string> ThumbnailCache::read(const std::string& assetId) cons
         std::lock_guard lock(mutex_);
         if (!entries_.contains(assetId)) return std::nullopt;
     }
-    std::ifstream in(fileOf(assetId), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string bytes(kMaxThumbnailBytes + 1, '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<std::size_t>(in.gcount()));
-    if (bytes.size() > kMaxThumbnailBytes) return std::nullopt;  // not one of ours
+    // Never through a link, only a regular file, only a JPEG of bounded size: what is served
+    // is one of ours, whatever was planted in the folder since it was read at start.
+    const int fd = ::open(fileOf(assetId).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    struct stat st {};
+    std::string bytes;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        static_cast<std::uint64_t>(st.st_size) <= kMaxThumbnailBytes) {
+        bytes.resize(kMaxThumbnailBytes + 1);
+        std::size_t got = 0;
+        for (ssize_t n;
+             got < bytes.size() && (n = ::read(fd, bytes.data() + got, bytes.size() - got)) > 0;)
+            got += static_cast<std::size_t>(n);
+        bytes.resize(got);
+    }
+    ::close(fd);
+    if (bytes.size() > kMaxThumbnailBytes || bytes.size() < 3 ||
+        bytes.compare(0, 3, "\xFF\xD8\xFF") != 0)
+        return std::nullopt;  // not one of ours
     return bytes;
 }
 

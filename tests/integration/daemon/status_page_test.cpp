@@ -172,6 +172,16 @@ TEST_F(StatusPageTest, ShowsRoutesFramesRecentDeliveriesAndFailuresEscaped) {
     }
     EXPECT_EQ(request("GET", "/thumb/00000000-0000-4000-8000-999999999999").status, 404);
     EXPECT_EQ(request("GET", "/thumb/%zz").status, 404);
+    // Thumbnails replaced by links to the .env while the daemon runs are never served.
+    for (const auto& e : std::filesystem::directory_iterator(dir / "pixsync-thumbnails")) {
+        std::filesystem::remove(e.path());
+        std::filesystem::create_symlink(dir / ".env", e.path());
+    }
+    for (const auto& src : sources) {
+        const Answer planted = request("GET", src);
+        EXPECT_EQ(planted.status, 404) << src;
+        EXPECT_THAT(planted.body, Not(HasSubstr("SMTP_PASSWORD"))) << src;
+    }
     // The hostile name is text, never markup.
     EXPECT_THAT(page.body, Not(HasSubstr("<img src=x")));
     EXPECT_THAT(

@@ -85,3 +85,48 @@ TEST(ThumbnailCache, ZeroKeepsNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+/// The file name the cache keeps `id`'s thumbnail under (the id's bytes in hex).
+std::string fileNameOf(const std::string& id) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : id) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    return out + ".jpg";
+}
+
+// A link planted as <id>.jpg (to the .env, say) is dropped at start and never served; one
+// planted while running is not followed; a file that is not a JPEG is not served either.
+TEST(ThumbnailCache, LinksAndFilesThatAreNotItsOwnJpegsAreNeverServed) {
+    test::TempDir dir;
+    const auto secrets = test::writeFile(dir / ".env", "SMTP_PASSWORD=hunter2\n");
+    const auto folder = dir / "thumbs";
+    std::filesystem::create_directories(folder);
+    std::filesystem::create_symlink(secrets, folder / fileNameOf("planted"));
+    {
+        ThumbnailCache cache(folder, 1 << 20, Logger{});
+        EXPECT_FALSE(cache.has("planted"));
+        EXPECT_FALSE(cache.read("planted"));
+        EXPECT_FALSE(std::filesystem::is_symlink(folder / fileNameOf("planted")))
+            << "the link is removed at start";
+        EXPECT_TRUE(std::filesystem::exists(secrets)) << "its target is left alone";
+
+        cache.keep("a", picture(dir.path(), "a.jpg", 640, 480));
+        ASSERT_TRUE(cache.read("a"));
+        // Replaced by a link while the daemon runs: not followed.
+        std::filesystem::remove(folder / fileNameOf("a"));
+        std::filesystem::create_symlink(secrets, folder / fileNameOf("a"));
+        EXPECT_FALSE(cache.read("a"));
+    }
+    // A regular file that is no JPEG, planted before a start, is taken over but not served.
+    std::filesystem::remove(folder / fileNameOf("a"));
+    test::writeFile(folder / fileNameOf("text"), "SMTP_PASSWORD=hunter2\n");
+    ThumbnailCache again(folder, 1 << 20, Logger{});
+    EXPECT_FALSE(again.read("text"));
+}
+
+}  // namespace
