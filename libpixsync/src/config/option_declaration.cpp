@@ -116,11 +116,17 @@ void checkValue(const Options& options, const OptionDeclaration& d) {
 }  // namespace
 
 std::string closestName(std::string_view name, const std::vector<std::string>& candidates) {
+    // A likely typo is at most 4 edits away, so no name more than 4 characters longer or
+    // shorter than a candidate can be one of it: such pairs are never compared, which keeps a
+    // misspelt key of megabytes from costing seconds and gigabytes.
+    constexpr std::size_t kMostEdits = 4;
     const std::string wanted = normalized(name);
     std::string best;
     std::size_t bestDistance = SIZE_MAX;
     for (const auto& c : candidates) {
         const std::string other = normalized(c);
+        const std::size_t a = wanted.size(), b = other.size();
+        if ((a > b ? a - b : b - a) > kMostEdits) continue;
         const std::size_t distance = editDistance(wanted, other);
         if (distance < bestDistance) {
             bestDistance = distance;
@@ -128,8 +134,9 @@ std::string closestName(std::string_view name, const std::vector<std::string>& c
         }
     }
     // A likely typo changes at most a third of the name (and never more than 4 characters).
+    if (best.empty()) return {};
     const std::size_t longer = std::max(wanted.size(), normalized(best).size());
-    if (best.empty() || bestDistance > 4 || bestDistance * 3 > longer) return {};
+    if (bestDistance > kMostEdits || bestDistance * 3 > longer) return {};
     return best;
 }
 
@@ -153,7 +160,14 @@ void validateOptions(const Options& options, std::span<const OptionDeclaration> 
                 continue;
             }
         }
-        std::string message = cat(options.where(key), " is not an option of ", context.owner);
+        // A name too long to be any option's is shown cut, with its length.
+        constexpr std::size_t kLongestShown = 64;
+        std::string message =
+            key.size() <= kLongestShown
+                ? cat(options.where(key), " is not an option of ", context.owner)
+                : cat(options.where(), options.where().empty() ? "" : ": ", "a name of ",
+                      key.size(), " characters, `", options.keyName(key.substr(0, 32)),
+                      "…`, is not an option of ", context.owner);
         if (auto best = closestName(key, suggestions); !best.empty())
             message += cat("; did you mean `", options.keyName(best), "`?");
         else

@@ -384,6 +384,27 @@ TEST_F(ConfigMistakes, TheUnbrokenConfigurationsDeliver) {
 
 // A variable only the process environment has is not pixsync's to refuse (the environment is
 // shared with other programs): a misspelt one is a warning naming the likely key.
+// A key of a megabyte (a file pasted into .env by mistake; the file itself may have 4 MiB) is
+// refused at once and shown cut: the did-you-mean compares only names of near length (it
+// took 8 s and 243 MB when it compared every option with it).
+TEST_F(ConfigMistakes, AHugeMisspeltKeyIsRefusedQuicklyAndShownCut) {
+    const std::string key = "SMTP_" + std::string(1 << 20, 'X');
+    writeOriginal({{key, std::optional<std::string>("1")}});
+    const Measured m = runMeasured({cliPath().string(), "check"}, dir.path(), dir / "check.out",
+                                   std::chrono::seconds(60));
+    std::printf("    a 1 MB key: exit %d, %.1f s, peak RSS %ld MB\n", m.exitCode, m.seconds,
+                m.peakRssKb / 1024);
+    EXPECT_EQ(m.exitCode, 2) << m.output.substr(0, 2000);
+    EXPECT_LT(m.seconds, 5.0);
+#if !defined(PIXSYNC_SANITIZED)
+    EXPECT_LT(m.peakRssKb / 1024, 100);
+#endif
+    EXPECT_THAT(m.output,
+                HasSubstr("a name of 1048581 characters, `SMTP_XXXXXXXXXXXXXXXXXXXXXXXXXXX…`, "
+                          "is not an option of"));
+    EXPECT_LT(m.output.size(), 64u * 1024) << "the key is not echoed whole";
+}
+
 TEST_F(ConfigMistakes, AMisspeltKeyInTheProcessEnvironmentIsAWarning) {
     writeOriginal({});
     auto r = run({cliPath().string(), "once"}, {{"SMTP_TIMEOUT_SECOND", "5"}}, dir.path(), 60);
