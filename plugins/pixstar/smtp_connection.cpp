@@ -179,7 +179,30 @@ SmtpReply SmtpConnection::reply(const std::string& what) {
     }
 }
 
+void SmtpConnection::requireNothingPending(const std::string& name) {
+    // SMTP without pipelining: the server speaks only in answer to a command. Bytes already
+    // there before one is written would be taken for its reply, and every reply after it
+    // for the one before (a 250 after the 354 read as the message's acceptance).
+    std::string pending = unread_;
+    try {
+        if (pending.empty() && socket_.available() > 0) {
+            char buffer[256];
+            const int n = socket_.receiveBytes(buffer, sizeof buffer);
+            if (n > 0) pending.assign(buffer, static_cast<std::size_t>(n));
+        }
+    } catch (const Poco::Exception&) {
+        return;  // the write or the reply meets the broken connection and says so
+    }
+    if (pending.empty()) return;
+    abort();
+    throw unavailableError(cat(where_, " sent \"", escapeControl(pending.substr(0, 120)),
+                               "\" before pixsync's ", name,
+                               ": a reply out of turn, which would be taken for the next one; "
+                               "the connection was dropped"));
+}
+
 void SmtpConnection::sendLine(const std::string& line, const std::string& name) {
+    requireNothingPending(name);
     const std::string data = line + "\r\n";
     DeadlineGuard guard(watchdog_, fd_, Clock::now() + stepTimeout_);
     try {
@@ -201,6 +224,7 @@ SmtpReply SmtpConnection::command(const std::string& line, const std::string& na
 }
 
 void SmtpConnection::sendMessage(const Poco::Net::MailMessage& message, std::uint64_t bytes) {
+    requireNothingPending("message");
     const auto allowed = stepTimeout_ + std::chrono::seconds(bytes / kMinSendBytesPerSecond);
     DeadlineGuard guard(watchdog_, fd_, Clock::now() + allowed);
     std::string reason;

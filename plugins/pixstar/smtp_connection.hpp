@@ -80,6 +80,9 @@ class SmtpConnection {
     /// Throws ConnectionLost (StepTimedOut), or Error(Unavailable) when the server sent
     /// something that is not a reply or is over a cap.
     SmtpReply reply(const std::string& what);
+    /// Throws Error(Unavailable), dropping the connection, when the server has sent anything
+    /// before the command `name` is written: a reply out of turn.
+    void requireNothingPending(const std::string& name);
     /// Sends `line` and reads the reply. `name` names the command in messages, never its
     /// arguments (AUTH's carry secrets).
     SmtpReply command(const std::string& line, const std::string& name);

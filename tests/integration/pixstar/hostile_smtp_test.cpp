@@ -253,3 +253,30 @@ TEST_F(HostileSmtpTest, ARefusalThatIsNotUtf8LeavesTheStateAndStatusValidUtf8) {
 }
 
 }  // namespace
+
+namespace {
+
+// A 250 right after the 354, and then 554 for the message: the extra reply must not be taken
+// for the message's acceptance. The photo is not counted delivered; it is tried again.
+TEST_F(HostileSmtpTest, AReplyOutOfTurnAfterDataIsNeverTakenForTheMessagesAcceptance) {
+    HostileSmtpServer server("extra-after-354");
+    writeConfig({{"SMTP_PORT", std::to_string(server.port())}});
+    const auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 0) << once.out << once.err;
+    EXPECT_THAT(logText(),
+                HasSubstr("sent \"250 2.0.0 out of turn\\r\\n\" before pixsync's message: "
+                          "a reply out of turn"));
+    EXPECT_THAT(logText(), HasSubstr("0 delivered, 2 to retry"));
+    EXPECT_THAT(logText(), Not(HasSubstr("delivered IMG_")));
+}
+
+// One line too many after the greeting would have the whole session run a reply behind:
+// `check` refuses the server, naming the reply out of turn.
+TEST_F(HostileSmtpTest, AReplyOutOfTurnAfterTheGreetingFailsTheCheck) {
+    HostileSmtpServer server("extra-after-greeting");
+    const Measured m = check(server.port());
+    EXPECT_EQ(m.exitCode, 1) << m.output;
+    EXPECT_THAT(m.output, HasSubstr("before pixsync's EHLO: a reply out of turn"));
+}
+
+}  // namespace

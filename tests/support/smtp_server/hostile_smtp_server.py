@@ -17,6 +17,9 @@ Modes:
                     message at --rate bytes/s and never replies to it
   eight-bit-reply   a plain SMTP dialog that refuses every recipient with a reply holding
                     bytes that are not UTF-8 (550 5.1.1 <caf\xe9 \xff\xfe> ...)
+  extra-after-greeting, extra-after-354
+                    a plain SMTP dialog with one reply too many, a 250 right after the greeting
+                    or right after the 354; the message itself is refused with 554
 """
 
 import argparse
@@ -120,6 +123,34 @@ def serve_eight_bit_reply(conn):
             conn.sendall(b"250 OK\r\n")
 
 
+def serve_out_of_turn(conn, extra_after_greeting):
+    """A dialog with one reply too many: a 250 right after the greeting, or right after the
+    354 (then the message itself is refused with 554)."""
+    conn.sendall(b"220 hostile.test ESMTP ready\r\n" +
+                 (b"250 2.0.0 out of turn\r\n" if extra_after_greeting else b""))
+    while True:
+        line = read_line(conn).upper()
+        if line.startswith(b"EHLO"):
+            conn.sendall(b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
+        elif line.startswith(b"AUTH"):
+            conn.sendall(b"235 2.7.0 Accepted\r\n")
+        elif line.startswith(b"DATA"):
+            conn.sendall(b"354 go ahead\r\n" +
+                         (b"" if extra_after_greeting else b"250 2.0.0 out of turn\r\n"))
+            data = b""
+            while not data.endswith(b"\r\n.\r\n"):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            conn.sendall(b"554 5.7.1 Message rejected\r\n")
+        elif line.startswith(b"QUIT"):
+            conn.sendall(b"221 bye\r\n")
+            return
+        else:
+            conn.sendall(b"250 OK\r\n")
+
+
 def handle(conn, args, context, journal):
     journal(f"CONNECT {args.mode}")
     try:
@@ -144,6 +175,8 @@ def handle(conn, args, context, journal):
             serve_slow_reader(conn, args)
         elif args.mode == "eight-bit-reply":
             serve_eight_bit_reply(conn)
+        elif args.mode in ("extra-after-greeting", "extra-after-354"):
+            serve_out_of_turn(conn, args.mode == "extra-after-greeting")
     except (OSError, ssl.SSLError) as e:
         journal(f"CLOSED {type(e).__name__}")
     finally:
@@ -154,7 +187,8 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mode", required=True, choices=["endless-greeting", "endless-line", "endless-ehlo", "drip",
                                                      "silent", "tls-drip", "slow-reader",
-                                                     "eight-bit-reply"])
+                                                     "eight-bit-reply", "extra-after-greeting",
+                                                     "extra-after-354"])
     p.add_argument("--port-file", required=True, help="written with the port once listening")
     p.add_argument("--cert-dir", help="where the certificate for tls-drip is made")
     p.add_argument("--ca-file-out", help="written with the certificate's path (tls-drip)")
