@@ -17,6 +17,8 @@ namespace {
 constexpr std::size_t kMaxProblemLines = 5;
 // A listing that claims more pages than this is treated as a server fault, not followed.
 constexpr int kMaxPages = 100000;
+// Assets asked for to see whose library a key opens (as `check` does).
+constexpr int kSampleSize = 1000;
 
 // Immich writes updatedAt in milliseconds (it stores microseconds): an asset whose time falls
 // in the cursor's millisecond has not changed since it was seen.
@@ -59,6 +61,7 @@ std::optional<std::string> ImmichSource::userIdFromAdmin(std::string_view userKe
             throw TransientFault(e.what());
         }
     });
+    for (const auto& u : users) emailsById_[u.id] = u.email;
     for (const auto& u : users)
         if (sameEmail(u.email, settings_.user)) return u.id;
     throw unavailableError(cat("no Immich user has the e-mail address ", settings_.user, " (",
@@ -91,6 +94,7 @@ const std::string& ImmichSource::userId() {
                                   Api::immichMessage(r), ")");
         if (auto id = userIdFromAdmin(problem)) {
             userId_ = *id;
+            ownerFromAdmin_ = true;
             return userId_;
         }
         throw unavailableError(cat("cannot find out which Immich user ", settings_.user, " is: ",
@@ -148,6 +152,7 @@ Listing ImmichSource::list(const std::string& cursorText) {
     const std::string tag = keyTag(settings_.apiKey);
     if (!since) {
         userId_.clear();  // a full listing asks again whose library the key opens
+        ownerFromAdmin_ = false;
     } else if (userId_.empty() && !since->owner.empty() && since->keyTag == tag) {
         // The same key named this owner before: an idle poll stays one request. A key that
         // now opens someone else's library cannot leak it meanwhile: favorites of any owner
@@ -159,6 +164,8 @@ Listing ImmichSource::list(const std::string& cursorText) {
     ListingPass pass(owner, ids, since);
     const std::vector<int> ratings = selection.ratingsToSearch();
     for (int rating : ratings) searchPages(rating, pass);
+    if (pass.out.full && ownerFromAdmin_ && pass.out.assets.empty() && pass.partners > 0)
+        requireOwnLibrary(owner);
     if (pass.problems > kMaxProblemLines)
         log_.warning(cat("skipped ", pass.problems, " malformed assets in all (first ",
                          kMaxProblemLines, " shown)"));
@@ -179,6 +186,40 @@ Listing ImmichSource::list(const std::string& cursorText) {
                    pass.partners, " of partners, ", pass.trashed, " in the trash, ", pass.unchanged,
                    " unchanged"));
     return std::move(out);
+}
+
+std::set<std::string> ImmichSource::sampleOwners() {
+    Selection anything;
+    anything.favorites = false;
+    HttpResponse r = api_.retrying([&] {
+        HttpResponse got = api_.call(KeyRole::User, "POST", "/search/metadata",
+                                     searchBody(anything, SelectionIds{}, 0, 1, kSampleSize));
+        if (!got.ok()) api_.fail(got, "list a sample of the key's photos", KeyRole::User);
+        return got;
+    });
+    api_.requireJson(r, "/search/metadata");
+    std::set<std::string> owners;
+    for (const auto& a : parseSearchPage(r.body).assets) owners.insert(a.owner);
+    return owners;
+}
+
+void ImmichSource::requireOwnLibrary(const std::string& owner) {
+    const std::set<std::string> owners = sampleOwners();
+    if (owners.empty() || owners.contains(owner)) return;
+    std::vector<std::string> names;
+    for (const auto& o : owners) {
+        auto it = emailsById_.find(o);
+        names.push_back(it == emailsById_.end() ? cat("user ", o) : it->second);
+    }
+    // The words of `check`: the key is another user's, and this route would stay silent.
+    throw unavailableError(
+        cat(keyName(settings_, KeyRole::User), " lists photos of ", join(names, ", "),
+            " and none of ", settings_.user,
+            ": it belongs to another Immich user, and nothing would ever be sent for "
+            "this route; put the key created under ",
+            settings_.user,
+            "'s Immich account there (if "
+            "it is theirs, they have no photos yet)"));
 }
 
 void ImmichSource::searchPages(int rating, ListingPass& pass) {

@@ -38,6 +38,12 @@ class ImmichSource final : public Source {
     /// The user's Immich id, resolved once (GET /users/me, else GET /users with the admin key).
     const std::string& userId();
     std::optional<std::string> userIdFromAdmin(std::string_view userKeyProblem);
+    /// The owners of a sample of what the key lists (any asset, not only favorites).
+    std::set<std::string> sampleOwners();
+    /// After a full listing that found only others' photos with a key whose owner the admin
+    /// key had to tell: throws Error(Unavailable), as `check` reports it, when the key lists
+    /// only other users' photos (another user's key: nothing would ever be sent).
+    void requireOwnLibrary(const std::string& owner);
     /// Logs a warning once when the server's version is outside the tested range.
     void warnIfUntestedVersion();
     /// Follows one search (`rating` 0: any rating) through all its pages into `pass`.
@@ -81,6 +87,10 @@ class ImmichSource final : public Source {
     Api api_;
     Lookup lookup_;
     std::string userId_;
+    /// The admin key told the user's id (the user's key may not say whose it is), with the
+    /// e-mail of every user it listed.
+    bool ownerFromAdmin_ = false;
+    std::map<std::string, std::string> emailsById_;
     bool previewsRefused_ = false;       ///< the key lacks asset.view: previews are not asked for
     bool previewFailureLogged_ = false;  ///< a failed preview download was logged at info
     bool versionChecked_ = false;

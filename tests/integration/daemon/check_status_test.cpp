@@ -94,3 +94,33 @@ TEST_F(CheckStatusTest, StatusExitsOneWhenTheLastPollFailed) {
 }
 
 }  // namespace
+
+namespace {
+
+// John's mapping holds Jane's key, which may not read users; the admin key tells John's id.
+// The listing finds only Jane's photos: the route is failing with the reason `check` gives,
+// `once` exits 1 and `status` says so, instead of a pass that is "ok" and sends nothing.
+TEST_F(CheckStatusTest, AKeyThatListsOnlyAnotherUsersPhotosFailsTheRouteAsCheckDoes) {
+    immich->admin("POST", "/users", R"({"email": "jane@example.com", "name": "Jane"})");
+    immich->admin("POST", "/keys",
+                  R"({"key": "janes-key-without-user-read", "user": "jane@example.com",
+                      "permissions": ["asset.read", "asset.download", "asset.view"]})");
+    immich->admin("POST", "/assets",
+                  R"({"owner": "jane@example.com", "originalFileName": "JANE.jpg", "file": ")" +
+                      (mediaFixtures() / "orientation-1.jpg").string() + R"("})");
+    writeConfig({}, "janes-key-without-user-read");
+    const std::string reason = "lists photos of jane@example.com and none of john@example.com";
+    const auto check = pixsync({"check"});
+    EXPECT_EQ(check.exitCode, 1);
+    EXPECT_THAT(check.out, HasSubstr(reason)) << check.out;
+    const auto once = pixsync({"once"});
+    EXPECT_EQ(once.exitCode, 1) << once.out << once.err;
+    EXPECT_THAT(once.err + logText(), HasSubstr(reason));
+    const auto status = pixsync({"status"});
+    EXPECT_EQ(status.exitCode, 1) << status.out;
+    EXPECT_THAT(status.out, HasSubstr("route john@example.com: failing since "));
+    EXPECT_THAT(status.out, HasSubstr(reason));
+    EXPECT_TRUE(smtp->messages().empty());
+}
+
+}  // namespace
