@@ -22,7 +22,13 @@ constexpr auto kOfferAgain = std::chrono::milliseconds(10);
 /// The longest the loop sleeps, so that stopping is noticed promptly.
 constexpr auto kLongestWait = std::chrono::milliseconds(100);
 
+/// Whether `bytes` hold a whole request head: a request line, after any white space before
+/// it (which the HTTP server skips too: blank lines there must not pass for the blank line
+/// that ends a head), then the blank line.
 bool headComplete(std::string_view bytes) {
+    const std::size_t start = bytes.find_first_not_of(" \t\r\n\v\f");
+    if (start == std::string_view::npos) return false;
+    bytes.remove_prefix(start);
     return bytes.find("\r\n\r\n") != std::string_view::npos ||
            bytes.find("\n\n") != std::string_view::npos;
 }

@@ -257,3 +257,39 @@ TEST_F(HealthPortTest, EveryAnswerCarriesTheReasonPhraseOfItsStatus) {
 }
 
 }  // namespace
+
+namespace {
+
+// Blank lines before the request line are not the blank line that ends a head: two clients
+// that send "\r\n\r\n" and then drip their request never reach a worker, so /healthz keeps
+// answering (they held both workers, and /healthz timed out 3 times in 4).
+TEST_F(HealthPortTest, BlankLinesBeforeTheRequestLineDoNotWalkAroundTheGate) {
+    using Clock = std::chrono::steady_clock;
+    for (const std::string prefix : {"\r\n\r\n", "\n\n"}) {
+        std::vector<std::unique_ptr<Connection>> slow;
+        for (int i = 0; i < 2; ++i) {
+            slow.push_back(std::make_unique<Connection>(port));
+            ASSERT_TRUE(slow.back()->send(prefix));
+        }
+        std::atomic<bool> done{false};
+        std::thread dripper([&] {
+            const std::string head = "GET /healthz HTTP/1.1\r\nX-Slow: aaaaaaaa";
+            for (std::size_t k = 0; k < head.size() && !done; ++k) {
+                for (auto& c : slow) c->send(std::string(1, head[k]));
+                std::this_thread::sleep_for(500ms);
+            }
+        });
+        for (int i = 0; i < 8; ++i) {
+            const auto start = Clock::now();
+            const std::string reply = get(port, "/healthz");
+            const double took = std::chrono::duration<double>(Clock::now() - start).count();
+            EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << "request " << i << ": " << reply;
+            EXPECT_LT(took, 1.0) << "request " << i << " took " << took << " s";
+            std::this_thread::sleep_for(500ms);
+        }
+        done = true;
+        dripper.join();
+    }
+}
+
+}  // namespace
