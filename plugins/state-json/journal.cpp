@@ -51,7 +51,16 @@ void Journal::fail(const std::string& what) const {
                          "); free space on its disk or fix the folder's permissions"));
 }
 
-std::optional<JournalContents> Journal::read() const {
+std::optional<JournalContents> Journal::read(std::uint64_t maxBytes) const {
+    std::error_code ec;
+    if (const std::uint64_t size = fs::file_size(path_, ec); !ec && size > maxBytes)
+        throw unusableJournal(
+            path_, stateFile_,
+            cat("is ", humanBytes(size), ", more than pixsync ever writes there (",
+                humanBytes(maxBytes),
+                " at most with this batch_size) before folding it into the "
+                "state file: it is not pixsync's journal, and pixsync neither reads nor changes "
+                "it"));
     std::optional<std::string> text = state::readStateFile(path_);
     if (!text) return std::nullopt;
     std::vector<std::string_view> lines;

@@ -44,7 +44,9 @@ class Journal {
     /// Reads the journal: nullopt when there is none or it holds no complete header. A last
     /// line cut short (no newline, or not JSON) is the record being written when a process
     /// died and is ignored; anything else malformed is Error(State) naming the file.
-    std::optional<JournalContents> read() const;
+    /// A journal over `maxBytes` is no journal pixsync wrote (it is folded into the state
+    /// file long before): Error(State) naming it and its size, read no further, left as it is.
+    std::optional<JournalContents> read(std::uint64_t maxBytes) const;
 
     /// Appends one line holding these records and syncs it before returning. The file is
     /// created (mode 0600) on first use; an empty file first gets the header naming

@@ -40,7 +40,10 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
 }
 
 std::size_t JsonStateStore::replayJournal() {
-    std::optional<JournalContents> journal = journal_.read();
+    // The writer folds the journal into the file once batch_size outcomes are in it; a
+    // requeue line carries up to 500 more. 4 KiB a record is far above what one takes.
+    const std::uint64_t most = (static_cast<std::uint64_t>(settings_.batchSize) + 500) * 4096;
+    std::optional<JournalContents> journal = journal_.read(most);
     if (!journal) return 0;
     if (journal->tornTail && mode_ == OpenMode::ReadWrite)
         log_.warning(cat("the last line of the journal ", journal_.path().string(),

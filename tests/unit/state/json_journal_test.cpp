@@ -278,3 +278,30 @@ TEST_F(JsonJournal, ARewriteEmptiesItAndAStopRemovesIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// A journal far larger than any pixsync writes (planted, or another program's) is refused by
+// its size before it is read into memory, by the daemon and by `status` alike, and is neither
+// changed nor removed.
+TEST_F(JsonJournal, AJournalOverItsCapIsRefusedUnreadAndLeftAsItIs) {
+    inKilledWriter([](StateStore& store, const Clock& clock) {
+        store.record(outcome("a1", DeliveryStatus::Delivered, clock.now()));
+    });
+    const std::string head = journalLines().front() + "\n";
+    // This fixture's batch_size of 1000 allows (1000 + 500) * 4 KiB, 5.9 MiB: 7 MiB is over.
+    test::writeFile(journal, head + std::string(7 << 20, ' ') + "\n");
+    const auto before = fs::file_size(journal);
+    for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+        Error e = test::errorFrom([&] { open(mode); });
+        EXPECT_EQ(e.kind(), ErrorKind::State);
+        EXPECT_THAT(e.what(), HasSubstr("journal " + journal.string() + ": is 7."));
+        EXPECT_THAT(e.what(), HasSubstr("it is not pixsync's journal"));
+    }
+    EXPECT_EQ(fs::file_size(journal), before) << "left as it was";
+    // At the cap itself it is read (its last line, not JSON, is taken for one cut short).
+    test::writeFile(journal, head + std::string((1500u << 12) - head.size() - 1, ' ') + "\n");
+    EXPECT_NO_THROW(open(OpenMode::ReadOnly));
+}
+
+}  // namespace
