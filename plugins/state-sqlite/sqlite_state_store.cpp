@@ -195,9 +195,10 @@ void SqliteStateStore::openForWriting() {
         importedStamp = originalStamp();
         if (fs::exists(settings_.importOriginal, ec))
             toImport = state::loadOriginalState(settings_.importOriginal);
-        else
-            log_.info(cat("import_original: ", settings_.importOriginal.string(),
-                          " does not exist; nothing to import"));
+        else  // said once, when the state is made; later starts find the same
+            log_.log(db_ ? LogLevel::Debug : LogLevel::Info,
+                     cat("import_original: ", settings_.importOriginal.string(),
+                         " does not exist; nothing to import"));
     }
     if (!db_) {
         createDatabase();

@@ -101,3 +101,19 @@ TEST_F(ReadableOutputTest, ALoginTheServerRefusesIsExplainedWithTheKeyToCheck) {
 }
 
 }  // namespace
+
+namespace {
+
+// Without the original's state file there is nothing to import: said once, on the first
+// start, not at every start after it.
+TEST_F(ReadableOutputTest, NothingToImportIsSaidOnceNotAtEveryStart) {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(pixsync({"once"}).exitCode, 0);
+    const std::string log = logText();
+    std::size_t said = 0;
+    for (std::size_t at = log.find("nothing to import"); at != std::string::npos;
+         at = log.find("nothing to import", at + 1))
+        ++said;
+    EXPECT_EQ(said, 1u) << log;
+}
+
+}  // namespace
