@@ -258,6 +258,34 @@ void ImmichSource::checkSearch(CheckReport& report, const std::optional<Selectio
     } catch (const Error& e) {
         report.notice(downloadSubject, cat("could not be confirmed: ", e.what()));
     }
+    checkPreviews(report, *sample);
+}
+
+void ImmichSource::checkPreviews(CheckReport& report, const Asset& sample) {
+    using Mode = Settings::ImageSource;
+    if (settings_.imageSource == Mode::Original && !settings_.previewFallback) return;
+    const std::string subject = cat("immich: ", settings_.user, ": permission asset.view");
+    try {
+        TempFile probe = TempFile::create(tempDir_);
+        HttpDownload d = api_.download(cat("/assets/", sample.id, "/thumbnail?size=preview"), probe,
+                                       4096, {{"Range", "bytes=0-0"}});
+        if (d.status == 200 || d.status == 206) {
+            report.pass(subject, "granted: Immich's previews can be sent");
+        } else if (d.status == 403) {
+            // Works without it, but at a cost nobody would choose knowingly.
+            report.warn(subject,
+                        cat("missing (Immich: ", Api::immichMessage(d),
+                            "): previews are off, so every photo is made from its original "
+                            "(twice the work or more) and RAW photos, which only Immich's "
+                            "preview shows, are skipped"),
+                        "edit the key in Immich and grant asset.view");
+        } else {
+            report.notice(subject, cat("could not be confirmed (HTTP ", d.status, ": ",
+                                       Api::immichMessage(d), ")"));
+        }
+    } catch (const Error& e) {
+        report.notice(subject, cat("could not be confirmed: ", e.what()));
+    }
 }
 
 }  // namespace pixsync::immich

@@ -360,7 +360,11 @@ MediaFile ImmichSource::fetch(const Asset& asset) {
 }
 
 std::optional<MediaFile> ImmichSource::fetchPreview(const Asset& asset) {
-    if (!settings_.previewFallback || !isUuid(asset.id)) return std::nullopt;
+    // Not asked again for what this attempt already learnt: the key may not see previews, or
+    // this photo has none (fetchFor() asked a moment ago).
+    if (!settings_.previewFallback || !isUuid(asset.id) || previewsRefused_ ||
+        noPreviewFor_ == asset.id)
+        return std::nullopt;
     return download(asset, cat("/assets/", asset.id, "/thumbnail?size=preview"), true);
 }
 
@@ -392,7 +396,10 @@ MediaFile ImmichSource::fetchFor(const Asset& asset, const std::optional<FrameBo
         }
         return fetch(asset);
     }
-    if (!preview) return fetch(asset);
+    if (!preview) {
+        noPreviewFor_ = asset.id;
+        return fetch(asset);
+    }
     if (mode == Mode::Preview) return std::move(*preview);
     const auto size = readPictureSize(preview->file.path());
     if (size && box->filledBy(size->width, size->height)) return std::move(*preview);

@@ -73,6 +73,8 @@ class ImmichSource final : public Source {
     /// `ids`: the route's, when every name it uses was found; else favorites are searched.
     void checkSearch(CheckReport& report, const std::optional<SelectionIds>& ids,
                      const Whose& whose);
+    /// Whether the key may fetch Immich's previews (asset.view), when the route would use them.
+    void checkPreviews(CheckReport& report, const Asset& sample);
     /// One line per album, tag or person the route names; their ids when all were found.
     std::optional<SelectionIds> checkSelection(CheckReport& report);
     /// The line for one reference; `find` gives its id and what to say about it. True, with
@@ -91,7 +93,9 @@ class ImmichSource final : public Source {
     /// e-mail of every user it listed.
     bool ownerFromAdmin_ = false;
     std::map<std::string, std::string> emailsById_;
-    bool previewsRefused_ = false;       ///< the key lacks asset.view: previews are not asked for
+    bool previewsRefused_ = false;
+    std::string noPreviewFor_;  ///< the last asset fetchFor() found without a preview       ///<
+                                ///< the key lacks asset.view: previews are not asked for
     bool previewFailureLogged_ = false;  ///< a failed preview download was logged at info
     bool versionChecked_ = false;
 };

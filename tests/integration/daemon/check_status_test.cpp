@@ -124,3 +124,43 @@ TEST_F(CheckStatusTest, AKeyThatListsOnlyAnotherUsersPhotosFailsTheRouteAsCheckD
 }
 
 }  // namespace
+
+namespace {
+
+// A key without asset.view (the original service's instructions never asked for it) works,
+// but without Immich's previews: `check` says so, with the permission to add.
+TEST_F(CheckStatusTest, CheckWarnsWhenTheKeyMayNotFetchPreviews) {
+    writeConfig();
+    const auto granted = pixsync({"check"});
+    EXPECT_THAT(granted.out, HasSubstr("permission asset.view: granted")) << granted.out;
+    immich->admin("POST", "/keys",
+                  R"({"key": "johns-key-without-asset-view", "user": "john@example.com",
+                      "permissions": ["asset.read", "asset.download", "user.read"]})");
+    writeConfig({}, "johns-key-without-asset-view");
+    const auto check = pixsync({"check"});
+    EXPECT_EQ(check.exitCode, 0) << "a warning, not a failure:\n" << check.out;
+    EXPECT_THAT(check.out, HasSubstr("[warn] immich: john@example.com: permission asset.view: "
+                                     "missing"));
+    EXPECT_THAT(check.out, HasSubstr("grant asset.view"));
+}
+
+// An original the frame cannot show, with no preview in Immich: the preview is asked for
+// once per attempt, not once more as a fallback for the original (two 404s).
+TEST_F(CheckStatusTest, APhotosPreviewIsAskedForOncePerAttempt) {
+    immich->admin("POST", "/assets",
+                  R"({"id": "20000000-0000-4000-8000-000000000001", "owner": "john@example.com",
+                      "originalFileName": "BROKEN.jpg", "preview": false, "file": ")" +
+                      (mediaFixtures() / "truncated.jpg").string() + R"("})");
+    writeConfig();
+    immich->resetCounters();
+    EXPECT_EQ(pixsync({"once"}).exitCode, 0);
+    const std::string requests = immich->admin("GET", "/requests");
+    std::size_t asked = 0;
+    for (std::size_t at = requests.find("20000000-0000-4000-8000-000000000001/thumbnail");
+         at != std::string::npos;
+         at = requests.find("20000000-0000-4000-8000-000000000001/thumbnail", at + 1))
+        ++asked;
+    EXPECT_EQ(asked, 1u) << requests.substr(0, 4000);
+}
+
+}  // namespace
