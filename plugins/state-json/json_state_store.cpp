@@ -19,13 +19,22 @@ JsonStateStore::JsonStateStore(JsonStoreSettings settings, const PluginContext& 
         lock_ = std::make_unique<StateWriterLock>(StateLocation(settings_.path));
         removeLeftoverTemporaryFiles();
     }
-    if (std::optional<std::string> text = state::readStateFile(settings_.path)) {
-        model_ = parseState(settings_.path, std::move(*text));
-    } else {
-        log_.info(
-            cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
+    // A reader can meet the writer between reading the file and its journal: a journal of a
+    // newer file means the file was rewritten meanwhile, with more in it than was read. It
+    // reads both again rather than show an older state than the last reader saw.
+    std::size_t replayed = 0;
+    for (int attempt = 1;; ++attempt) {
+        model_ = StateModel{};
+        if (std::optional<std::string> text = state::readStateFile(settings_.path)) {
+            model_ = parseState(settings_.path, std::move(*text));
+        } else if (attempt == 1) {
+            log_.info(
+                cat("state file ", settings_.path.string(), " does not exist yet; starting empty"));
+        }
+        journalOfNewerFile_ = false;
+        replayed = replayJournal();
+        if (!journalOfNewerFile_ || attempt == 5) break;
     }
-    const std::size_t replayed = replayJournal();
     for (const auto& [key, delivery] : model_.deliveries) index_.add(key, delivery);
     if (mode_ == OpenMode::ReadWrite) {
         if (replayed > 0) {
@@ -54,7 +63,10 @@ std::size_t JsonStateStore::replayJournal() {
     if (journal->generation < model_.generation) return 0;
     if (journal->generation > model_.generation) {
         // A reader can see the writer between a rewrite and its next journal line.
-        if (mode_ == OpenMode::ReadOnly) return 0;
+        if (mode_ == OpenMode::ReadOnly) {
+            journalOfNewerFile_ = true;
+            return 0;
+        }
         throw stateError(
             cat("journal ", journal_.path().string(), " belongs to version ", journal->generation,
                 " of the state file ", settings_.path.string(), ", which is at version ",

@@ -87,6 +87,7 @@ class JsonStateStore final : public StateStore {
     Journal journal_;
     mutable std::mutex mutex_;
     StateModel model_;
+    bool journalOfNewerFile_ = false;  ///< set by replayJournal() for a reader (see the opening)
     DeliveryIndex index_;
     std::size_t pendingOutcomes_ = 0;
     bool dirty_ = false;
