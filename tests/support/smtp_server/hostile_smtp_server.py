@@ -85,29 +85,11 @@ def serve_tls_drip(conn, args, context):
     drip(conn.sendall, outgoing.read(), args.interval)
 
 
-def serve_slow_reader(conn, args):
-    conn.sendall(b"220 hostile.test ESMTP ready\r\n")
-    while True:
-        line = read_line(conn).upper()
-        if line.startswith(b"EHLO"):
-            conn.sendall(b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
-        elif line.startswith(b"AUTH"):
-            conn.sendall(b"235 2.7.0 Accepted\r\n")
-        elif line.startswith(b"DATA"):
-            conn.sendall(b"354 go ahead\r\n")
-            while conn.recv(max(1, args.rate // 10)):
-                time.sleep(0.1)
-            return
-        elif line.startswith(b"QUIT"):
-            conn.sendall(b"221 bye\r\n")
-            return
-        else:
-            conn.sendall(b"250 OK\r\n")
-
-
-def serve_eight_bit_reply(conn):
-    """Refuses every recipient with a reply holding bytes that are not UTF-8."""
-    conn.sendall(b"220 hostile.test ESMTP ready\r\n")
+def serve_dialog(conn, greeting=b"", rcpt=b"250 OK\r\n", data=None):
+    """A plain SMTP dialog (any AUTH accepted) with the replies a mode changes: extra bytes
+    after the greeting, the reply to RCPT, and what happens at DATA (`data(conn)`, which
+    returns False to end the dialog; by default the message is taken and refused with 554)."""
+    conn.sendall(b"220 hostile.test ESMTP ready\r\n" + greeting)
     while True:
         line = read_line(conn).upper()
         if line.startswith(b"EHLO"):
@@ -115,40 +97,36 @@ def serve_eight_bit_reply(conn):
         elif line.startswith(b"AUTH"):
             conn.sendall(b"235 2.7.0 Accepted\r\n")
         elif line.startswith(b"RCPT"):
-            conn.sendall(b"550 5.1.1 <caf\xe9 \xff\xfe> Recipient unknown\r\n")
-        elif line.startswith(b"QUIT"):
-            conn.sendall(b"221 bye\r\n")
-            return
-        else:
-            conn.sendall(b"250 OK\r\n")
-
-
-def serve_out_of_turn(conn, extra_after_greeting):
-    """A dialog with one reply too many: a 250 right after the greeting, or right after the
-    354 (then the message itself is refused with 554)."""
-    conn.sendall(b"220 hostile.test ESMTP ready\r\n" +
-                 (b"250 2.0.0 out of turn\r\n" if extra_after_greeting else b""))
-    while True:
-        line = read_line(conn).upper()
-        if line.startswith(b"EHLO"):
-            conn.sendall(b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
-        elif line.startswith(b"AUTH"):
-            conn.sendall(b"235 2.7.0 Accepted\r\n")
+            conn.sendall(rcpt)
         elif line.startswith(b"DATA"):
-            conn.sendall(b"354 go ahead\r\n" +
-                         (b"" if extra_after_greeting else b"250 2.0.0 out of turn\r\n"))
-            data = b""
-            while not data.endswith(b"\r\n.\r\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            conn.sendall(b"554 5.7.1 Message rejected\r\n")
+            if not (data or refuse_message)(conn):
+                return
         elif line.startswith(b"QUIT"):
             conn.sendall(b"221 bye\r\n")
             return
         else:
             conn.sendall(b"250 OK\r\n")
+
+
+def refuse_message(conn, after_354=b""):
+    """Takes the message (after `after_354` behind the 354) and refuses it with 554."""
+    conn.sendall(b"354 go ahead\r\n" + after_354)
+    data = b""
+    while not data.endswith(b"\r\n.\r\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            return False
+        data += chunk
+    conn.sendall(b"554 5.7.1 Message rejected\r\n")
+    return True
+
+
+def read_slowly(conn, rate):
+    """Reads the message at `rate` bytes/s and never replies to it."""
+    conn.sendall(b"354 go ahead\r\n")
+    while conn.recv(max(1, rate // 10)):
+        time.sleep(0.1)
+    return False
 
 
 def handle(conn, args, context, journal):
@@ -172,11 +150,13 @@ def handle(conn, args, context, journal):
         elif args.mode == "tls-drip":
             serve_tls_drip(conn, args, context)
         elif args.mode == "slow-reader":
-            serve_slow_reader(conn, args)
+            serve_dialog(conn, data=lambda c: read_slowly(c, args.rate))
         elif args.mode == "eight-bit-reply":
-            serve_eight_bit_reply(conn)
-        elif args.mode in ("extra-after-greeting", "extra-after-354"):
-            serve_out_of_turn(conn, args.mode == "extra-after-greeting")
+            serve_dialog(conn, rcpt=b"550 5.1.1 <caf\xe9 \xff\xfe> Recipient unknown\r\n")
+        elif args.mode == "extra-after-greeting":
+            serve_dialog(conn, greeting=b"250 2.0.0 out of turn\r\n")
+        elif args.mode == "extra-after-354":
+            serve_dialog(conn, data=lambda c: refuse_message(c, b"250 2.0.0 out of turn\r\n"))
     except (OSError, ssl.SSLError) as e:
         journal(f"CLOSED {type(e).__name__}")
     finally:
